@@ -1,0 +1,163 @@
+/**
+ * CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection, no final XOR) over UTF-8 bytes.
+ *
+ * Speed matters here: the CRC is the one piece of work every parse and every conversion must do.
+ * - Strings are UTF-8 encoded into one reused scratch buffer (`encodeInto`), never a fresh array.
+ * - Bytes go through slice-by-8 tables: eight independent lookups per step instead of a chain of
+ *   eight dependent ones.
+ * - Hex comes from a 256-entry table of two-character strings.
+ * - `crcShift` advances a CRC state over N zero bytes in O(log N) lookups. CRC is linear, so a
+ *   converter can reuse the states it computed over the input for every unchanged span of the output.
+ */
+import { QrisError } from './errors.js';
+
+const POLY = 0x1021;
+export const CRC_INIT = 0xffff;
+
+/** T[k * 256 + x]: the CRC contribution of byte x followed by k zero bytes. */
+const T = /* @__PURE__ */ buildTables();
+
+function buildTables(): Uint16Array {
+  const t = new Uint16Array(256 * 8);
+  for (let x = 0; x < 256; x++) {
+    let c = x << 8;
+    for (let bit = 0; bit < 8; bit++) c = c & 0x8000 ? ((c << 1) ^ POLY) & 0xffff : (c << 1) & 0xffff;
+    t[x] = c;
+  }
+  for (let k = 1; k < 8; k++) {
+    for (let x = 0; x < 256; x++) {
+      const prev = t[(k - 1) * 256 + x]!;
+      t[k * 256 + x] = ((prev << 8) & 0xffff) ^ t[prev >>> 8]!;
+    }
+  }
+  return t;
+}
+
+/** Continues CRC state `crc` over bytes[start, end). */
+export function crcUpdate(crc: number, bytes: Uint8Array, start: number, end: number): number {
+  const t = T;
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    crc =
+      t[1792 + ((crc >>> 8) ^ bytes[i]!)]! ^
+      t[1536 + ((crc & 0xff) ^ bytes[i + 1]!)]! ^
+      t[1280 + bytes[i + 2]!]! ^
+      t[1024 + bytes[i + 3]!]! ^
+      t[768 + bytes[i + 4]!]! ^
+      t[512 + bytes[i + 5]!]! ^
+      t[256 + bytes[i + 6]!]! ^
+      t[bytes[i + 7]!]!;
+  }
+  for (; i < end; i++) crc = ((crc << 8) & 0xffff) ^ t[(crc >>> 8) ^ bytes[i]!]!;
+  return crc;
+}
+
+// ---- UTF-8 scratch ---------------------------------------------------------------------------
+
+const encoder = /* @__PURE__ */ new TextEncoder();
+let scratch = new Uint8Array(2048);
+
+/**
+ * UTF-8 encodes `s` into the shared scratch buffer and returns the byte count. The bytes stay valid
+ * until the next call: callers use them at once and never keep the buffer.
+ */
+export function encodeToScratch(s: string): number {
+  // encodeInto writes at most 3 bytes per UTF-16 code unit.
+  if (s.length * 3 > scratch.length) scratch = new Uint8Array(Math.max(s.length * 3, scratch.length * 2));
+  return encoder.encodeInto(s, scratch).written;
+}
+
+/** The scratch buffer filled by the last `encodeToScratch` call. */
+export function scratchBytes(): Uint8Array {
+  return scratch;
+}
+
+// ---- Public API ------------------------------------------------------------------------------
+
+/** CRC-16/CCITT-FALSE of a string (over its UTF-8 bytes) or of raw bytes. */
+export function crc16(input: string | Uint8Array): number {
+  if (typeof input === 'string') {
+    const n = encodeToScratch(input);
+    return crcUpdate(CRC_INIT, scratch, 0, n);
+  }
+  if (input instanceof Uint8Array) return crcUpdate(CRC_INIT, input, 0, input.length);
+  throw new QrisError('NOT_A_STRING', 'crc16() takes a string or a Uint8Array.');
+}
+
+/** The CRC as EMVCo writes it: four uppercase hex digits, zero padded. */
+export function crc16Hex(input: string | Uint8Array): string {
+  return formatCrc(crc16(input));
+}
+
+const HEX2: readonly string[] = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) =>
+  i.toString(16).toUpperCase().padStart(2, '0'),
+);
+
+/** Formats a 16-bit CRC value as four uppercase hex digits. */
+export function formatCrc(crc: number): string {
+  return HEX2[(crc >>> 8) & 0xff]! + HEX2[crc & 0xff]!;
+}
+
+/** Parses four hex digits (either case) into a number, or returns -1 if they are not hex. */
+export function parseCrcHex(s: string, start: number): number {
+  let v = 0;
+  for (let i = start; i < start + 4; i++) {
+    const d = HEX_VALUE[s.charCodeAt(i)];
+    if (d === undefined || d < 0) return -1;
+    v = (v << 4) | d;
+  }
+  return v;
+}
+
+const HEX_VALUE: Int8Array = /* @__PURE__ */ (() => {
+  const t = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 10; i++) t[48 + i] = i;
+  for (let i = 0; i < 6; i++) t[65 + i] = t[97 + i] = 10 + i;
+  return t;
+})();
+
+// ---- Zero-byte shift (for combining CRCs of unchanged spans) -------------------------------------
+
+/** SHIFT[k] holds two 256-entry tables: the state advanced over 2^k zero bytes, split by byte. */
+let SHIFT: Uint16Array[] | undefined;
+const SHIFT_LEVELS = 14; // up to 16 KiB spans; payloads are at most 2 KiB of UTF-8
+
+function zeroByte(s: number): number {
+  return ((s << 8) & 0xffff) ^ T[s >>> 8]!;
+}
+
+function buildShift(): Uint16Array[] {
+  const levels: Uint16Array[] = [];
+  // Images of the 16 basis vectors under "advance 2^k zero bytes"; the map is linear over GF(2).
+  let basis = Array.from({ length: 16 }, (_, b) => zeroByte(1 << b));
+  for (let k = 0; k < SHIFT_LEVELS; k++) {
+    const tab = new Uint16Array(512);
+    for (let x = 0; x < 256; x++) {
+      let hi = 0;
+      let lo = 0;
+      for (let b = 0; b < 8; b++) {
+        if (x & (1 << b)) {
+          lo ^= basis[b]!;
+          hi ^= basis[b + 8]!;
+        }
+      }
+      tab[x] = hi;
+      tab[256 + x] = lo;
+    }
+    levels.push(tab);
+    basis = basis.map((v) => tab[v >>> 8]! ^ tab[256 + (v & 0xff)]!);
+  }
+  return levels;
+}
+
+/** Advances CRC state `crc` over `n` zero bytes (0 <= n < 16384). */
+export function crcShift(crc: number, n: number): number {
+  const levels = (SHIFT ??= buildShift());
+  for (let k = 0; n !== 0; k++, n >>>= 1) {
+    if (n & 1) {
+      const tab = levels[k]!;
+      crc = tab[crc >>> 8]! ^ tab[256 + (crc & 0xff)]!;
+    }
+  }
+  return crc;
+}

@@ -1,0 +1,8 @@
+// 'qris-codec': the core entry. Re-exports only; no I/O and no dependencies, so it runs in Node,
+// browsers and edge runtimes alike.
+export { QrisError, isQrisError, ERROR_CODES } from './errors.js';
+export type { QrisErrorCode, QrisErrorDetails, QrisIssue } from './errors.js';
+export { crc16, crc16Hex, formatCrc } from './crc16.js';
+export { parse, safeParse, serialize, codePointLength } from './tlv.js';
+export type { TlvNode, TlvInput, ParsedQris, ParseOptions, CrcCheck, SafeParseResult } from './tlv.js';
+export { isTemplate, MAX_PAYLOAD_LENGTH } from './spec.js';
