@@ -161,3 +161,16 @@ export function crcShift(crc: number, n: number): number {
   }
   return crc;
 }
+
+/** Continues CRC state `crc` over an ASCII string's characters (its UTF-8 bytes are the same). */
+export function crcUpdateAscii(crc: number, s: string): number {
+  const t = T;
+  for (let i = 0; i < s.length; i++) crc = ((crc << 8) & 0xffff) ^ t[(crc >>> 8) ^ s.charCodeAt(i)]!;
+  return crc;
+}
+
+/** True when every character of `s` is ASCII (so characters and UTF-8 bytes coincide). */
+export function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}

@@ -1,6 +1,8 @@
 /**
- * The EMVCo MPM data-object table and the QRIS profile: which IDs are templates, formats, lengths
- * and presence. One place for spec facts; the parser, validator and converter read from here.
+ * The EMVCo MPM data-object table and the QRIS profile: which IDs are templates, their formats,
+ * lengths and presence. One place for spec facts; the parser, validator, converter and builder
+ * read from here. Source: EMVCo QR Code Specification for Payment Systems, Merchant-Presented Mode
+ * v1.1, and the QRIS national standard (see the project's spec digest).
  */
 
 /** EMVCo: a payload holds at most 512 characters. */
@@ -15,3 +17,123 @@ export function isTemplate(parent: string, id: number): boolean {
   if (parent === '62') return id >= 50;
   return false;
 }
+
+/** N: digits. ANS: the EMVCo common character set (printable ASCII). S: a template of data objects. */
+export type Format = 'N' | 'ANS' | 'S';
+
+export interface ObjectSpec {
+  readonly name: string;
+  readonly format: Format;
+  readonly min: number;
+  readonly max: number;
+}
+
+function spec(name: string, format: Format, min: number, max: number): ObjectSpec {
+  return Object.freeze({ name, format, min, max });
+}
+
+/** Root data objects by ID. Ranges (02-25, 26-51, 65-79, 80-99) are resolved by `rootSpec`. */
+const ROOT: Readonly<Record<string, ObjectSpec>> = Object.freeze({
+  '00': spec('Payload Format Indicator', 'N', 2, 2),
+  '01': spec('Point of Initiation Method', 'N', 2, 2),
+  '52': spec('Merchant Category Code', 'N', 4, 4),
+  '53': spec('Transaction Currency', 'N', 3, 3),
+  '54': spec('Transaction Amount', 'ANS', 1, 13),
+  '55': spec('Tip or Convenience Indicator', 'N', 2, 2),
+  '56': spec('Value of Convenience Fee Fixed', 'ANS', 1, 13),
+  '57': spec('Value of Convenience Fee Percentage', 'ANS', 1, 5),
+  '58': spec('Country Code', 'ANS', 2, 2),
+  '59': spec('Merchant Name', 'ANS', 1, 25),
+  '60': spec('Merchant City', 'ANS', 1, 15),
+  '61': spec('Postal Code', 'ANS', 1, 10),
+  '62': spec('Additional Data Field Template', 'S', 1, 99),
+  '63': spec('CRC', 'ANS', 4, 4),
+  '64': spec('Merchant Information - Language Template', 'S', 1, 99),
+});
+
+const CARD_NETWORKS: readonly string[] = ['Visa', 'Visa', 'Mastercard', 'Mastercard', 'EMVCo', 'EMVCo', 'EMVCo', 'Discover', 'Discover', 'Amex', 'Amex', 'JCB', 'JCB', 'UnionPay', 'UnionPay'];
+
+/** The spec entry for a root ID, or undefined for an ID EMVCo does not define. */
+export function rootSpec(id: string): ObjectSpec | undefined {
+  const known = ROOT[id];
+  if (known) return known;
+  const n = Number(id);
+  if (n >= 2 && n <= 25) return spec(`Merchant Account Information (${CARD_NETWORKS[n - 2] ?? 'EMVCo'})`, 'ANS', 1, 99);
+  if (n >= 26 && n <= 51) return spec('Merchant Account Information Template', 'S', 1, 99);
+  if (n >= 65 && n <= 79) return spec('RFU for EMVCo', 'S', 1, 99);
+  if (n >= 80 && n <= 99) return spec('Unreserved Template', 'S', 1, 99);
+  return undefined;
+}
+
+/** Additional Data Field (62) sub-objects 01-11; 12-49 are RFU, 50-99 payment-system templates. */
+export const ADDITIONAL_DATA: Readonly<Record<string, { readonly key: AdditionalDataKey; readonly name: string }>> = Object.freeze({
+  '01': { key: 'billNumber', name: 'Bill Number' },
+  '02': { key: 'mobileNumber', name: 'Mobile Number' },
+  '03': { key: 'storeLabel', name: 'Store Label' },
+  '04': { key: 'loyaltyNumber', name: 'Loyalty Number' },
+  '05': { key: 'referenceLabel', name: 'Reference Label' },
+  '06': { key: 'customerLabel', name: 'Customer Label' },
+  '07': { key: 'terminalLabel', name: 'Terminal Label' },
+  '08': { key: 'purpose', name: 'Purpose of Transaction' },
+  '09': { key: 'consumerDataRequest', name: 'Additional Consumer Data Request' },
+  '10': { key: 'merchantTaxId', name: 'Merchant Tax ID' },
+  '11': { key: 'merchantChannel', name: 'Merchant Channel' },
+});
+
+export type AdditionalDataKey =
+  | 'billNumber'
+  | 'mobileNumber'
+  | 'storeLabel'
+  | 'loyaltyNumber'
+  | 'referenceLabel'
+  | 'customerLabel'
+  | 'terminalLabel'
+  | 'purpose'
+  | 'consumerDataRequest'
+  | 'merchantTaxId'
+  | 'merchantChannel';
+
+/** Sub-ID of each Additional Data key (the reverse of ADDITIONAL_DATA). */
+export const ADDITIONAL_DATA_ID: Readonly<Record<AdditionalDataKey, string>> = Object.freeze(
+  Object.fromEntries(Object.entries(ADDITIONAL_DATA).map(([id, d]) => [d.key, id])) as Record<AdditionalDataKey, string>,
+);
+
+/** EMVCo: Additional Data primitives hold at most 25 characters. */
+export const ADDITIONAL_DATA_MAX = 25;
+
+/** Tip or Convenience Indicator (55) values. */
+export const TIP_INDICATOR = Object.freeze({ prompt: '01', fixed: '02', percent: '03' } as const);
+
+/** QRIS: the national repository GUIDs seen in tag 51. */
+export const QRIS_NATIONAL_GUIDS: readonly string[] = Object.freeze(['ID.CO.QRIS.WWW', 'ID.OR.GPNQR.WWW', 'ID.OR.QRNPG.WWW']);
+
+/** QRIS merchant criteria (51/03 and 26-45/03); PSO and BLU are seen on government codes. */
+export const MERCHANT_CRITERIA: Readonly<Record<string, string>> = Object.freeze({
+  UMI: 'Micro',
+  UKE: 'Small',
+  UME: 'Medium',
+  UBE: 'Large',
+  URE: 'Regular',
+  PSO: 'Public service',
+  BLU: 'Public service agency (BLU)',
+});
+
+/** ISO 4217 numeric codes of the currencies EMVCo QR codes are seen with. */
+export const CURRENCIES: Readonly<Record<string, string>> = Object.freeze({
+  '360': 'IDR',
+  '764': 'THB',
+  '704': 'VND',
+  '156': 'CNY',
+  '986': 'BRL',
+  '356': 'INR',
+  '458': 'MYR',
+  '702': 'SGD',
+  '608': 'PHP',
+  '116': 'KHR',
+  '418': 'LAK',
+  '104': 'MMK',
+  '840': 'USD',
+  '410': 'KRW',
+  '392': 'JPY',
+  '344': 'HKD',
+});

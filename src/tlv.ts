@@ -175,18 +175,19 @@ export interface RootScan {
   /** Root objects as [offset, id, valueStart, valueEnd] quadruples (payload positions). */
   readonly objects: Int32Array;
   readonly count: number;
-  /** CRC state after the bytes up to and including "6304", and the declared CRC value. */
+  /** Byte index where the CRC value starts: the CRC covers bytes [0, crcIndex). */
   readonly crcIndex: number;
-  readonly computed: number;
+  /** The declared CRC as a number. */
   readonly declared: number;
 }
 
 /**
- * Scans the root level and checks everything `parse` guarantees: size, structure, duplicate IDs,
- * 00 first, 63 last with four hex digits, and the CRC (when `verifyCrc`).
- * The `objects` array is shared scratch: valid until the next scan.
+ * Scans the root level and checks the structure `parse` guarantees: size, well-formed objects,
+ * duplicate IDs, 00 first, 63 last with four hex digits. The CRC itself is left to the caller
+ * (`parse` computes it in one go; the converter piecewise, to reuse the states for its output).
+ * `objects` and the UTF-8 bytes in the CRC scratch are shared: valid until the next scan or encode.
  */
-export function scanRoot(input: unknown, verifyCrc: boolean): RootScan {
+export function scanRoot(input: unknown): RootScan {
   if (typeof input !== 'string') {
     throw new QrisError('NOT_A_STRING', `Expected the payload as a string, got ${input === null ? 'null' : typeof input}.`);
   }
@@ -260,16 +261,39 @@ export function scanRoot(input: unknown, verifyCrc: boolean): RootScan {
   }
   // The four CRC digits are ASCII, so the CRC covers all bytes but the last four.
   const crcIndex = byteLength - 4;
-  const computed = crcUpdate(CRC_INIT, scratchBytes(), 0, crcIndex);
-  if (verifyCrc && computed !== declared) {
-    throw new QrisError('CRC_MISMATCH', `The CRC does not match: the payload declares ${payload.slice(crcValueStart)}, its content gives ${formatCrc(computed)}.`, {
-      offset: start + crcValueStart,
-      tag: '63',
-      expected: formatCrc(computed),
-      actual: payload.slice(crcValueStart),
+  return { payload, start, ascii, byteLength, objects, count, crcIndex, declared };
+}
+
+/** The CRC_MISMATCH error for a scanned payload whose content gives `computed`. */
+export function crcMismatch(scan: RootScan, computed: number): QrisError {
+  const { payload, start } = scan;
+  const crcValueStart = payload.length - 4;
+  return new QrisError('CRC_MISMATCH', `The CRC does not match: the payload declares ${payload.slice(crcValueStart)}, its content gives ${formatCrc(computed)}.`, {
+    offset: start + crcValueStart,
+    tag: '63',
+    expected: formatCrc(computed),
+    actual: payload.slice(crcValueStart),
+  });
+}
+
+
+/**
+ * Scans the children of the template whose value is payload[vStart, vEnd) of a root scan, into the
+ * depth-1 scratch (valid until the next template scan). Throws TEMPLATE_NOT_TLV when the value
+ * does not hold data objects.
+ */
+export function scanTemplate(scan: RootScan, vStart: number, vEnd: number, path: string): { readonly objects: Int32Array; readonly count: number } {
+  const objects = LEVELS[1];
+  try {
+    return { objects, count: scanLevel(scan.payload, vStart, vEnd, scan.ascii, objects, scan.start, path) };
+  } catch (e) {
+    const err = e as QrisError;
+    throw new QrisError('TEMPLATE_NOT_TLV', `Template ${path} does not hold data objects (${err.message}); it cannot be edited in place.`, {
+      offset: err.offset ?? scan.start + vStart,
+      tag: path,
+      cause: err,
     });
   }
-  return { payload, start, ascii, byteLength, objects, count, crcIndex, computed, declared };
 }
 
 // ---- parse -------------------------------------------------------------------------------------
@@ -279,7 +303,9 @@ export function scanRoot(input: unknown, verifyCrc: boolean): RootScan {
  * Throws `QrisError` for anything malformed; see `safeParse` for a non-throwing form.
  */
 export function parse(input: string, options?: ParseOptions): ParsedQris {
-  const scan = scanRoot(input, options?.verifyCrc !== false);
+  const scan = scanRoot(input);
+  const computed = crcUpdate(CRC_INIT, scratchBytes(), 0, scan.crcIndex);
+  if (computed !== scan.declared && options?.verifyCrc !== false) throw crcMismatch(scan, computed);
   const { payload, start, ascii, objects, count } = scan;
   const warnings: QrisIssue[] = [];
   const nodes: TlvNode[] = new Array(count);
@@ -308,7 +334,7 @@ export function parse(input: string, options?: ParseOptions): ParsedQris {
     payload,
     start,
     nodes,
-    crc: { declared, computed: formatCrc(scan.computed), valid: scan.computed === scan.declared },
+    crc: { declared, computed: formatCrc(computed), valid: computed === scan.declared },
     warnings,
   };
 }

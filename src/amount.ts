@@ -1,0 +1,120 @@
+/**
+ * EMVCo amounts (54 and 56): digits with an optional '.' and decimals, no sign, no exponent, at most
+ * 13 characters. Amounts are handled as decimal text end to end so no float rounding ever changes
+ * what the payer is asked for; a number input is accepted only when its shortest decimal form is
+ * already exact (0.1 + 0.2 is refused, not rounded).
+ */
+import { QrisError, type QrisErrorCode } from './errors.js';
+
+export const MAX_AMOUNT_LENGTH = 13;
+
+export interface AmountFormat {
+  /** 0: integer rupiah ("25000"); 2: two decimals ("25000.00"). @default 0 */
+  readonly decimals?: 0 | 2;
+  /** Reject amounts above this value. */
+  readonly maxAmount?: number | string;
+}
+
+/** Checks an amount as written in a payload: digits, optional '.' with decimals, > 0. */
+export function isAmountText(s: string): boolean {
+  return scanDecimal(s) !== null;
+}
+
+/** [integer digits, fraction digits] of a plain decimal, or null when it is not one. */
+function scanDecimal(s: string): [string, string] | null {
+  const n = s.length;
+  if (n === 0) return null;
+  let dot = -1;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 && dot < 0) dot = i;
+    else if (c < 48 || c > 57) return null;
+  }
+  const int = dot < 0 ? s : s.slice(0, dot);
+  const frac = dot < 0 ? '' : s.slice(dot + 1);
+  if (int.length === 0 || (dot >= 0 && frac.length === 0)) return null;
+  return [int, frac];
+}
+
+/** Compares two plain decimals without floats: -1, 0 or 1. */
+export function compareDecimal(a: string, b: string): number {
+  const [ai, af] = scanDecimal(a) ?? ['0', ''];
+  const [bi, bf] = scanDecimal(b) ?? ['0', ''];
+  const ai2 = stripLeadingZeros(ai);
+  const bi2 = stripLeadingZeros(bi);
+  if (ai2.length !== bi2.length) return ai2.length < bi2.length ? -1 : 1;
+  if (ai2 !== bi2) return ai2 < bi2 ? -1 : 1;
+  const w = Math.max(af.length, bf.length);
+  const af2 = af.padEnd(w, '0');
+  const bf2 = bf.padEnd(w, '0');
+  return af2 === bf2 ? 0 : af2 < bf2 ? -1 : 1;
+}
+
+function stripLeadingZeros(s: string): string {
+  let i = 0;
+  while (i < s.length - 1 && s.charCodeAt(i) === 48) i++;
+  return s.slice(i);
+}
+
+function isZero(int: string, frac: string): boolean {
+  for (const ch of int + frac) if (ch !== '0') return false;
+  return true;
+}
+
+/** The decimal text of a user-supplied amount, or a QrisError explaining what is wrong with it. */
+function decimalText(input: unknown, what: string, code: QrisErrorCode, tag: string): string {
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input)) throw new QrisError(code, `The ${what} must be a finite number; got ${input}.`, { tag });
+    const s = String(input);
+    if (s.includes('e') || s.includes('E')) throw new QrisError(code, `The ${what} ${s} cannot be written without an exponent; pass it as a decimal string.`, { tag });
+    if (input < 0) throw new QrisError(code, `The ${what} must be positive; got ${s}.`, { tag });
+    return s;
+  }
+  if (typeof input === 'string') return input;
+  throw new QrisError(code, `The ${what} must be a number or a decimal string; got ${input === null ? 'null' : typeof input}.`, { tag });
+}
+
+/**
+ * Formats a positive amount for tag 54 (or a fixed fee for 56). Throws BAD_AMOUNT (or `code`) for
+ * zero, negatives, NaN, Infinity, exponents, signs, separators, leading zeros, more than two
+ * decimals, cents when integer output is asked for, more than 13 characters, or above `maxAmount`.
+ */
+export function formatAmount(input: unknown, format: AmountFormat = {}, what = 'amount', code: QrisErrorCode = 'BAD_AMOUNT', tag = '54'): string {
+  const s = decimalText(input, what, code, tag);
+  const parts = scanDecimal(s);
+  if (parts === null) {
+    throw new QrisError(code, `The ${what} ${JSON.stringify(s)} is not a plain decimal (digits with an optional '.' and up to two decimals; no sign, exponent, spaces or separators).`, { tag });
+  }
+  const [int, frac] = parts;
+  if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError(code, `The ${what} ${JSON.stringify(s)} has leading zeros.`, { tag });
+  if (frac.length > 2) throw new QrisError(code, `The ${what} ${JSON.stringify(s)} has more than two decimals.`, { tag });
+  if (isZero(int, frac)) throw new QrisError(code, `The ${what} must be greater than zero; got ${JSON.stringify(s)}.`, { tag });
+  const decimals = format.decimals ?? 0;
+  if (decimals !== 0 && decimals !== 2) throw new QrisError('BAD_OPTION', `decimals must be 0 or 2; got ${String(decimals)}.`);
+  let out: string;
+  if (decimals === 0) {
+    if (!isZero('', frac)) throw new QrisError(code, `The ${what} ${s} has cents; integer output was asked for (pass decimals: 2 to keep them).`, { tag });
+    out = int;
+  } else {
+    out = int + '.' + frac.padEnd(2, '0');
+  }
+  if (out.length > MAX_AMOUNT_LENGTH) throw new QrisError(code, `The ${what} ${out} is ${out.length} characters; EMVCo allows at most ${MAX_AMOUNT_LENGTH}.`, { tag });
+  if (format.maxAmount !== undefined) {
+    const max = decimalText(format.maxAmount, 'maxAmount', 'BAD_OPTION', tag);
+    if (scanDecimal(max) === null) throw new QrisError('BAD_OPTION', `maxAmount ${JSON.stringify(max)} is not a plain decimal.`);
+    if (compareDecimal(out, max) > 0) throw new QrisError(code, `The ${what} ${out} is above the maximum of ${max}.`, { tag });
+  }
+  return out;
+}
+
+/** Formats a convenience fee percentage for tag 57: 0 < p < 100, at most 5 characters. */
+export function formatPercent(input: unknown): string {
+  const s = decimalText(input, 'fee percentage', 'BAD_FEE', '57');
+  const parts = scanDecimal(s);
+  if (parts === null) throw new QrisError('BAD_FEE', `The fee percentage ${JSON.stringify(s)} is not a plain decimal.`, { tag: '57' });
+  const [int, frac] = parts;
+  if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError('BAD_FEE', `The fee percentage ${JSON.stringify(s)} has leading zeros.`, { tag: '57' });
+  if (isZero(int, frac) || compareDecimal(s, '100') >= 0) throw new QrisError('BAD_FEE', `The fee percentage must be above 0 and below 100; got ${s}.`, { tag: '57' });
+  if (s.length > 5) throw new QrisError('BAD_FEE', `The fee percentage ${s} is longer than the 5 characters tag 57 allows.`, { tag: '57' });
+  return s;
+}

@@ -1,0 +1,291 @@
+/**
+ * Static <-> dynamic conversion as a handful of edits on the original text.
+ *
+ * One root scan finds where each data object sits; the conversion is a short list of
+ * (start, end, replacement) edits; every other character is copied from the input unchanged and in
+ * order. The input CRC is verified piecewise at the edit boundaries, and because CRC is linear the
+ * output CRC follows from those same states (`crcShift`) without a second pass over the bytes.
+ */
+import { formatAmount, formatPercent, type AmountFormat } from './amount.js';
+import { CRC_INIT, crcShift, crcUpdate, crcUpdateAscii, encodeToScratch, formatCrc, scratchBytes } from './crc16.js';
+import { QrisError } from './errors.js';
+import { ADDITIONAL_DATA_ID, ADDITIONAL_DATA_MAX, MAX_PAYLOAD_LENGTH, TIP_INDICATOR } from './spec.js';
+import { codePointLength, crcMismatch, scanRoot, scanTemplate, TWO_DIGITS, type RootScan } from './tlv.js';
+
+/** Tip or convenience fee: 55 `01` (payer enters a tip), `02` + 56 (fixed), `03` + 57 (percent). */
+export type FeeOption =
+  | { readonly type: 'prompt' }
+  | { readonly type: 'fixed'; readonly value: number | string }
+  | { readonly type: 'percent'; readonly value: number | string };
+
+/** Additional Data (62) fields the converter can set; each at most 25 characters. */
+export interface AdditionalDataEdits {
+  /** 62/01 Bill Number (`***` asks the payer). */
+  readonly billNumber?: string;
+  /** 62/05 Reference Label. */
+  readonly referenceLabel?: string;
+  /** 62/07 Terminal Label. */
+  readonly terminalLabel?: string;
+}
+
+export interface ToDynamicOptions extends AmountFormat, AdditionalDataEdits {
+  /** The amount: a positive number or decimal string (e.g. `25000` or `"25000.50"` with `decimals: 2`). */
+  readonly amount: number | string;
+  /** Adds a tip or convenience fee, replacing the merchant's own 55/56/57 if present. */
+  readonly fee?: FeeOption;
+  /** Accept an input that already has an amount (dynamic, or static with 54) and replace 54 in place. @default false */
+  readonly replaceAmount?: boolean;
+}
+
+export interface ToStaticOptions {
+  /** Also remove the tip / convenience fee (55, 56, 57). @default false */
+  readonly removeFees?: boolean;
+}
+
+interface Edit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/** Root objects the conversions need to find, by index into the scan (-1 when absent). */
+interface Layout {
+  i00: number;
+  i01: number;
+  i53: number;
+  i54: number;
+  i55: number;
+  i56: number;
+  i57: number;
+  i62: number;
+  /** First object (in written order) whose ID is above 54 / above 62: where 54 / 62 go if needed. */
+  above54: number;
+  above62: number;
+}
+
+function layout(scan: RootScan): Layout {
+  const o = scan.objects;
+  const l: Layout = { i00: -1, i01: -1, i53: -1, i54: -1, i55: -1, i56: -1, i57: -1, i62: -1, above54: -1, above62: -1 };
+  for (let i = 0; i < scan.count; i++) {
+    const id = o[i * 4 + 1]!;
+    switch (id) {
+      case 0: l.i00 = i; break;
+      case 1: l.i01 = i; break;
+      case 53: l.i53 = i; break;
+      case 54: l.i54 = i; break;
+      case 55: l.i55 = i; break;
+      case 56: l.i56 = i; break;
+      case 57: l.i57 = i; break;
+      case 62: l.i62 = i; break;
+    }
+    if (id > 54 && l.above54 < 0) l.above54 = i;
+    if (id > 62 && l.above62 < 0) l.above62 = i;
+  }
+  return l;
+}
+
+const objStart = (scan: RootScan, i: number): number => scan.objects[i * 4]!;
+const valStart = (scan: RootScan, i: number): number => scan.objects[i * 4 + 2]!;
+const objEnd = (scan: RootScan, i: number): number => scan.objects[i * 4 + 3]!;
+
+/** Point of Initiation (01) as '11', '12' or null when absent; anything else is refused. */
+function pointOfInitiation(scan: RootScan, l: Layout): '11' | '12' | null {
+  if (l.i01 < 0) return null;
+  const s = scan.payload;
+  const v = s.slice(valStart(scan, l.i01), objEnd(scan, l.i01));
+  if (v === '11' || v === '12') return v;
+  throw fail(scan, new QrisError('BAD_POINT_OF_INITIATION', `The Point of Initiation Method (ID 01) is ${JSON.stringify(v)}; it must be 11 (static) or 12 (dynamic).`, {
+    offset: scan.start + objStart(scan, l.i01),
+    tag: '01',
+  }));
+}
+
+/**
+ * Converts a static QRIS (or any EMVCo MPM payload) to a dynamic one for an amount:
+ * 01 becomes `12`, 54 is put in its place (after 53), optional fee and Additional Data fields are
+ * set, and the CRC is recomputed. Every other character stays as it was, in order.
+ */
+export function toDynamic(payload: string, options: ToDynamicOptions): string {
+  if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'toDynamic() needs an options object with an amount.');
+  const amount = formatAmount(options.amount, options);
+  const feeText = options.fee === undefined ? '' : feeObjects(options.fee, options.decimals);
+  const extras = additionalDataEdits(options);
+
+  const scan = scanRoot(payload);
+  const l = layout(scan);
+  const poi = pointOfInitiation(scan, l);
+  if (poi === '12' && options.replaceAmount !== true) {
+    throw fail(scan, new QrisError('ALREADY_DYNAMIC', 'The payload is already dynamic (ID 01 = 12); pass replaceAmount: true to change its amount.', {
+      offset: scan.start + objStart(scan, l.i01),
+      tag: '01',
+    }));
+  }
+  if (l.i54 >= 0 && options.replaceAmount !== true) {
+    throw fail(scan, new QrisError('ALREADY_DYNAMIC', 'The payload already carries an amount (ID 54); pass replaceAmount: true to replace it.', {
+      offset: scan.start + objStart(scan, l.i54),
+      tag: '54',
+    }));
+  }
+
+  const edits: Edit[] = [];
+  if (poi === '11') edits.push({ start: valStart(scan, l.i01), end: objEnd(scan, l.i01), text: '12' });
+  else if (poi === null) edits.push({ start: objEnd(scan, l.i00), end: objEnd(scan, l.i00), text: '010212' });
+
+  // 54, followed by a new 55/56/57 when the merchant had no 55 of their own.
+  const amountObj = '54' + TWO_DIGITS[amount.length]! + amount;
+  const trailingFee = feeText !== '' && l.i55 < 0 ? feeText : '';
+  if (l.i54 >= 0) edits.push({ start: objStart(scan, l.i54), end: objEnd(scan, l.i54), text: amountObj + trailingFee });
+  else {
+    const at = l.i53 >= 0 ? objEnd(scan, l.i53) : objStart(scan, l.above54);
+    edits.push({ start: at, end: at, text: amountObj + trailingFee });
+  }
+  if (feeText !== '') {
+    if (l.i55 >= 0) edits.push({ start: objStart(scan, l.i55), end: objEnd(scan, l.i55), text: feeText });
+    if (l.i56 >= 0) edits.push({ start: objStart(scan, l.i56), end: objEnd(scan, l.i56), text: '' });
+    if (l.i57 >= 0) edits.push({ start: objStart(scan, l.i57), end: objEnd(scan, l.i57), text: '' });
+  }
+  if (extras !== null) edits.push(additionalDataEdit(scan, l, extras));
+  return applyEdits(scan, edits);
+}
+
+/**
+ * Converts a dynamic payload back to static: 01 becomes `11`, 54 is removed (and 55/56/57 with
+ * `removeFees`), the CRC is recomputed. Everything else stays as it was.
+ */
+export function toStatic(payload: string, options: ToStaticOptions = {}): string {
+  const scan = scanRoot(payload);
+  const l = layout(scan);
+  const poi = pointOfInitiation(scan, l);
+  if (poi !== '12' && l.i54 < 0) {
+    throw fail(scan, new QrisError('ALREADY_STATIC', 'The payload is already static (ID 01 is not 12 and there is no amount).', l.i01 >= 0 ? { offset: scan.start + objStart(scan, l.i01), tag: '01' } : { tag: '01' }));
+  }
+  const edits: Edit[] = [];
+  if (poi === '12') edits.push({ start: valStart(scan, l.i01), end: objEnd(scan, l.i01), text: '11' });
+  else if (poi === null) edits.push({ start: objEnd(scan, l.i00), end: objEnd(scan, l.i00), text: '010211' });
+  const drop = [l.i54];
+  if (options.removeFees === true) drop.push(l.i55, l.i56, l.i57);
+  for (const i of drop) if (i >= 0) edits.push({ start: objStart(scan, i), end: objEnd(scan, i), text: '' });
+  return applyEdits(scan, edits);
+}
+
+/** The 55 (+ 56 or 57) objects for a fee option. */
+function feeObjects(fee: FeeOption, decimals: 0 | 2 | undefined): string {
+  if (fee === null || typeof fee !== 'object') throw new QrisError('BAD_FEE', 'fee must be { type: "prompt" | "fixed" | "percent", value? }.', { tag: '55' });
+  switch (fee.type) {
+    case 'prompt':
+      return '5502' + TIP_INDICATOR.prompt;
+    case 'fixed': {
+      const v = formatAmount(fee.value, decimals === undefined ? {} : { decimals }, 'fixed fee', 'BAD_FEE', '56');
+      return '5502' + TIP_INDICATOR.fixed + '56' + TWO_DIGITS[v.length]! + v;
+    }
+    case 'percent': {
+      const v = formatPercent(fee.value);
+      return '5502' + TIP_INDICATOR.percent + '57' + TWO_DIGITS[v.length]! + v;
+    }
+    default:
+      throw new QrisError('BAD_FEE', `Unknown fee type ${JSON.stringify((fee as { type: unknown }).type)}; use "prompt", "fixed" or "percent".`, { tag: '55' });
+  }
+}
+
+/** Checked Additional Data values keyed by sub-ID, in sub-ID order, or null when none is set. */
+function additionalDataEdits(options: AdditionalDataEdits): [string, string][] | null {
+  let out: [string, string][] | null = null;
+  for (const key of ['billNumber', 'referenceLabel', 'terminalLabel'] as const) {
+    const v = options[key];
+    if (v === undefined) continue;
+    const id = ADDITIONAL_DATA_ID[key];
+    if (typeof v !== 'string' || v.length === 0 || v.length > ADDITIONAL_DATA_MAX || !isPrintableAscii(v)) {
+      throw new QrisError('BAD_FIELD', `${key} (62/${id}) must be 1 to ${ADDITIONAL_DATA_MAX} printable ASCII characters; got ${JSON.stringify(v)}.`, { tag: '62/' + id });
+    }
+    (out ??= []).push([id, v]);
+  }
+  return out;
+}
+
+function isPrintableAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+/** Sets sub-objects of 62 in place (existing ones keep their position), or adds a new 62. */
+function additionalDataEdit(scan: RootScan, l: Layout, extras: [string, string][]): Edit {
+  const s = scan.payload;
+  let value = '';
+  if (l.i62 >= 0) {
+    const vStart = valStart(scan, l.i62);
+    const { objects: c, count } = scanTemplate(scan, vStart, objEnd(scan, l.i62), '62');
+    const pending = new Map(extras);
+    for (let i = 0; i < count; i++) {
+      const id = TWO_DIGITS[c[i * 4 + 1]!]!;
+      const replacement = pending.get(id);
+      if (replacement === undefined) value += s.slice(c[i * 4]!, c[i * 4 + 3]!);
+      else {
+        value += id + TWO_DIGITS[replacement.length]! + replacement;
+        pending.delete(id);
+      }
+    }
+    for (const [id, v] of pending) value += id + TWO_DIGITS[v.length]! + v;
+  } else {
+    for (const [id, v] of extras) value += id + TWO_DIGITS[v.length]! + v;
+  }
+  const len = codePointLength(value);
+  if (len > 99) {
+    throw fail(scan, new QrisError('VALUE_TOO_LONG', `The Additional Data Field (62) would be ${len} characters long; the length field allows at most 99.`, { tag: '62' }));
+  }
+  const obj = '62' + TWO_DIGITS[len]! + value;
+  if (l.i62 >= 0) return { start: objStart(scan, l.i62), end: objEnd(scan, l.i62), text: obj };
+  const at = objStart(scan, l.above62);
+  return { start: at, end: at, text: obj };
+}
+
+/**
+ * Applies edits (pushed in positional order for equal starts) and writes the new CRC, verifying the
+ * input CRC on the way. ASCII payloads take the linear-CRC path; others re-encode the output.
+ */
+function applyEdits(scan: RootScan, edits: Edit[]): string {
+  edits.sort((a, b) => a.start - b.start); // stable: inserts at one position keep their order
+  const s = scan.payload;
+  const crcStart = s.length - 4;
+  let out = '';
+  let pos = 0;
+  let crc: number;
+  if (scan.ascii) {
+    const bytes = scratchBytes();
+    let sIn = CRC_INIT;
+    let sOut = CRC_INIT;
+    for (const e of edits) {
+      const mid = crcUpdate(sIn, bytes, pos, e.start);
+      sOut = mid ^ crcShift(sOut ^ sIn, e.start - pos); // the unchanged span, from the input's states
+      sIn = crcUpdate(mid, bytes, e.start, e.end);
+      sOut = crcUpdateAscii(sOut, e.text);
+      out += s.slice(pos, e.start) + e.text;
+      pos = e.end;
+    }
+    const fin = crcUpdate(sIn, bytes, pos, crcStart);
+    if (fin !== scan.declared) throw crcMismatch(scan, fin);
+    crc = fin ^ crcShift(sOut ^ sIn, crcStart - pos);
+    out += s.slice(pos, crcStart);
+  } else {
+    const computed = crcUpdate(CRC_INIT, scratchBytes(), 0, scan.crcIndex);
+    if (computed !== scan.declared) throw crcMismatch(scan, computed);
+    for (const e of edits) {
+      out += s.slice(pos, e.start) + e.text;
+      pos = e.end;
+    }
+    out += s.slice(pos, crcStart);
+    crc = crcUpdate(CRC_INIT, scratchBytes(), 0, encodeToScratch(out));
+  }
+  if (out.length + 4 > MAX_PAYLOAD_LENGTH && codePointLength(out) + 4 > MAX_PAYLOAD_LENGTH) {
+    throw new QrisError('TOO_LONG', `The converted payload would have ${codePointLength(out) + 4} characters; EMVCo allows at most ${MAX_PAYLOAD_LENGTH}.`);
+  }
+  return out + formatCrc(crc);
+}
+
+/** A broken input must be reported as broken before anything else: check its CRC first. */
+function fail(scan: RootScan, err: QrisError): QrisError {
+  const computed = crcUpdate(CRC_INIT, scratchBytes(), 0, scan.crcIndex);
+  return computed === scan.declared ? err : crcMismatch(scan, computed);
+}
