@@ -1,0 +1,138 @@
+/**
+ * build(): a payload from typed fields. Values are checked against the spec table, the tree is
+ * written by `serialize` (lengths and CRC computed there), and the result must pass `validate` with
+ * no errors, so build never hands out a code that would fail at the till.
+ */
+import { formatAmount, formatPercent as formatPercentValue, type AmountFormat } from './amount.js';
+import type { FeeOption } from './convert.js';
+import { QrisError } from './errors.js';
+import { ADDITIONAL_DATA_ID, TIP_INDICATOR, type AdditionalDataKey } from './spec.js';
+import { serialize, type TlvInput } from './tlv.js';
+import { validate } from './validate.js';
+
+export interface BuildAccount {
+  /** Template ID 26-50; by default the next free one from 26 in order. */
+  readonly tag?: string;
+  /** Reverse-domain GUID, e.g. `ID.CO.BCA.WWW` or `COM.GO-JEK.WWW`. */
+  readonly guid: string;
+  /** Merchant PAN (starts with the issuer's 8-digit NNS). */
+  readonly pan?: string;
+  readonly merchantId?: string;
+  /** UMI, UKE, UME, UBE or URE. */
+  readonly criteria?: string;
+}
+
+export interface BuildFields extends AmountFormat {
+  readonly merchantName: string;
+  readonly merchantCity: string;
+  readonly postalCode?: string;
+  /** ISO 3166-1 alpha-2. @default "ID" */
+  readonly countryCode?: string;
+  /** ISO 4217 numeric. @default "360" (IDR) */
+  readonly currency?: string;
+  /** ISO 18245 merchant category code, four digits. */
+  readonly mcc: string;
+  readonly accounts: readonly BuildAccount[];
+  /** National Merchant ID: written to 51/02 with 51/00 = `nationalGuid`. */
+  readonly nmid?: string;
+  /** 51/03 merchant criteria. */
+  readonly merchantCriteria?: string;
+  /** @default "ID.CO.QRIS.WWW" */
+  readonly nationalGuid?: string;
+  /** An amount makes the code dynamic (01 = 12). */
+  readonly amount?: number | string;
+  readonly fee?: FeeOption;
+  readonly additionalData?: { readonly [K in AdditionalDataKey]?: string };
+  readonly language?: { readonly preference: string; readonly merchantName: string; readonly merchantCity?: string };
+}
+
+/** Builds a valid payload from fields; throws `QrisError` (BAD_FIELD, BAD_AMOUNT, ...) naming the field. */
+export function build(fields: BuildFields): string {
+  if (fields === null || typeof fields !== 'object') throw new QrisError('BAD_FIELD', 'build() takes an object of fields.');
+  const nodes: TlvInput[] = [
+    { id: '00', value: '01' },
+    { id: '01', value: fields.amount === undefined ? '11' : '12' },
+  ];
+  if (!Array.isArray(fields.accounts) || fields.accounts.length === 0) {
+    throw new QrisError('BAD_FIELD', 'accounts must list at least one merchant account (GUID and PAN).', { tag: '26' });
+  }
+  let next = 26;
+  const used = new Set<string>();
+  for (const a of fields.accounts) {
+    const tag = a.tag ?? String(next);
+    if (!/^(2[6-9]|[34][0-9]|50)$/.test(tag) || used.has(tag)) throw new QrisError('BAD_FIELD', `Account tag ${JSON.stringify(tag)} must be an unused ID from 26 to 50.`, { tag });
+    used.add(tag);
+    next = Math.max(next, Number(tag) + 1);
+    const children: TlvInput[] = [{ id: '00', value: text(a.guid, `${tag}/00`, 'account GUID') }];
+    if (a.pan !== undefined) children.push({ id: '01', value: text(a.pan, `${tag}/01`, 'merchant PAN') });
+    if (a.merchantId !== undefined) children.push({ id: '02', value: text(a.merchantId, `${tag}/02`, 'merchant ID') });
+    if (a.criteria !== undefined) children.push({ id: '03', value: text(a.criteria, `${tag}/03`, 'merchant criteria') });
+    nodes.push({ id: tag, children });
+  }
+  nodes.sort((a, b) => Number(a.id) - Number(b.id));
+  if (fields.nmid !== undefined || fields.merchantCriteria !== undefined) {
+    const children: TlvInput[] = [{ id: '00', value: text(fields.nationalGuid ?? 'ID.CO.QRIS.WWW', '51/00', 'national GUID') }];
+    if (fields.nmid !== undefined) children.push({ id: '02', value: text(fields.nmid, '51/02', 'NMID') });
+    if (fields.merchantCriteria !== undefined) children.push({ id: '03', value: text(fields.merchantCriteria, '51/03', 'merchant criteria') });
+    nodes.push({ id: '51', children });
+  }
+  nodes.push({ id: '52', value: text(fields.mcc, '52', 'MCC') }, { id: '53', value: text(fields.currency ?? '360', '53', 'currency') });
+  if (fields.amount !== undefined) nodes.push({ id: '54', value: formatAmount(fields.amount, fields) });
+  if (fields.fee !== undefined) nodes.push(...feeNodes(fields.fee, fields));
+  nodes.push(
+    { id: '58', value: text(fields.countryCode ?? 'ID', '58', 'country code') },
+    { id: '59', value: text(fields.merchantName, '59', 'merchant name') },
+    { id: '60', value: text(fields.merchantCity, '60', 'merchant city') },
+  );
+  if (fields.postalCode !== undefined) nodes.push({ id: '61', value: text(fields.postalCode, '61', 'postal code') });
+  if (fields.additionalData !== undefined) {
+    const children: TlvInput[] = [];
+    for (const [key, value] of Object.entries(fields.additionalData)) {
+      const id = ADDITIONAL_DATA_ID[key as AdditionalDataKey];
+      if (id === undefined) throw new QrisError('BAD_FIELD', `Unknown additional data field ${JSON.stringify(key)}.`, { tag: '62' });
+      if (value !== undefined) children.push({ id, value: text(value, `62/${id}`, key) });
+    }
+    children.sort((a, b) => Number(a.id) - Number(b.id));
+    if (children.length > 0) nodes.push({ id: '62', children });
+  }
+  if (fields.language !== undefined) {
+    const l = fields.language;
+    const children: TlvInput[] = [
+      { id: '00', value: text(l.preference, '64/00', 'language preference') },
+      { id: '01', value: text(l.merchantName, '64/01', 'alternate merchant name') },
+    ];
+    if (l.merchantCity !== undefined) children.push({ id: '02', value: text(l.merchantCity, '64/02', 'alternate merchant city') });
+    nodes.push({ id: '64', children });
+  }
+  const payload = serialize(nodes);
+  const firstError = validate(payload).issues.find((i) => i.severity === 'error');
+  if (firstError) {
+    throw new QrisError('BAD_FIELD', `The fields do not make a valid QRIS: ${firstError.message}`, firstError.tag === undefined ? {} : { tag: firstError.tag });
+  }
+  return payload;
+}
+
+function text(v: unknown, tag: string, what: string): string {
+  if (typeof v !== 'string' || v.length === 0) throw new QrisError('BAD_FIELD', `The ${what} (${tag}) must be a non-empty string.`, { tag });
+  return v;
+}
+
+function feeNodes(fee: FeeOption, format: AmountFormat): TlvInput[] {
+  switch (fee?.type) {
+    case 'prompt':
+      return [{ id: '55', value: TIP_INDICATOR.prompt }];
+    case 'fixed':
+      return [
+        { id: '55', value: TIP_INDICATOR.fixed },
+        { id: '56', value: formatAmount(fee.value, format.decimals === undefined ? {} : { decimals: format.decimals }, 'fixed fee', 'BAD_FEE', '56') },
+      ];
+    case 'percent': {
+      return [
+        { id: '55', value: TIP_INDICATOR.percent },
+        { id: '57', value: formatPercentValue(fee.value) },
+      ];
+    }
+    default:
+      throw new QrisError('BAD_FEE', 'fee must be { type: "prompt" | "fixed" | "percent", value? }.', { tag: '55' });
+  }
+}
