@@ -7,3 +7,5 @@ export { RemoteError, isRemoteError } from './errors.js';
 export type { RemoteErrorKind, RemoteErrorDetails, RemoteErrorJSON } from './errors.js';
 export { verifyConverted, canonicalNominal } from './verify.js';
 export type { VerifyOptions } from './verify.js';
+export { convertWithFallback, REMOTE_CAN_HELP } from './fallback.js';
+export type { FallbackOptions, FallbackResult, FallbackImage, ImageDecoder } from './fallback.js';
