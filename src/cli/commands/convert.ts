@@ -1,0 +1,178 @@
+import { writeFile } from 'node:fs/promises';
+import { info, toDynamic } from '../../index.js';
+import { bool, exclusive, str, UsageError, type Command, type ParsedValues } from '../args.js';
+import { runBatch } from '../batch.js';
+import { block, formatAmount, json } from '../format.js';
+import { decodeImageBytes, resolveInput, type ResolvedInput } from '../input.js';
+import { renderPng, renderSvg, renderTerminal } from '../render.js';
+
+export type ConvertOptions = Parameters<typeof toDynamic>[1];
+
+/** The `toDynamic` options the flags describe. */
+export function convertOptions(values: ParsedValues): ConvertOptions {
+  exclusive(values, ['fee-fixed', 'fee-percent', 'tip'], 'convert');
+  const amount = str(values, 'amount');
+  if (amount === undefined) throw new UsageError('--amount is required.', 'convert');
+  const decimals = str(values, 'decimals');
+  if (decimals !== undefined && decimals !== '0' && decimals !== '2') throw new UsageError('--decimals must be 0 or 2.', 'convert');
+  const feeFixed = str(values, 'fee-fixed');
+  const feePercent = str(values, 'fee-percent');
+  const fee: ConvertOptions['fee'] | undefined = bool(values, 'tip')
+    ? { type: 'prompt' }
+    : feeFixed !== undefined
+      ? { type: 'fixed', value: feeFixed }
+      : feePercent !== undefined
+        ? { type: 'percent', value: feePercent }
+        : undefined;
+  const reference = str(values, 'reference');
+  const bill = str(values, 'bill');
+  const terminal = str(values, 'terminal-label');
+  return {
+    amount,
+    ...(decimals !== undefined ? { decimals: decimals === '2' ? 2 : 0 } : {}),
+    ...(fee ? { fee } : {}),
+    ...(reference !== undefined ? { referenceLabel: reference } : {}),
+    ...(bill !== undefined ? { billNumber: bill } : {}),
+    ...(terminal !== undefined ? { terminalLabel: terminal } : {}),
+    ...(bool(values, 'replace-amount') ? { replaceAmount: true } : {}),
+  };
+}
+
+export interface Converted {
+  readonly payload: string;
+  readonly source: 'local' | 'remote';
+}
+
+export type Converter = (input: ResolvedInput) => Promise<Converted>;
+
+/** Local conversion, or local-first with the BAYAR GG fallback when `--remote` is given. */
+export async function makeConverter(values: ParsedValues, env: NodeJS.ProcessEnv, io: { text?: string }): Promise<Converter> {
+  const options = convertOptions(values);
+  if (bool(values, 'remote')) {
+    const apiKey = env['BAYAR_API_KEY'];
+    if (!apiKey) throw new UsageError('--remote needs the API key in the BAYAR_API_KEY environment variable.', 'convert');
+    const remote = await import('../../remote/index.js');
+    const baseUrl = env['BAYAR_BASE_URL'];
+    const client = remote.createBayarClient(baseUrl ? { apiKey, baseUrl } : { apiKey });
+    return async (input) => {
+      if (input.kind === 'payload') io.text = input.payload;
+      const r = await remote.convertWithFallback(input.kind === 'payload' ? input.payload : input.bytes, { ...options, client });
+      return { payload: r.payload, source: r.source };
+    };
+  }
+  return async (input) => {
+    let payload: string;
+    if (input.kind === 'payload') payload = input.payload;
+    else payload = (await decodeImageBytes(input.bytes)).payload;
+    io.text = payload;
+    return { payload: toDynamic(payload, options), source: 'local' };
+  };
+}
+
+export const convertCommand: Command = {
+  spec: {
+    name: 'convert',
+    summary: 'Turn a static QRIS into a dynamic one for an amount (optionally with a fee), and draw it.',
+    usage: [
+      'convert <input> --amount N [--fee-fixed N | --fee-percent P | --tip] [--reference R] [--png FILE | --svg FILE | --terminal] [--json] [--remote]',
+      'convert --batch FILE --amount N [-o FILE] [--remote]',
+    ],
+    details: [
+      '<input> is a payload, a file holding one, an image file, or - for stdin.',
+      'Batch mode reads one payload per line (FILE or - for stdin) and writes one NDJSON object per',
+      'line: {"line":N,"ok":true,"qris":...} or {"line":N,"ok":false,"error":{code,message,offset,tag}}.',
+      'It never stops at a bad line; the exit code is 1 when any line failed. A progress bar is drawn',
+      'on stderr when stderr is a terminal.',
+      '--remote lets a code that cannot be read locally (an unreadable image) go to the BAYAR GG API,',
+      'with the key from the BAYAR_API_KEY environment variable (BAYAR_BASE_URL overrides the URL).',
+    ].join('\n'),
+    options: {
+      amount: { type: 'string', short: 'a', value: 'N', description: 'Transaction amount (ID 54), e.g. 25000 or 25000.50. Required.' },
+      decimals: { type: 'string', value: '0|2', description: 'Decimals to write the amount with.' },
+      'fee-fixed': { type: 'string', value: 'N', description: 'Fixed convenience fee (55 = 02, 56 = N).' },
+      'fee-percent': { type: 'string', value: 'P', description: 'Percentage convenience fee (55 = 03, 57 = P).' },
+      tip: { type: 'boolean', description: 'Let the payer enter a tip (55 = 01).' },
+      reference: { type: 'string', value: 'R', description: 'Reference label (62/05).' },
+      bill: { type: 'string', value: 'B', description: 'Bill number (62/01).' },
+      'terminal-label': { type: 'string', value: 'T', description: 'Terminal label (62/07).' },
+      'replace-amount': { type: 'boolean', description: 'Accept an already dynamic code and replace its amount.' },
+      png: { type: 'string', value: 'FILE', description: 'Write the dynamic QR as a PNG image.' },
+      svg: { type: 'string', value: 'FILE', description: 'Write the dynamic QR as an SVG image.' },
+      terminal: { type: 'boolean', short: 't', description: 'Draw the dynamic QR in the terminal.' },
+      quiet: { type: 'boolean', short: 'q', description: 'Print only the converted payload.' },
+      json: { type: 'boolean', description: 'Print the result as JSON.' },
+      remote: { type: 'boolean', description: 'Allow the BAYAR GG fallback (needs BAYAR_API_KEY).' },
+      batch: { type: 'string', value: 'FILE', description: 'Convert one payload per line of FILE (- for stdin) to NDJSON.' },
+      output: { type: 'string', short: 'o', value: 'FILE', description: 'Batch mode: write the NDJSON to FILE instead of stdout.' },
+    },
+    positionals: [0, 1],
+    examples: [
+      'qris convert 00020101021126570011ID.DANA.WWW...6304ABCD --amount 25000',
+      'qris convert sticker.jpg --amount 25000 --fee-fixed 1000 --png pay.png',
+      'qris convert payload.txt -a 15000.50 --decimals 2 --reference INV-042 --terminal',
+      'qris convert - --amount 10000 --quiet < payload.txt',
+      'qris convert --batch payloads.txt --amount 10000 -o converted.ndjson',
+      'BAYAR_API_KEY=... qris convert blurry-photo.jpg --amount 5000 --remote',
+    ],
+  },
+  async run({ values, positionals }, io) {
+    const batch = str(values, 'batch');
+    if (batch !== undefined) {
+      if (positionals.length) throw new UsageError('Give either <input> or --batch FILE, not both.', 'convert');
+      exclusive(values, ['png', 'svg', 'terminal', 'batch'], 'convert');
+      const convert = await makeConverter(values, io.env, {});
+      return runBatch(batch, str(values, 'output'), convert, io);
+    }
+    if (!positionals.length) throw new UsageError('Missing <input> (or --batch FILE).', 'convert');
+    exclusive(values, ['png', 'svg'], 'convert');
+    exclusive(values, ['json', 'quiet'], 'convert');
+    const convert = await makeConverter(values, io.env, io);
+    const input = await resolveInput(positionals[0]!, 'convert', io.stdin);
+    const result = await convert(input);
+    io.text = result.payload;
+    const meta = info(result.payload);
+    const png = str(values, 'png');
+    const svg = str(values, 'svg');
+    let written: { path: string; bytes: number; format: 'png' | 'svg' } | undefined;
+    if (png !== undefined) {
+      const bytes = await renderPng(result.payload);
+      await writeFile(png, bytes);
+      written = { path: png, bytes: bytes.length, format: 'png' };
+    } else if (svg !== undefined) {
+      const text = await renderSvg(result.payload);
+      await writeFile(svg, text);
+      written = { path: svg, bytes: Buffer.byteLength(text), format: 'svg' };
+    }
+    const drawing = bool(values, 'terminal') ? await renderTerminal(result.payload) : undefined;
+    if (bool(values, 'json')) {
+      io.stdout.write(
+        json({
+          qris: result.payload,
+          source: result.source,
+          merchantName: meta.merchantName,
+          amount: meta.amount,
+          ...(meta.tip ? { tip: meta.tip } : {}),
+          ...(written ? { [written.format]: written.path } : {}),
+        }),
+      );
+      if (drawing) io.stderr.write(drawing);
+      return 0;
+    }
+    if (bool(values, 'quiet')) {
+      io.stdout.write(result.payload + '\n');
+      if (drawing) io.stderr.write(drawing);
+      return 0;
+    }
+    io.stdout.write(
+      block([
+        ['Payload', result.payload],
+        ['Merchant', meta.merchantName ?? ''],
+        ['Amount', formatAmount(meta)],
+        ['Source', result.source],
+        written ? [written.format.toUpperCase(), `${written.path} (${written.bytes} bytes)`] : false,
+      ]),
+    );
+    if (drawing) io.stdout.write('\n' + drawing);
+    return 0;
+  },
+};

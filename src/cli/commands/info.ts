@@ -1,0 +1,43 @@
+import { info } from '../../index.js';
+import { bool, type Command } from '../args.js';
+import { formatInfo, json } from '../format.js';
+import { decodeImageBytes, resolveInput } from '../input.js';
+
+export const infoCommand: Command = {
+  spec: {
+    name: 'info',
+    summary: 'Show what a QRIS code holds: merchant, amount, accounts, CRC.',
+    usage: ['info <input> [--json]'],
+    details: '<input> is a payload, a file holding one, an image file (PNG, JPEG, GIF, WebP, BMP), or - for stdin.',
+    options: {
+      json: { type: 'boolean', description: 'Print the info object as JSON.' },
+    },
+    positionals: [1, 1],
+    examples: [
+      'qris info 00020101021126570011ID.DANA.WWW...6304ABCD',
+      'qris info sticker.jpg',
+      'qris info --json payload.txt | jq .merchantName',
+      'cat payload.txt | qris info -',
+    ],
+  },
+  async run({ values, positionals }, io) {
+    const input = await resolveInput(positionals[0]!, 'info', io.stdin);
+    let payload: string;
+    let image: Awaited<ReturnType<typeof decodeImageBytes>> | undefined;
+    if (input.kind === 'image') {
+      image = await decodeImageBytes(input.bytes);
+      payload = image.payload;
+    } else {
+      payload = input.payload;
+    }
+    io.text = payload;
+    const result = info(payload);
+    if (bool(values, 'json')) {
+      io.stdout.write(json(image ? { ...result, payload, image: { format: image.format, width: image.width, height: image.height } } : { ...result, payload }));
+    } else {
+      const extra: [string, string][] = image ? [['Image', `${input.source} (${image.format ?? '?'}, ${image.width ?? '?'}x${image.height ?? '?'})`]] : [];
+      io.stdout.write(formatInfo(result, extra));
+    }
+    return 0;
+  },
+};

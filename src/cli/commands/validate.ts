@@ -1,0 +1,39 @@
+import { validate } from '../../index.js';
+import { bool, type Command } from '../args.js';
+import { json, pointAt } from '../format.js';
+import { payloadOf, resolveInput } from '../input.js';
+
+export const validateCommand: Command = {
+  spec: {
+    name: 'validate',
+    summary: 'Check a QRIS code against the EMVCo and QRIS rules; list every problem found.',
+    usage: ['validate <input> [--json] [--strict]'],
+    details: 'Exit code 0 when valid, 1 when any error is found (with --strict: any warning too).',
+    options: {
+      json: { type: 'boolean', description: 'Print { valid, issues } as JSON.' },
+      strict: { type: 'boolean', description: 'Treat warnings as errors for the exit code.' },
+    },
+    positionals: [1, 1],
+    examples: ['qris validate 00020101021126570011ID.DANA.WWW...6304ABCD', 'qris validate --json sticker.png', 'qris validate - < payload.txt'],
+  },
+  async run({ values, positionals }, io) {
+    const payload = await payloadOf(await resolveInput(positionals[0]!, 'validate', io.stdin));
+    io.text = payload;
+    const result = validate(payload);
+    const failed = !result.valid || (bool(values, 'strict') && result.issues.length > 0);
+    if (bool(values, 'json')) {
+      io.stdout.write(json({ ...result, payload }));
+    } else {
+      const errors = result.issues.filter((i) => i.severity === 'error').length;
+      const warnings = result.issues.length - errors;
+      io.stdout.write(`${result.valid ? 'valid' : 'INVALID'}: ${errors} error(s), ${warnings} warning(s)\n`);
+      for (const issue of result.issues) {
+        const where = [issue.tag !== undefined ? `tag ${issue.tag}` : '', issue.offset !== undefined ? `offset ${issue.offset}` : ''].filter(Boolean).join(', ');
+        const said = issue.message.includes('offset ') || issue.message.includes('tag ');
+        io.stdout.write(`\n${issue.severity} ${issue.code}${where && !said ? ` (${where})` : ''}: ${issue.message}\n`);
+        if (issue.offset !== undefined && payload.length <= 4096) io.stdout.write(pointAt(payload, issue.offset));
+      }
+    }
+    return failed ? 1 : 0;
+  },
+};

@@ -1,0 +1,128 @@
+/**
+ * Human output: aligned label/value blocks, errors that point at the offending character, and the
+ * JSON shapes the `--json` flag prints.
+ */
+import { isQrisError, type QrisError } from '../errors.js';
+import type { QrisInfo } from '../index.js';
+import { columns } from './args.js';
+
+export type Row = readonly [label: string, value: string];
+
+/** Label/value rows, labels padded to one column. Rows with an empty value are dropped. */
+export function block(rows: readonly (Row | undefined | false)[], indent = ''): string {
+  const kept = rows.filter((r): r is Row => !!r && r[1] !== '');
+  return columns(kept, indent).join('\n') + '\n';
+}
+
+/** `12345.00` → `12,345.00` (thousands grouped, decimals as written). */
+export function groupThousands(text: string): string {
+  const dot = text.indexOf('.');
+  const int = dot < 0 ? text : text.slice(0, dot);
+  const frac = dot < 0 ? '' : text.slice(dot);
+  let out = '';
+  for (let i = 0; i < int.length; i++) {
+    if (i > 0 && (int.length - i) % 3 === 0) out += ',';
+    out += int[i];
+  }
+  return out + frac;
+}
+
+export function formatAmount(info: QrisInfo): string {
+  if (!info.amount) return '';
+  const cur = info.currency?.code ?? info.currency?.numeric ?? '';
+  return `${cur ? cur + ' ' : ''}${groupThousands(info.amount.text)}`;
+}
+
+export function formatTip(info: QrisInfo): string {
+  const t = info.tip;
+  if (!t) return '';
+  if (t.type === 'prompt') return 'payer enters a tip';
+  if (t.type === 'fixed') return `fixed fee ${groupThousands(t.value)}`;
+  return `fee ${t.value}%`;
+}
+
+/** The aligned `qris info` text. */
+export function formatInfo(info: QrisInfo, extra: readonly Row[] = []): string {
+  const poi = info.pointOfInitiation ? ` (${info.pointOfInitiation})` : '';
+  const cur = info.currency ? (info.currency.code ? `${info.currency.code} (${info.currency.numeric})` : info.currency.numeric) : '';
+  const rows: (Row | false)[] = [
+    ...extra,
+    ['Type', (info.isDynamic ? 'dynamic' : 'static') + poi],
+    ['Merchant', info.merchantName ?? ''],
+    ['City', info.merchantCity ?? ''],
+    ['Postal code', info.postalCode ?? ''],
+    ['Country', info.countryCode ?? ''],
+    ['Currency', cur],
+    ['Category (MCC)', info.mcc ?? ''],
+    ['Amount', formatAmount(info) || (info.isDynamic ? '' : 'none (payer enters it)')],
+    ['Tip / fee', formatTip(info)],
+    ['NMID', info.nmid ?? ''],
+    ['National GUID', info.national?.guid ?? ''],
+    ['Criteria', info.merchantCriteria ?? ''],
+    ['CRC', `${info.crc.declared} ${info.crc.valid ? '(valid)' : `(INVALID: content gives ${info.crc.computed})`}`],
+  ];
+  let out = block(rows);
+  if (info.accounts.length) {
+    out += 'Accounts\n';
+    const accRows: Row[] = info.accounts.map((a) => {
+      const parts = [a.guid ?? '', a.acquirer ? `(${a.acquirer})` : ''].filter(Boolean).join(' ');
+      const ids = [a.pan ? `PAN ${a.pan}` : '', a.merchantId ? `MID ${a.merchantId}` : '', a.criteria ? `criteria ${a.criteria}` : ''].filter(Boolean).join('  ');
+      return [`  ${a.tag}`, [parts, ids].filter(Boolean).join('  ')];
+    });
+    out += columns(accRows).join('\n') + '\n';
+  }
+  const add: Row[] = [];
+  for (const [k, v] of Object.entries(info.additionalData ?? {})) {
+    if (typeof v === 'string') add.push([`  ${k}`, v]);
+    else if (v && typeof v === 'object') for (const [id, raw] of Object.entries(v as Record<string, string>)) add.push([`  62/${id}`, raw]);
+  }
+  if (add.length) out += 'Additional data\n' + columns(add).join('\n') + '\n';
+  if (info.language && (info.language.merchantName || info.language.merchantCity)) {
+    out += block([
+      ['Alt. language', info.language.preference ?? ''],
+      ['Alt. name', info.language.merchantName ?? ''],
+      ['Alt. city', info.language.merchantCity ?? ''],
+    ]);
+  }
+  return out;
+}
+
+/**
+ * A window of the text around `offset` with a caret under it, e.g.
+ * ```
+ *   …5802ID5922Warung6010Kab. Demak630458C8
+ *                                      ^
+ * ```
+ */
+export function pointAt(text: string, offset: number, width = 64): string {
+  const at = Math.max(0, Math.min(offset, text.length));
+  let start = Math.max(0, at - Math.floor(width / 2));
+  const end = Math.min(text.length, start + width);
+  start = Math.max(0, Math.min(start, end - width));
+  const prefix = start > 0 ? '…' : '';
+  const suffix = end < text.length ? '…' : '';
+  const shown = text.slice(start, end).replace(/[\r\n\t]/g, ' ');
+  return `  ${prefix}${shown}${suffix}\n  ${' '.repeat(prefix.length + at - start)}^\n`;
+}
+
+/** One-line description of a QrisError with code, tag and offset, plus a caret line when the text is known. */
+export function formatQrisError(err: QrisError, text?: string): string {
+  let out = `error ${err.code}: ${err.message}\n`;
+  if (err.expected !== undefined && err.actual !== undefined && err.code === 'CRC_MISMATCH') out += `  expected ${err.expected}, found ${err.actual}\n`;
+  if (text !== undefined && err.offset !== undefined && text.length <= 4096) out += pointAt(text, err.offset);
+  return out;
+}
+
+/** The JSON form of any error: QrisError fields, or `{ code, message }` for others. */
+export function errorJson(err: unknown): Record<string, unknown> {
+  if (isQrisError(err)) return err.toJSON();
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return { code: typeof code === 'string' ? code : err.name, message: err.message };
+  }
+  return { code: 'ERROR', message: String(err) };
+}
+
+export function json(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}

@@ -1,0 +1,54 @@
+/**
+ * Errors the server answers with, in the BAYAR GG shape `{ success: false, error, message }`:
+ * `error` is a stable code, `message` says what is wrong (and where, for payload errors).
+ */
+import { isQrisError } from '../../errors.js';
+
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface ErrorBody {
+  success: false;
+  error: string;
+  message: string;
+  offset?: number;
+  tag?: string;
+}
+
+export interface ErrorResponse {
+  readonly status: number;
+  readonly body: ErrorBody;
+  readonly headers: Readonly<Record<string, string>>;
+  /** True for errors that are bugs or crashes (logged with their stack). */
+  readonly unexpected: boolean;
+}
+
+/** Status for each QrisError code that is not a plain 400. */
+const QRIS_STATUS: Readonly<Record<string, number>> = {
+  IMAGE_TOO_LARGE: 413,
+  FETCH_FAILED: 502,
+};
+
+/** Maps anything thrown by a handler to the response to send. Unknown errors become a bare 500. */
+export function toErrorResponse(e: unknown): ErrorResponse {
+  if (e instanceof HttpError) {
+    return { status: e.status, body: { success: false, error: e.code, message: e.message }, headers: e.headers, unexpected: false };
+  }
+  if (isQrisError(e)) {
+    const body: ErrorBody = { success: false, error: e.code, message: e.message };
+    if (e.offset !== undefined) body.offset = e.offset;
+    if (e.tag !== undefined) body.tag = e.tag;
+    return { status: QRIS_STATUS[e.code] ?? 400, body, headers: {}, unexpected: false };
+  }
+  // Never echo an unexpected error's message: it may hold paths or internals.
+  return { status: 500, body: { success: false, error: 'INTERNAL_ERROR', message: 'The server failed to handle the request.' }, headers: {}, unexpected: true };
+}
