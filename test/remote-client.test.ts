@@ -466,6 +466,32 @@ describe('every request the server saw', () => {
   });
 });
 
+describe('options', () => {
+  it('bad options are refused at creation', () => {
+    for (const bad of [{ timeoutMs: 0 }, { timeoutMs: -1 }, { retries: -1 }, { retries: 1.5 }, { retryDelayMs: Number.NaN }, { baseUrl: 'ftp://x.test' }]) {
+      expect(() => createBayarClient({ apiKey: API_KEY, ...bad }), JSON.stringify(bad)).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
+    }
+  });
+
+  it('an injected fetch is used for every attempt', async () => {
+    server.reply(json(500, {}), json(200, { success: true, qris: DYNAMIC }));
+    const urls: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      urls.push(String(input));
+      return fetch(input, init);
+    };
+    const out = await client({ fetch: counting }).convert({ qris: STATIC, nominal: 25000 });
+    expect(out.attempts).toBe(2);
+    expect(urls).toEqual([server.baseUrl + '/qris-convert.php', server.baseUrl + '/qris-convert.php']);
+  });
+
+  it('a trailing slash on baseUrl is ignored', async () => {
+    server.reply(json(200, { success: true, qris: DYNAMIC }));
+    await client({ baseUrl: server.baseUrl + '/' }).convert({ qris: STATIC, nominal: 25000 });
+    expect(server.seen[0]!.url).toBe('/api/qris-convert.php');
+  });
+});
+
 describe('retry timing', () => {
   it('backoff doubles per retry with jitter in the upper half, capped', () => {
     expect(backoffDelay(1, 100, 10_000, () => 0)).toBe(50);

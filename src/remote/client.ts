@@ -104,6 +104,7 @@ export function createBayarClient(options: BayarClientOptions): BayarClient {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') throw badOption('No fetch available: pass one in the fetch option.');
   const timeoutMs = nonNegative(options.timeoutMs, 30_000, 'timeoutMs');
+  if (timeoutMs === 0) throw badOption('timeoutMs must be greater than zero.');
   const retries = nonNegative(options.retries, 2, 'retries', true);
   const retryDelayMs = nonNegative(options.retryDelayMs, 1_000, 'retryDelayMs');
   const maxRetryDelayMs = nonNegative(options.maxRetryDelayMs, 30_000, 'maxRetryDelayMs');
