@@ -1,0 +1,160 @@
+/**
+ * Lazy loaders for the image libraries. jimp and jsQR are dependencies; sharp and zxing-wasm are
+ * optional accelerators: each is imported on first use and, when missing, the loader resolves to
+ * `null` and decoding falls back to pure JavaScript. The optional ones are imported through a
+ * specifier held in a variable so the type checker never needs them installed; the small interfaces
+ * below describe the part of their API used here.
+ *
+ * `QRIS_CODEC_NO_ACCELERATORS=1` in the environment makes both look absent (used by tests and CI to
+ * exercise the pure-JavaScript path on a machine where they are installed).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// ---- sharp ------------------------------------------------------------------------------------
+
+export interface SharpInstance {
+  rotate(): SharpInstance;
+  flatten(o: { background: string }): SharpInstance;
+  grayscale(): SharpInstance;
+  resize(o: { width: number; height: number; fit: 'inside'; withoutEnlargement: boolean; fastShrinkOnLoad?: boolean }): SharpInstance;
+  raw(): SharpInstance;
+  toBuffer(o: { resolveWithObject: true }): Promise<{ data: Buffer; info: { width: number; height: number; channels: number } }>;
+}
+export type SharpFactory = (input: Uint8Array, options: { limitInputPixels: number; failOn: 'error' | 'truncated' | 'warning' | 'none'; animated?: boolean; pages?: number }) => SharpInstance;
+
+// ---- zxing-wasm --------------------------------------------------------------------------------
+
+export interface ZxingPoint {
+  x: number;
+  y: number;
+}
+export interface ZxingResult {
+  isValid: boolean;
+  text: string;
+  bytes: Uint8Array;
+  position: { topLeft: ZxingPoint; topRight: ZxingPoint; bottomRight: ZxingPoint; bottomLeft: ZxingPoint };
+}
+export interface ZxingReader {
+  readBarcodes(
+    input: { data: Uint8ClampedArray; width: number; height: number; colorSpace?: string },
+    options: {
+      formats: string[];
+      tryHarder?: boolean;
+      tryInvert?: boolean;
+      tryRotate?: boolean;
+      tryDownscale?: boolean;
+      tryDenoise?: boolean;
+      binarizer?: 'LocalAverage' | 'GlobalHistogram' | 'FixedThreshold' | 'BoolCast';
+      maxNumberOfSymbols?: number;
+    },
+  ): Promise<ZxingResult[]>;
+}
+
+// ---- jimp and jsQR -----------------------------------------------------------------------------
+
+export interface JimpBitmap {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+export interface JimpModule {
+  Jimp: { fromBuffer(b: Buffer): Promise<{ bitmap: JimpBitmap }> };
+}
+export type JsQr = (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+  options?: { inversionAttempts?: 'dontInvert' | 'onlyInvert' | 'attemptBoth' | 'invertFirst' },
+) => {
+  data: string;
+  binaryData: number[];
+  location: Record<'topLeftCorner' | 'topRightCorner' | 'bottomRightCorner' | 'bottomLeftCorner', ZxingPoint>;
+} | null;
+
+const disabled = (): boolean => {
+  const v = process.env['QRIS_CODEC_NO_ACCELERATORS'];
+  return v !== undefined && v !== '' && v !== '0' && v !== 'false';
+};
+
+let sharpP: Promise<SharpFactory | null> | undefined;
+let zxingP: Promise<ZxingReader | null> | undefined;
+let jimpP: Promise<JimpModule> | undefined;
+let jsqrP: Promise<JsQr> | undefined;
+
+/** Imports a module through a variable specifier (no compile-time dependency). */
+function importOptional(spec: string): Promise<Record<string, unknown>> {
+  return import(spec) as Promise<Record<string, unknown>>;
+}
+
+export function loadSharp(): Promise<SharpFactory | null> {
+  if (disabled()) return Promise.resolve(null);
+  return (sharpP ??= importOptional('sharp').then(
+    (m) => (typeof m['default'] === 'function' ? m['default'] : m) as unknown as SharpFactory,
+    () => null,
+  ));
+}
+
+export function loadZxing(): Promise<ZxingReader | null> {
+  if (disabled()) return Promise.resolve(null);
+  return (zxingP ??= (async () => {
+    try {
+      const m = (await importOptional('zxing-wasm/reader')) as Record<string, unknown> & {
+        prepareZXingModule(o: { overrides: { wasmBinary: ArrayBuffer }; fireImmediately: true }): Promise<unknown>;
+      };
+      const mod = (m['prepareZXingModule'] ? m : (m['default'] as typeof m)) ?? m;
+      // The package fetches its .wasm from a CDN by default: hand it the bytes from node_modules.
+      const wasm = readFileSync(resolveFromHere('zxing-wasm/reader/zxing_reader.wasm'));
+      await mod.prepareZXingModule({
+        overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer },
+        fireImmediately: true,
+      });
+      return mod as unknown as ZxingReader;
+    } catch {
+      return null;
+    }
+  })());
+}
+
+export function loadJimp(): Promise<JimpModule> {
+  return (jimpP ??= import('jimp') as unknown as Promise<JimpModule>);
+}
+
+export function loadJsQr(): Promise<JsQr> {
+  return (jsqrP ??= import('jsqr').then((m) => {
+    const f = (m as unknown as { default: unknown }).default;
+    return (typeof f === 'function' ? f : (f as { default: unknown }).default) as JsQr;
+  }));
+}
+
+/** Resolves a package file from this module's location (works from the ESM and the CJS build). */
+function resolveFromHere(spec: string): string {
+  const bases: string[] = [];
+  if (typeof __filename === 'string') bases.push(__filename);
+  const own = ownFile();
+  if (own) bases.push(own);
+  bases.push(join(process.cwd(), 'noop.js'));
+  let last: unknown;
+  for (const base of bases) {
+    try {
+      return createRequire(base).resolve(spec);
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw last;
+}
+
+/** This file's path, read from a stack trace (ESM has no `__filename`; `import.meta` breaks CJS). */
+function ownFile(): string | undefined {
+  const stack = new Error().stack ?? '';
+  const m = /(file:\/\/[^\s)]+?):\d+:\d+/.exec(stack) ?? /\(?(\/[^\s():]+\.[cm]?[jt]s):\d+:\d+/.exec(stack);
+  if (!m) return undefined;
+  try {
+    return m[1]!.startsWith('file:') ? fileURLToPath(m[1]!) : m[1]!;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Grayscale pixel buffers and the cheap operations the detection strategy needs: RGBA to luma
+ * (alpha composited on white), area-average downscale, crop, contrast stretch, inversion, Otsu
+ * threshold. One byte per pixel keeps every pass memory-bound and small.
+ */
+
+export interface Gray {
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * RGBA to luma, composited on white, downscaled by an integer factor `f` (area average) in the same
+ * pass, so a 12 MP photo never needs a full-size grayscale copy when a smaller one is wanted.
+ */
+export function rgbaToGray(rgba: Uint8Array, width: number, height: number, f = 1): Gray {
+  const w = Math.max(1, Math.floor(width / f));
+  const h = Math.max(1, Math.floor(height / f));
+  const out = new Uint8Array(w * h);
+  if (f === 1) {
+    for (let i = 0, j = 0; i < out.length; i++, j += 4) {
+      const a = rgba[j + 3]!;
+      const y = (306 * rgba[j]! + 601 * rgba[j + 1]! + 117 * rgba[j + 2]! + 512) >> 10;
+      out[i] = a === 255 ? y : (y * a + 255 * (255 - a) + 127) / 255;
+    }
+    return { data: out, width: w, height: h };
+  }
+  const acc = new Uint32Array(w);
+  const div = f * f;
+  for (let oy = 0; oy < h; oy++) {
+    acc.fill(0);
+    for (let dy = 0; dy < f; dy++) {
+      let j = ((oy * f + dy) * width) * 4;
+      for (let ox = 0; ox < w; ox++) {
+        let s = 0;
+        for (let dx = 0; dx < f; dx++, j += 4) {
+          const a = rgba[j + 3]!;
+          const y = (306 * rgba[j]! + 601 * rgba[j + 1]! + 117 * rgba[j + 2]! + 512) >> 10;
+          s += a === 255 ? y : (y * a + 255 * (255 - a)) / 255;
+        }
+        acc[ox]! += s;
+      }
+    }
+    const row = oy * w;
+    for (let ox = 0; ox < w; ox++) out[row + ox] = (acc[ox]! / div + 0.5) | 0;
+  }
+  return { data: out, width: w, height: h };
+}
+
+/** Area-average downscale so the longer side is at most `maxSide` (any real factor). */
+export function downscale(g: Gray, maxSide: number): Gray {
+  const long = Math.max(g.width, g.height);
+  if (long <= maxSide) return g;
+  const s = long / maxSide;
+  const w = Math.max(1, Math.round(g.width / s));
+  const h = Math.max(1, Math.round(g.height / s));
+  const out = new Uint8Array(w * h);
+  // Separable box filter: columns first into a float row buffer per output row.
+  const xs = new Int32Array(w + 1);
+  for (let x = 0; x <= w; x++) xs[x] = Math.min(g.width, Math.round((x * g.width) / w));
+  const row = new Float64Array(w);
+  for (let oy = 0; oy < h; oy++) {
+    const y0 = Math.round((oy * g.height) / h);
+    const y1 = Math.max(y0 + 1, Math.min(g.height, Math.round(((oy + 1) * g.height) / h)));
+    row.fill(0);
+    for (let y = y0; y < y1; y++) {
+      const base = y * g.width;
+      for (let ox = 0; ox < w; ox++) {
+        let s = 0;
+        const x1 = xs[ox + 1]!;
+        for (let x = xs[ox]!; x < x1; x++) s += g.data[base + x]!;
+        row[ox]! += s;
+      }
+    }
+    const n = y1 - y0;
+    for (let ox = 0; ox < w; ox++) out[oy * w + ox] = row[ox]! / (n * Math.max(1, xs[ox + 1]! - xs[ox]!)) + 0.5;
+  }
+  return { data: out, width: w, height: h };
+}
+
+export function crop(g: Gray, x: number, y: number, w: number, h: number): Gray {
+  const out = new Uint8Array(w * h);
+  for (let r = 0; r < h; r++) out.set(g.data.subarray((y + r) * g.width + x, (y + r) * g.width + x + w), r * w);
+  return { data: out, width: w, height: h };
+}
+
+/** Linear stretch of the 1st..99th percentile to 0..255; `null` when the image already spans it. */
+export function stretch(g: Gray): Gray | null {
+  const hist = new Uint32Array(256);
+  const d = g.data;
+  for (let i = 0; i < d.length; i++) hist[d[i]!]!++;
+  const cut = Math.floor(d.length / 100);
+  let lo = 0;
+  let hi = 255;
+  for (let acc = 0; lo < 255 && (acc += hist[lo]!) <= cut; lo++);
+  for (let acc = 0; hi > 0 && (acc += hist[hi]!) <= cut; hi--);
+  if (hi - lo >= 160 || hi <= lo) return null;
+  const lut = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) lut[v] = Math.max(0, Math.min(255, Math.round(((v - lo) * 255) / (hi - lo))));
+  const out = new Uint8Array(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = lut[d[i]!]!;
+  return { data: out, width: g.width, height: g.height };
+}
+
+/** Global Otsu threshold to pure black and white (helps blurred codes the local binariser smears). */
+export function otsu(g: Gray): Gray {
+  const hist = new Float64Array(256);
+  const d = g.data;
+  for (let i = 0; i < d.length; i++) hist[d[i]!]!++;
+  let sum = 0;
+  for (let v = 0; v < 256; v++) sum += v * hist[v]!;
+  let sumB = 0;
+  let wB = 0;
+  let best = 0;
+  let t = 127;
+  for (let v = 0; v < 256; v++) {
+    wB += hist[v]!;
+    if (wB === 0) continue;
+    const wF = d.length - wB;
+    if (wF === 0) break;
+    sumB += v * hist[v]!;
+    const mB = sumB / wB;
+    const mF = (sum - sumB) / wF;
+    const between = wB * wF * (mB - mF) * (mB - mF);
+    if (between > best) {
+      best = between;
+      t = v;
+    }
+  }
+  const out = new Uint8Array(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = d[i]! > t ? 255 : 0;
+  return { data: out, width: g.width, height: g.height };
+}
+
+/** 3×3 box blur: tames JPEG blocking and sensor noise before binarisation. */
+export function blur3(g: Gray): Gray {
+  const { width: w, height: h, data: d } = g;
+  const out = new Uint8Array(d.length);
+  for (let y = 0; y < h; y++) {
+    const y0 = y > 0 ? y - 1 : 0;
+    const y1 = y < h - 1 ? y + 1 : h - 1;
+    for (let x = 0; x < w; x++) {
+      const x0 = x > 0 ? x - 1 : 0;
+      const x1 = x < w - 1 ? x + 1 : w - 1;
+      const s =
+        d[y0 * w + x0]! + d[y0 * w + x]! + d[y0 * w + x1]! + d[y * w + x0]! + d[y * w + x]! + d[y * w + x1]! + d[y1 * w + x0]! + d[y1 * w + x]! + d[y1 * w + x1]!;
+      out[y * w + x] = (s + 4) / 9;
+    }
+  }
+  return { data: out, width: w, height: h };
+}
+
+let rgbaScratch = new Uint8ClampedArray(0);
+
+/**
+ * Gray to RGBA (both detectors read RGBA). With `reuse`, in a shared buffer valid until the next
+ * call: only for synchronous consumers.
+ */
+export function toRgba(g: Gray, reuse: boolean): Uint8ClampedArray {
+  const n = g.width * g.height * 4;
+  let out: Uint8ClampedArray;
+  if (reuse && n <= 1 << 24) {
+    if (rgbaScratch.length < n) rgbaScratch = new Uint8ClampedArray(n);
+    out = rgbaScratch.length === n ? rgbaScratch : rgbaScratch.subarray(0, n);
+  } else out = new Uint8ClampedArray(n);
+  const d = g.data;
+  const u32 = new Uint32Array(out.buffer, out.byteOffset, n >> 2);
+  for (let i = 0; i < d.length; i++) u32[i] = 0xff000000 | (d[i]! * 0x010101);
+  return out;
+}

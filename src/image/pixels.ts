@@ -1,0 +1,109 @@
+/**
+ * Encoded image bytes to grayscale pixels, upright (EXIF orientation applied) and composited on
+ * white. Two sources with one shape: jimp (pure JavaScript, decodes at full size once) and sharp
+ * (native; a preview is decoded with shrink-on-load, so a 12 MP JPEG shrunk to 1000 px costs a
+ * fraction of a full decode, and the full size is decoded only when the strategy asks for it).
+ */
+import { QrisError } from '../errors.js';
+import { loadJimp, type SharpFactory } from './engines.js';
+import { downscale, rgbaToGray, type Gray } from './gray.js';
+import type { ImageHeader } from './sniff.js';
+
+export interface PixelSource {
+  readonly name: 'jimp' | 'sharp';
+  /** Upright size of the image. */
+  readonly width: number;
+  readonly height: number;
+  /** The image with its longer side at most `maxSide` (never upscaled). */
+  view(maxSide: number): Promise<Gray>;
+}
+
+export async function jimpSource(bytes: Uint8Array, header: ImageHeader): Promise<PixelSource> {
+  const { Jimp } = await loadJimp();
+  let bitmap: { data: Uint8Array; width: number; height: number };
+  try {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    bitmap = (await Jimp.fromBuffer(buf)).bitmap;
+  } catch (cause) {
+    throw corrupt(header, cause);
+  }
+  if (!bitmap || bitmap.width <= 0 || bitmap.height <= 0 || bitmap.data.length < bitmap.width * bitmap.height * 4) {
+    throw new QrisError('IMAGE_CORRUPT', `The ${header.format.toUpperCase()} image decoded to no pixels.`);
+  }
+  const full = rgbaToGray(bitmap.data, bitmap.width, bitmap.height, 1);
+  const cache = new Map<number, Gray>();
+  return {
+    name: 'jimp',
+    width: full.width,
+    height: full.height,
+    view(maxSide) {
+      if (Math.max(full.width, full.height) <= maxSide) return Promise.resolve(full);
+      let g = cache.get(maxSide);
+      if (!g) cache.set(maxSide, (g = downscale(full, maxSide)));
+      return Promise.resolve(g);
+    },
+  };
+}
+
+export async function sharpSource(sharp: SharpFactory, bytes: Uint8Array, header: ImageHeader, maxPixels: number): Promise<PixelSource> {
+  const cache = new Map<number, Promise<Gray>>();
+  const decode = async (maxSide: number): Promise<Gray> => {
+    try {
+      let p = sharp(bytes, { limitInputPixels: Math.max(1, Math.min(maxPixels, 0x3fff * 0x3fff * 64)), failOn: 'error', pages: 1 })
+        .rotate()
+        .flatten({ background: '#ffffff' })
+        .grayscale();
+      if (maxSide < Infinity) p = p.resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true });
+      const { data, info } = await p.raw().toBuffer({ resolveWithObject: true });
+      let gray = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      if (info.channels !== 1) {
+        const c = info.channels;
+        const out = new Uint8Array(info.width * info.height);
+        for (let i = 0; i < out.length; i++) out[i] = gray[i * c]!;
+        gray = out;
+      }
+      return { data: gray, width: info.width, height: info.height };
+    } catch (cause) {
+      const msg = cause instanceof Error ? cause.message : String(cause);
+      if (/pixel limit|exceeds/i.test(msg)) throw new QrisError('IMAGE_TOO_LARGE', `The image exceeds the pixel limit (maxPixels ${maxPixels}).`, { cause });
+      throw corrupt(header, cause);
+    }
+  };
+  const { width, height } = await uprightSize(decode, cache, header);
+  const long = Math.max(width, height);
+  return {
+    name: 'sharp',
+    width,
+    height,
+    view(maxSide) {
+      const key = long <= maxSide ? Infinity : maxSide;
+      let g = cache.get(key);
+      if (!g) cache.set(key, (g = decode(key)));
+      return g;
+    },
+  };
+}
+
+/**
+ * The upright size: EXIF orientation may swap width and height, which only the decoder knows, so
+ * the first view (full size for small images, the 1000 px fast-path view for large ones, which
+ * the strategy asks for first anyway) answers it.
+ */
+async function uprightSize(decode: (maxSide: number) => Promise<Gray>, cache: Map<number, Promise<Gray>>, header: ImageHeader): Promise<{ width: number; height: number }> {
+  const long = Math.max(header.width, header.height);
+  const key = long <= FAST_SIDE ? Infinity : FAST_SIDE;
+  const p = decode(key);
+  cache.set(key, p);
+  const g = await p;
+  if (key === Infinity) return { width: g.width, height: g.height };
+  const swapped = header.width !== header.height && g.width > g.height !== header.width > header.height;
+  return swapped ? { width: header.height, height: header.width } : { width: header.width, height: header.height };
+}
+
+/** The first view the strategy asks for. */
+export const FAST_SIDE = 1000;
+
+function corrupt(header: ImageHeader, cause: unknown): QrisError {
+  const msg = cause instanceof Error ? cause.message : String(cause);
+  return new QrisError('IMAGE_CORRUPT', `The ${header.format.toUpperCase()} image could not be decoded: ${msg}`, { cause });
+}

@@ -1,0 +1,114 @@
+/**
+ * Format and dimensions from the first bytes of an image, before any decoder runs: this is where the
+ * pixel limit is enforced, so a 100000×100000 PNG of a few hundred bytes (a decompression bomb) is
+ * refused without inflating anything.
+ */
+import { QrisError } from '../errors.js';
+
+export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp';
+
+export interface ImageHeader {
+  readonly format: ImageFormat;
+  /** Width as stored (before any EXIF orientation). */
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Reads the format and stored dimensions; throws IMAGE_UNSUPPORTED_FORMAT or IMAGE_CORRUPT. */
+export function sniff(b: Uint8Array): ImageHeader {
+  if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 && b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a) {
+    return png(b);
+  }
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return jpeg(b);
+  if (b.length >= 6 && b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38 && (b[4] === 0x37 || b[4] === 0x39) && b[5] === 0x61) {
+    need(b, 10, 'gif');
+    return dims('gif', u16le(b, 6), u16le(b, 8));
+  }
+  if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return webp(b);
+  if (b.length >= 2 && b[0] === 0x42 && b[1] === 0x4d) return bmp(b);
+  throw new QrisError('IMAGE_UNSUPPORTED_FORMAT', `Not a PNG, JPEG, GIF, WebP or BMP image (first bytes ${hex(b, 8)}).`);
+}
+
+function png(b: Uint8Array): ImageHeader {
+  need(b, 24, 'png');
+  if (ascii(b, 12, 4) !== 'IHDR') throw new QrisError('IMAGE_CORRUPT', 'PNG without an IHDR chunk first.');
+  return dims('png', u32be(b, 16), u32be(b, 20));
+}
+
+function jpeg(b: Uint8Array): ImageHeader {
+  let p = 2;
+  while (p + 4 <= b.length) {
+    if (b[p] !== 0xff) throw new QrisError('IMAGE_CORRUPT', `JPEG marker expected at byte ${p}.`);
+    const m = b[p + 1]!;
+    if (m === 0xff) {
+      p++; // fill byte
+      continue;
+    }
+    if (m === 0xd8 || m === 0x01 || (m >= 0xd0 && m <= 0xd7)) {
+      p += 2; // standalone markers
+      continue;
+    }
+    if (m === 0xd9 || m === 0xda) break; // end of image or start of scan before any frame header
+    const len = u16be(b, p + 2);
+    if (len < 2) throw new QrisError('IMAGE_CORRUPT', `JPEG segment with length ${len} at byte ${p}.`);
+    // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC).
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
+      need(b, p + 9, 'jpeg');
+      return dims('jpeg', u16be(b, p + 7), u16be(b, p + 5));
+    }
+    p += 2 + len;
+  }
+  throw new QrisError('IMAGE_CORRUPT', 'JPEG without a frame header (truncated or not a JPEG).');
+}
+
+function webp(b: Uint8Array): ImageHeader {
+  need(b, 30, 'webp');
+  const chunk = ascii(b, 12, 4);
+  if (chunk === 'VP8 ') {
+    if (b[23] !== 0x9d || b[24] !== 0x01 || b[25] !== 0x2a) throw new QrisError('IMAGE_CORRUPT', 'WebP VP8 frame without its start code.');
+    return dims('webp', u16le(b, 26) & 0x3fff, u16le(b, 28) & 0x3fff);
+  }
+  if (chunk === 'VP8L') {
+    if (b[20] !== 0x2f) throw new QrisError('IMAGE_CORRUPT', 'WebP VP8L stream without its signature.');
+    const bits = b[21]! | (b[22]! << 8) | (b[23]! << 16) | (b[24]! << 24);
+    return dims('webp', (bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
+  }
+  if (chunk === 'VP8X') return dims('webp', u24le(b, 24) + 1, u24le(b, 27) + 1);
+  throw new QrisError('IMAGE_CORRUPT', `WebP with an unknown first chunk ${JSON.stringify(chunk)}.`);
+}
+
+function bmp(b: Uint8Array): ImageHeader {
+  need(b, 26, 'bmp');
+  const headerSize = u32le(b, 14);
+  if (headerSize === 12) return dims('bmp', u16le(b, 18), u16le(b, 20));
+  if (headerSize < 40) throw new QrisError('IMAGE_UNSUPPORTED_FORMAT', 'Not a BMP image (unknown DIB header).');
+  const h = (b[22]! | (b[23]! << 8) | (b[24]! << 16) | (b[25]! << 24)) | 0;
+  return dims('bmp', u32le(b, 18) | 0, Math.abs(h));
+}
+
+function dims(format: ImageFormat, width: number, height: number): ImageHeader {
+  if (!(width > 0 && height > 0)) throw new QrisError('IMAGE_CORRUPT', `The ${format.toUpperCase()} header declares a ${width}×${height} image.`);
+  return { format, width, height };
+}
+
+function need(b: Uint8Array, n: number, format: string): void {
+  if (b.length < n) throw new QrisError('IMAGE_CORRUPT', `The ${format.toUpperCase()} header is truncated (${b.length} bytes).`);
+}
+
+const u16be = (b: Uint8Array, i: number): number => (b[i]! << 8) | b[i + 1]!;
+const u16le = (b: Uint8Array, i: number): number => b[i]! | (b[i + 1]! << 8);
+const u24le = (b: Uint8Array, i: number): number => b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16);
+const u32be = (b: Uint8Array, i: number): number => ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
+const u32le = (b: Uint8Array, i: number): number => (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
+
+function ascii(b: Uint8Array, i: number, n: number): string {
+  let s = '';
+  for (let k = i; k < i + n && k < b.length; k++) s += String.fromCharCode(b[k]!);
+  return s;
+}
+
+function hex(b: Uint8Array, n: number): string {
+  let s = '';
+  for (let k = 0; k < n && k < b.length; k++) s += (k ? ' ' : '') + b[k]!.toString(16).padStart(2, '0');
+  return s || '(none)';
+}

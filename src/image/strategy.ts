@@ -1,0 +1,123 @@
+/**
+ * Where to look, cheapest first. A phone photo is usually read from a ~1000 px view in a few
+ * milliseconds; only when that fails does the ladder climb: contrast stretch (low contrast), bigger
+ * views up to full resolution (small modules), blur (noise, JPEG blocking), a global Otsu threshold
+ * (blur), and overlapping tiles (a small code inside a large busy picture, where a detector on the
+ * whole frame is distracted by the background). Light-on-dark codes are handled by the detectors
+ * (both try the inverted image).
+ */
+import type { Corners, Detector, Hit, Point } from './detect.js';
+import { blur3, crop, otsu, stretch, type Gray } from './gray.js';
+import { FAST_SIDE, type PixelSource } from './pixels.js';
+
+export interface Found {
+  readonly text: string;
+  /** Corners in upright image coordinates. */
+  readonly corners: Corners;
+  readonly detector: Detector['name'];
+  /** Which step found it, e.g. `"view 1000"` or `"tile 2,1 @3000"` (for tests and tuning). */
+  readonly step: string;
+}
+
+interface Step {
+  readonly label: string;
+  readonly side: number;
+  /** Transforms of the view; the tile grid when `tiles` is set. */
+  readonly filter?: 'stretch' | 'blur' | 'otsu';
+  readonly tiles?: number;
+  readonly hard: boolean;
+}
+
+/** The ladder for a detector; a step whose view equals an earlier one's is skipped. */
+function ladder(name: Detector['name']): Step[] {
+  if (name === 'zxing') {
+    return [
+      { label: 'view', side: FAST_SIDE, hard: false },
+      { label: 'view', side: 2000, hard: true },
+      { label: 'view', side: Infinity, hard: true },
+      { label: 'stretch', side: FAST_SIDE, filter: 'stretch', hard: true },
+      { label: 'otsu', side: FAST_SIDE, filter: 'otsu', hard: true },
+      { label: 'tiles', side: 4000, tiles: 3, hard: true },
+    ];
+  }
+  return [
+    { label: 'view', side: FAST_SIDE, hard: false },
+    { label: 'stretch', side: FAST_SIDE, filter: 'stretch', hard: false },
+    { label: 'view', side: 1600, hard: false },
+    { label: 'blur', side: FAST_SIDE, filter: 'blur', hard: false },
+    { label: 'otsu', side: FAST_SIDE, filter: 'otsu', hard: false },
+    { label: 'view', side: 2400, hard: false },
+    { label: 'view', side: 600, hard: false },
+    { label: 'blur', side: 1600, filter: 'blur', hard: false },
+    { label: 'tiles', side: 2400, tiles: 3, hard: false },
+    { label: 'tiles', side: 4000, tiles: 3, hard: false },
+    { label: 'tiles', side: 2400, tiles: 3, filter: 'stretch', hard: false },
+  ];
+}
+
+export async function locate(src: PixelSource, detectors: readonly Detector[]): Promise<Found | null> {
+  const long = Math.max(src.width, src.height);
+  for (const det of detectors) {
+    const seen = new Set<string>();
+    for (const step of ladder(det.name)) {
+      const side = Math.min(step.side, long);
+      if (step.tiles && long < 800) continue;
+      const key = `${side}/${step.filter ?? ''}/${step.tiles ?? 0}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const view = await src.view(side);
+      const sx = src.width / view.width;
+      const sy = src.height / view.height;
+      if (step.tiles) {
+        const hit = await tiles(view, step.tiles, step.filter, det, step.hard);
+        if (hit) return found(hit.hit, sx, sy, hit.ox, hit.oy, det, `${step.label} ${hit.label} @${side}`);
+        continue;
+      }
+      const g = applyFilter(view, step.filter);
+      if (!g) continue;
+      const hit = await det.read(g, step.hard);
+      if (hit) return found(hit, sx, sy, 0, 0, det, `${step.label} ${side}`);
+    }
+  }
+  return null;
+}
+
+function applyFilter(g: Gray, filter: Step['filter']): Gray | null {
+  if (filter === 'stretch') return stretch(g);
+  if (filter === 'blur') return blur3(g);
+  if (filter === 'otsu') return otsu(g);
+  return g;
+}
+
+/** An n×n grid of windows of size 2/(n+1) of the view, overlapping by half. */
+async function tiles(view: Gray, n: number, filter: Step['filter'], det: Detector, hard: boolean): Promise<{ hit: Hit; ox: number; oy: number; label: string } | null> {
+  const tw = Math.floor((2 * view.width) / (n + 1));
+  const th = Math.floor((2 * view.height) / (n + 1));
+  // Centre tiles first: people aim at what they photograph.
+  const order: [number, number][] = [];
+  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) order.push([i, j]);
+  const c = (n - 1) / 2;
+  order.sort((a, b) => Math.hypot(a[0] - c, a[1] - c) - Math.hypot(b[0] - c, b[1] - c));
+  for (const [i, j] of order) {
+    const ox = Math.floor((i * tw) / 2);
+    const oy = Math.floor((j * th) / 2);
+    const g = applyFilter(crop(view, ox, oy, tw, th), filter);
+    if (!g) continue;
+    const hit = await det.read(g, hard);
+    if (hit) return { hit, ox, oy, label: `${i},${j}` };
+  }
+  return null;
+}
+
+function found(hit: Hit, sx: number, sy: number, ox: number, oy: number, det: Detector, step: string): Found {
+  const map = (p: Point): Point => ({ x: round2((p.x + ox) * sx), y: round2((p.y + oy) * sy) });
+  const c = hit.corners;
+  return {
+    text: hit.text,
+    corners: { topLeft: map(c.topLeft), topRight: map(c.topRight), bottomRight: map(c.bottomRight), bottomLeft: map(c.bottomLeft) },
+    detector: det.name,
+    step,
+  };
+}
+
+const round2 = (v: number): number => Math.round(v * 100) / 100;
