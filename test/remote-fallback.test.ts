@@ -173,7 +173,7 @@ describe('the image module is loaded lazily', () => {
     for (const f of readdirSync(dir)) {
       const src = readFileSync(new URL(f, dir), 'utf8');
       expect(src, f).not.toMatch(/from\s+['"]node:|require\(['"]node:|import\(['"]node:/);
-      expect(src, f).not.toMatch(/^import[^;]*from\s+['"]\.\.\/image/m);
+      expect(src, f).not.toMatch(/^import(?!\s+type\b)[^;]*from\s+['"]\.\.\/image/m);
       expect(src, f).not.toMatch(/['"](jimp|jsqr|sharp|qrcode)['"]/);
     }
   });
@@ -201,6 +201,17 @@ describe.skipIf(!HAS_IMAGE)('with the real image module', () => {
     expect((r.localError as QrisError).code).toBe('IMAGE_NO_QR');
     const parts = parseMultipart(server.seen[0]!.headers['content-type'], server.seen[0]!.body);
     expect(Buffer.compare(parts.find((p) => p.name === 'image')!.data, Buffer.from(blank))).toBe(0);
+  });
+
+  it('a truncated PNG goes to the server; one over maxBytes does not', async () => {
+    const cut = (await png(STATIC)).subarray(0, 60);
+    const r = await convertWithFallback(cut, { amount: 25000, client: client() });
+    expect(r.source).toBe('remote');
+    expect((r.localError as QrisError).code).toBe('IMAGE_CORRUPT');
+    server.seen.length = 0;
+    const big = await png(STATIC);
+    await expect(convertWithFallback(big, { amount: 25000, client: client(), imageOptions: { maxBytes: 100 } })).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+    expect(server.seen).toHaveLength(0);
   });
 
   it('without a client, an image without a QR code throws IMAGE_NO_QR', async () => {

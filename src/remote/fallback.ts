@@ -11,22 +11,24 @@ import { formatAmount } from '../amount.js';
 import { toDynamic, type ToDynamicOptions } from '../convert.js';
 import { QrisError, isQrisError, type QrisErrorCode } from '../errors.js';
 import { serialize } from '../tlv.js';
+// Types only: erased at build time, so the image module is never loaded by this import.
+import type { DecodeImageOptions, ImageInput } from '../image/index.js';
 import type { BayarClient } from './client.js';
 import { abortedError } from './retry.js';
 
 /** An image as `decodeImage` takes it: bytes, base64, a data URL or an http(s) URL. */
-export type FallbackImage = Uint8Array | ArrayBuffer | URL | string;
+export type FallbackImage = ImageInput;
 
 /** A decoder with the shape of `decodeImage` from 'qris-codec/image'. */
-export type ImageDecoder = (input: Uint8Array | ArrayBuffer | URL | string, options?: Record<string, unknown>) => Promise<{ readonly payload: string }>;
+export type ImageDecoder = (input: ImageInput, options?: DecodeImageOptions) => Promise<{ readonly payload: string }>;
 
 export interface FallbackOptions extends ToDynamicOptions {
   /** A client from `createBayarClient`. Without one, the conversion is purely local. */
   readonly client?: BayarClient;
   /** Cancels the remote call (and everything before it). */
   readonly signal?: AbortSignal;
-  /** Options passed to `decodeImage` (e.g. `maxBytes`). */
-  readonly imageOptions?: Record<string, unknown>;
+  /** Options passed to `decodeImage` (e.g. `maxBytes`, `engine`). */
+  readonly imageOptions?: DecodeImageOptions;
   /**
    * Your own decoder instead of 'qris-codec/image' (e.g. a zxing-wasm one in a browser). It must throw
    * `QrisError`s with the image codes for the fallback to tell what the server could overcome.
@@ -91,7 +93,7 @@ function probePayload(): string {
 async function loadDecoder(): Promise<ImageDecoder> {
   try {
     const mod = await import('../image/index.js');
-    return mod.decodeImage as unknown as ImageDecoder;
+    return mod.decodeImage;
   } catch (cause) {
     throw new QrisError('IMAGE_UNSUPPORTED_FORMAT', 'The image decoder (qris-codec/image) could not be loaded in this runtime.', { cause });
   }
