@@ -13,6 +13,7 @@
  *   bars: { name: string; fast: string; slow: string; min: number }[]; // ratio slow/fast time must be >= min
  *   rounds?: number; batchMs?: number;  // heavy suites (image) use fewer rounds
  *   budgetMs?: number;                  // optional cap on measuring time (after warm-up)
+ *   clock?: 'cpu' | 'wall';             // default 'cpu': process CPU time, immune to descheduling
  * }
  * export default suite
  * ```
@@ -52,9 +53,17 @@ export interface Suite {
   rounds?: number;
   batchMs?: number;
   budgetMs?: number;
+  clock?: Clock;
 }
 
+/**
+ * 'cpu' (default): CPU time of the process, so time spent descheduled on a busy machine does not
+ * count (it includes GC and worker threads). 'wall': elapsed time.
+ */
+export type Clock = 'cpu' | 'wall';
+
 export interface RunOptions {
+  clock?: Clock;
   /** Overrides the suite's `rounds`. */
   rounds?: number;
   warmupMs?: number;
@@ -122,6 +131,15 @@ async function asyncLoop(fn: () => unknown, n: number): Promise<number> {
   return hits;
 }
 
+/**
+ * With `--expose-gc`, a young-generation collection before every batch, so each case pays for the
+ * collection of its own garbage and not for what the case before it left behind.
+ */
+const gc = (globalThis as { gc?: (options?: { type: 'minor' | 'major' }) => void }).gc;
+function collectGarbage(): void {
+  if (gc) gc({ type: 'minor' });
+}
+
 // ---- Timing ----------------------------------------------------------------------------------
 
 interface Timed {
@@ -133,27 +151,38 @@ interface Timed {
   samples: number[];
 }
 
-/** Runs `n` calls and returns the elapsed nanoseconds. */
-async function timeBatch(c: Timed, n: number): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  sinkHits += c.isAsync ? await asyncLoop(c.fn, n) : c.loop(c.fn, n, MARKER);
-  return Number(process.hrtime.bigint() - t0);
+/** CPU time of this process (user + system) in ns: unlike wall time, it stops while descheduled. */
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1e3;
 }
 
-async function warmUp(c: Timed, warmupMs: number, batchMs: number): Promise<void> {
+function wallNow(): number {
+  return Number(process.hrtime.bigint());
+}
+
+/** Runs `n` calls and returns the elapsed nanoseconds on `clock`. */
+async function timeBatch(c: Timed, n: number, clock: () => number): Promise<number> {
+  collectGarbage();
+  const t0 = clock();
+  sinkHits += c.isAsync ? await asyncLoop(c.fn, n) : c.loop(c.fn, n, MARKER);
+  return clock() - t0;
+}
+
+async function warmUp(c: Timed, warmupMs: number, batchMs: number, clock: () => number): Promise<void> {
   let calls = 0;
   let ns = 0;
   let n = 1;
   const end = performance.now() + warmupMs;
   while (calls < 2 || performance.now() < end) {
-    ns += await timeBatch(c, n);
+    ns += await timeBatch(c, n, clock);
     calls += n;
     if (calls >= 2 && ns / calls > batchMs * 1e6) break; // a heavy case: two warm calls will do
     n = Math.min(n * 2, 1 << 16);
   }
   // Re-estimate on the warm code with one last batch.
   const probe = Math.max(1, Math.min(calls, Math.round((batchMs * 1e6) / (ns / calls))));
-  const perCall = (await timeBatch(c, probe)) / probe;
+  const perCall = (await timeBatch(c, probe, clock)) / probe;
   c.batch = Math.max(1, Math.round((batchMs * 1e6) / perCall));
 }
 
@@ -183,14 +212,15 @@ export async function runSuite(suite: Suite, options: RunOptions = {}): Promise<
     }
   }
 
-  for (const c of cases) await warmUp(c, options.warmupMs ?? DEFAULT_WARMUP_MS, batchMs);
+  const clock = (options.clock ?? suite.clock ?? 'cpu') === 'cpu' ? cpuNow : wallNow;
+  for (const c of cases) await warmUp(c, options.warmupMs ?? DEFAULT_WARMUP_MS, batchMs, clock);
 
   const measureStart = performance.now();
   let done = 0;
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < cases.length; k++) {
       const c = cases[(r + k) % cases.length]!;
-      c.samples.push((await timeBatch(c, c.batch)) / c.batch);
+      c.samples.push((await timeBatch(c, c.batch, clock)) / c.batch);
     }
     done++;
     if (done >= 5 && performance.now() - measureStart > budgetMs) break;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- <suite>...] [--rounds N] [--json]`: runs the suites in bench/suites/ in this
+ * `npm run bench [-- <suite>...] [--rounds N] [--wall] [--json]`: runs the suites in bench/suites/ in this
  * process, one after the other, and prints a table per suite. With `--json` it prints one
  * `BENCH_RESULT <json>` line per suite instead (what bench/check.ts reads).
  */
@@ -14,6 +14,7 @@ function parseArgs(argv: string[]): { names: string[]; json: boolean; options: R
     const a = argv[i]!;
     if (a === '--json') json = true;
     else if (a === '--rounds') options.rounds = Number(argv[++i]);
+    else if (a === '--wall') options.clock = 'wall';
     else names.push(a);
   }
   if (options.rounds !== undefined && !(options.rounds >= 1)) throw new Error('--rounds takes a positive number.');

@@ -80,6 +80,10 @@ function decimalText(input: unknown, what: string, code: QrisErrorCode, tag: str
  * decimals, cents when integer output is asked for, more than 13 characters, or above `maxAmount`.
  */
 export function formatAmount(input: unknown, format: AmountFormat = {}, what = 'amount', code: QrisErrorCode = 'BAD_AMOUNT', tag = '54'): string {
+  // The common case, a whole number of rupiah with integer output, needs no decimal scanning.
+  if (typeof input === 'number' && Number.isSafeInteger(input) && input > 0 && input < 1e13 && format.decimals !== 2 && format.maxAmount === undefined) {
+    return String(input);
+  }
   const s = decimalText(input, what, code, tag);
   const parts = scanDecimal(s);
   if (parts === null) {

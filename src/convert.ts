@@ -189,6 +189,7 @@ function feeObjects(fee: FeeOption, decimals: 0 | 2 | undefined): string {
 
 /** Checked Additional Data values keyed by sub-ID, in sub-ID order, or null when none is set. */
 function additionalDataEdits(options: AdditionalDataEdits): [string, string][] | null {
+  if (options.billNumber === undefined && options.referenceLabel === undefined && options.terminalLabel === undefined) return null;
   let out: [string, string][] | null = null;
   for (const key of ['billNumber', 'referenceLabel', 'terminalLabel'] as const) {
     const v = options[key];
@@ -246,7 +247,7 @@ function additionalDataEdit(scan: RootScan, l: Layout, extras: [string, string][
  * input CRC on the way. ASCII payloads take the linear-CRC path; others re-encode the output.
  */
 function applyEdits(scan: RootScan, edits: Edit[]): string {
-  edits.sort((a, b) => a.start - b.start); // stable: inserts at one position keep their order
+  if (!isSorted(edits)) edits.sort((a, b) => a.start - b.start); // stable: inserts at one position keep their order
   const s = scan.payload;
   const crcStart = s.length - 4;
   let out = '';
@@ -282,6 +283,11 @@ function applyEdits(scan: RootScan, edits: Edit[]): string {
     throw new QrisError('TOO_LONG', `The converted payload would have ${codePointLength(out) + 4} characters; EMVCo allows at most ${MAX_PAYLOAD_LENGTH}.`);
   }
   return out + formatCrc(crc);
+}
+
+function isSorted(edits: readonly Edit[]): boolean {
+  for (let i = 1; i < edits.length; i++) if (edits[i]!.start < edits[i - 1]!.start) return false;
+  return true;
 }
 
 /** A broken input must be reported as broken before anything else: check its CRC first. */

@@ -91,8 +91,8 @@ export function scanLevel(s: string, start: number, end: number, ascii: boolean,
     const id = i0 * 10 + i1;
     const l0 = s.charCodeAt(p + 2) - 48;
     const l1 = s.charCodeAt(p + 3) - 48;
-    const tag = path ? path + '/' + TWO_DIGITS[id]! : TWO_DIGITS[id]!;
     if (l0 < 0 || l0 > 9 || l1 < 0 || l1 > 9) {
+      const tag = tagPath(path, id);
       throw new QrisError('BAD_LENGTH', `The length of data object ${tag} must be two digits; found ${JSON.stringify(s.slice(p + 2, p + 4))}.`, {
         offset: base + p + 2,
         tag,
@@ -102,6 +102,7 @@ export function scanLevel(s: string, start: number, end: number, ascii: boolean,
     const vStart = p + 4;
     const vEnd = ascii ? vStart + len : advanceCodePoints(s, vStart, len, end);
     if (vEnd > end) {
+      const tag = tagPath(path, id);
       throw new QrisError('TRUNCATED', `Data object ${tag} declares ${len} character(s) but only ${countCodePoints(s, vStart, end)} remain.`, {
         offset: base + p,
         tag,
@@ -117,6 +118,11 @@ export function scanLevel(s: string, start: number, end: number, ascii: boolean,
     p = vEnd;
   }
   return n;
+}
+
+/** Only built on error paths: the hot loop never allocates a path string. */
+function tagPath(path: string, id: number): string {
+  return path ? path + '/' + TWO_DIGITS[id]! : TWO_DIGITS[id]!;
 }
 
 function where(offset: number, path: string): { offset: number; tag?: string } {
