@@ -69,7 +69,11 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
   const [min, max] = spec.positionals;
   const n = parsed.positionals.length;
   if (n < min) throw new UsageError(`Missing argument: ${spec.usage[0] ?? spec.name}`, spec.name);
-  if (n > max) throw new UsageError(`Unexpected argument ${JSON.stringify(parsed.positionals[max])}.`, spec.name);
+  if (n > max) {
+    // The usual cause: a payload with spaces (merchant names have them) typed without quotes.
+    const hint = max === 1 && parsed.positionals[0]!.startsWith('00') ? ' A payload with spaces must be quoted: qris ' + spec.name + " '000201...'" : '';
+    throw new UsageError(`Unexpected argument ${JSON.stringify(parsed.positionals[max])}.${hint}`, spec.name);
+  }
   return { values, positionals: parsed.positionals };
 }
 

@@ -6,7 +6,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import type { Io } from './args.js';
+import { UsageError, type Io } from './args.js';
+import { InputNotFoundError } from './input.js';
 import type { Converter } from './commands/convert.js';
 import { errorJson } from './format.js';
 import { Progress } from './progress.js';
@@ -22,7 +23,14 @@ export interface BatchRecord {
 
 export async function runBatch(file: string, outFile: string | undefined, convert: Converter, io: Io): Promise<number> {
   const fromStdin = file === '-';
-  const total = fromStdin ? undefined : (await stat(file)).size;
+  let total: number | undefined;
+  if (!fromStdin) {
+    const st = await stat(file).catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'ENOENT' ? new InputNotFoundError(file, 'batch file') : e;
+    });
+    if (!st.isFile()) throw new UsageError(`--batch ${file} is not a file.`, 'convert');
+    total = st.size;
+  }
   const source: NodeJS.ReadableStream = fromStdin ? io.stdin : createReadStream(file);
   let bytesRead = 0;
   source.on('data', (chunk: Buffer | string) => {

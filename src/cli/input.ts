@@ -81,8 +81,12 @@ export async function resolveInput(arg: string, command: string, stdin?: NodeJS.
 /** The input names a file that does not exist (invalid input: exit code 1). */
 export class InputNotFoundError extends Error {
   override readonly name = 'InputNotFoundError';
-  constructor(readonly path: string) {
-    super(`No such file: ${path} (and it is not a QRIS payload either).`);
+  readonly code = 'INPUT_NOT_FOUND';
+  constructor(
+    readonly path: string,
+    what?: string,
+  ) {
+    super(what === undefined ? `No such file: ${path} (and it is not a QRIS payload either).` : `No such ${what}: ${path}`);
   }
 }
 

@@ -66,7 +66,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stderr.write(formatQrisError(e, io.text));
     } else if (isExpected(e)) {
       const code = (e as { code?: unknown }).code;
-      io.stderr.write(`error${typeof code === 'string' ? ' ' + code : ''}: ${(e as Error).message}\n`);
+      let message = (e as Error).message;
+      // fs messages repeat their code ("ENOENT: no such file or directory, open 'x'").
+      if (typeof code === 'string' && message.startsWith(code + ': ')) message = message.slice(code.length + 2);
+      io.stderr.write(`error${typeof code === 'string' ? ' ' + code : ''}: ${message}\n`);
     } else {
       io.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     }

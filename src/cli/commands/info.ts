@@ -8,7 +8,11 @@ export const infoCommand: Command = {
     name: 'info',
     summary: 'Show what a QRIS code holds: merchant, amount, accounts, CRC.',
     usage: ['info <input> [--json]'],
-    details: '<input> is a payload, a file holding one, an image file (PNG, JPEG, GIF, WebP, BMP), or - for stdin.',
+    details: [
+      '<input> is a payload, a file holding one, an image file (PNG, JPEG, GIF, WebP, BMP), or - for stdin.',
+      'A code with a wrong CRC is still shown, with exit code 1; a code that cannot be parsed is an',
+      'error naming the tag and offset (exit code 1).',
+    ].join('\n'),
     options: {
       json: { type: 'boolean', description: 'Print the info object as JSON.' },
     },
@@ -37,6 +41,11 @@ export const infoCommand: Command = {
     } else {
       const extra: [string, string][] = image ? [['Image', `${input.source} (${image.format ?? '?'}, ${image.width ?? '?'}x${image.height ?? '?'})`]] : [];
       io.stdout.write(formatInfo(result, extra));
+    }
+    // The code is shown either way, but a wrong CRC makes it one no app will pay: invalid input.
+    if (!result.crc.valid) {
+      if (!bool(values, 'json')) io.stderr.write(`error CRC_MISMATCH: the payload declares CRC ${result.crc.declared}, its content gives ${result.crc.computed}.\n`);
+      return 1;
     }
     return 0;
   },

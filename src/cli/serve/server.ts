@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cliDir } from '../paths.js';
 import { renderPng } from '../render.js';
-import { WorkerPool } from './pool.js';
+import { WorkerPool, type DecodeTask } from './pool.js';
 import { createHandler, type HandlerOptions } from './routes.js';
 
 export interface ServeOptions {
@@ -23,6 +23,12 @@ export interface ServeOptions {
   readonly maxBody?: number;
   /** Image decoding threads. @default os.availableParallelism() */
   readonly workers?: number;
+  /**
+   * Reads the payload from an image (bytes or a URL, already checked against `allowImageUrl`). Throw
+   * `QrisError`s for bad images (answered with 400) — anything else is answered with a 500.
+   * @default decodeImage from 'qris-codec/image' in a pool of `workers` threads
+   */
+  readonly decode?: (task: DecodeTask) => Promise<string>;
   /** Where unexpected errors are logged. @default stderr */
   readonly log?: (line: string) => void;
 }
@@ -48,7 +54,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
     allowImageUrl: options.allowImageUrl ?? false,
     maxBody,
-    decode: (task) => pool.decode(task),
+    decode: options.decode ?? ((task) => pool.decode(task)),
     renderPng: (payload, size) => renderPng(payload, size !== undefined ? { size } : {}),
     log,
   };
