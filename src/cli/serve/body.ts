@@ -74,3 +74,35 @@ export function decodeBody(body: Buffer, contentType: string | undefined): Reque
   }
   throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Send JSON, form-urlencoded or multipart/form-data; got ${type}.`);
 }
+
+/**
+ * Waits until the rest of a refused request body has arrived (and been dropped), so the client,
+ * which may still be uploading, gets to read the answer instead of a broken pipe. Gives up, and
+ * lets the connection be closed under the client, past `maxBytes` more bytes or `timeoutMs`.
+ */
+export function drain(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<void> {
+  if (req.complete || req.destroyed) return Promise.resolve();
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = (): void => {
+      clearTimeout(timer);
+      req.off('data', count);
+      req.off('end', done);
+      req.off('close', done);
+      req.off('error', done);
+      resolve();
+    };
+    const count = (chunk: Buffer): void => {
+      seen += chunk.length;
+      if (seen > maxBytes) done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    req.on('data', count);
+    req.on('end', done);
+    req.on('close', done);
+    req.on('error', done);
+    req.resume();
+  });
+}

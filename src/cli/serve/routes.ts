@@ -8,7 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { info, parse, toDynamic } from '../../index.js';
-import { decodeBody, readBody, type RequestFields } from './body.js';
+import { decodeBody, drain, readBody, type RequestFields } from './body.js';
 import { HttpError, toErrorResponse } from './http-error.js';
 import type { DecodeTask } from './pool.js';
 
@@ -46,7 +46,11 @@ const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
 export function createHandler(options: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const keyHash = options.apiKey === undefined ? undefined : sha256(options.apiKey);
   return (req, res) => {
-    void handle(req, res, options, keyHash).catch((e: unknown) => sendError(res, e, options));
+    void handle(req, res, options, keyHash).catch(async (e: unknown) => {
+      // A 413 closes the connection: first let the client finish sending (within bounds).
+      if (e instanceof HttpError && e.status === 413) await drain(req, Math.max(4 * options.maxBody, 8 * 1024 * 1024), 10_000);
+      sendError(res, e, options);
+    });
   };
 }
 
