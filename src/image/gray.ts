@@ -169,3 +169,47 @@ export function toRgba(g: Gray, reuse: boolean): Uint8ClampedArray {
   for (let i = 0; i < d.length; i++) u32[i] = 0xff000000 | (d[i]! * 0x010101);
   return out;
 }
+
+/**
+ * Adaptive threshold against the mean of a (2r+1)² window (integral image): with r about one
+ * module it separates modules that blur has smeared into a middle gray, where a global threshold
+ * and jsQR's 8-px-block binariser both merge them.
+ */
+export function localMean(g: Gray, r: number): Gray {
+  const { width: w, height: h, data: d } = g;
+  const W = w + 1;
+  const integral = new Float64Array(W * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let s = 0;
+    const row = y * w;
+    const at = (y + 1) * W;
+    for (let x = 0; x < w; x++) {
+      s += d[row + x]!;
+      integral[at + x + 1] = integral[at - W + x + 1]! + s;
+    }
+  }
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const y0 = y > r ? y - r : 0;
+    const y1 = y + r + 1 < h ? y + r + 1 : h;
+    for (let x = 0; x < w; x++) {
+      const x0 = x > r ? x - r : 0;
+      const x1 = x + r + 1 < w ? x + r + 1 : w;
+      const sum = integral[y1 * W + x1]! - integral[y0 * W + x1]! - integral[y1 * W + x0]! + integral[y0 * W + x0]!;
+      out[y * w + x] = d[y * w + x]! * (x1 - x0) * (y1 - y0) > sum - 2 * (x1 - x0) * (y1 - y0) ? 255 : 0;
+    }
+  }
+  return { data: out, width: w, height: h };
+}
+
+/** Unsharp mask (amount 1.5 over a 5×5 blur): restores edges of small, soft modules. */
+export function sharpen(g: Gray): Gray {
+  const b = blur3(blur3(g));
+  const d = g.data;
+  const out = new Uint8Array(d.length);
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]! + 1.5 * (d[i]! - b.data[i]!);
+    out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+  }
+  return { data: out, width: g.width, height: g.height };
+}

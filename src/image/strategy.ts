@@ -7,7 +7,7 @@
  * (both try the inverted image).
  */
 import type { Corners, Detector, Hit, Point } from './detect.js';
-import { blur3, crop, otsu, stretch, type Gray } from './gray.js';
+import { blur3, crop, localMean, otsu, sharpen, stretch, type Gray } from './gray.js';
 import { FAST_SIDE, type PixelSource } from './pixels.js';
 
 export interface Found {
@@ -23,7 +23,7 @@ interface Step {
   readonly label: string;
   readonly side: number;
   /** Transforms of the view; the tile grid when `tiles` is set. */
-  readonly filter?: 'stretch' | 'blur' | 'otsu';
+  readonly filter?: 'stretch' | 'blur' | 'otsu' | 'local' | 'sharpen';
   readonly tiles?: number;
   readonly hard: boolean;
 }
@@ -46,6 +46,8 @@ function ladder(name: Detector['name']): Step[] {
     { label: 'view', side: 1600, hard: false },
     { label: 'blur', side: FAST_SIDE, filter: 'blur', hard: false },
     { label: 'otsu', side: FAST_SIDE, filter: 'otsu', hard: false },
+    { label: 'local', side: FAST_SIDE, filter: 'local', hard: false },
+    { label: 'sharpen', side: FAST_SIDE, filter: 'sharpen', hard: false },
     { label: 'view', side: 2400, hard: false },
     { label: 'view', side: 600, hard: false },
     { label: 'blur', side: 1600, filter: 'blur', hard: false },
@@ -86,6 +88,9 @@ function applyFilter(g: Gray, filter: Step['filter']): Gray | null {
   if (filter === 'stretch') return stretch(g);
   if (filter === 'blur') return blur3(g);
   if (filter === 'otsu') return otsu(g);
+  // A window of about one module for a code filling a good part of the view.
+  if (filter === 'local') return localMean(g, Math.max(4, Math.round(Math.max(g.width, g.height) / 80)));
+  if (filter === 'sharpen') return sharpen(g);
   return g;
 }
 
