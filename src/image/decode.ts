@@ -106,11 +106,15 @@ export async function decodeImage(input: ImageInput, options: DecodeImageOptions
   };
 }
 
-/** The text must be an EMVCo MPM payload: starts with "000201" and parses as TLV. */
+/**
+ * The text must be an EMVCo MPM payload: it opens with the Payload Format Indicator (ID 00, length
+ * 02) and parses as TLV. The indicator's value is not checked here (some schemes print "02"):
+ * `validate()` reports that, as the core does for text input.
+ */
 function checkEmvco(text: string, strictCrc: boolean): CrcCheck {
   const shown = text.length > 512 ? text.slice(0, 512) + '…' : text;
-  if (!text.startsWith('000201')) {
-    throw new QrisError('IMAGE_NOT_EMVCO', `A QR code was found, but its text does not start with the EMVCo Payload Format Indicator "000201": ${JSON.stringify(shown.slice(0, 60))}.`, {
+  if (!text.startsWith('0002')) {
+    throw new QrisError('IMAGE_NOT_EMVCO', `A QR code was found, but its text does not start with the EMVCo Payload Format Indicator "0002": ${JSON.stringify(shown.slice(0, 60))}.`, {
       actual: shown,
     });
   }
