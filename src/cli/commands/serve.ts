@@ -61,8 +61,9 @@ export const serveCommand: Command = {
       if (process.send) {
         process.on('message', (msg: unknown) => {
           if (msg && typeof msg === 'object' && (msg as { type?: unknown }).type === 'memory') {
-            if ((msg as { gc?: unknown }).gc === true && typeof globalThis.gc === 'function') globalThis.gc();
-            process.send?.({ type: 'memory', memory: process.memoryUsage() });
+            const gc = (msg as { gc?: unknown }).gc === true;
+            if (gc && typeof globalThis.gc === 'function') globalThis.gc();
+            void server.pool.memory(gc).then((workers) => process.send?.({ type: 'memory', memory: process.memoryUsage(), workers }));
           } else if (msg && typeof msg === 'object' && (msg as { type?: unknown }).type === 'stop') {
             stop('stop');
           }

@@ -19,9 +19,22 @@ interface Job {
   reject(error: Error): void;
 }
 
+/** A worker's own heap (each worker thread has a V8 heap of its own). */
+export interface WorkerMemory {
+  readonly heapUsed: number;
+  readonly external: number;
+}
+
+/** A memory probe's answer, told apart from task replies by `probe`. */
+interface ProbeReply extends WorkerMemory {
+  readonly probe: 'memory';
+}
+
 interface Slot {
   readonly worker: Worker;
   job: Job | undefined;
+  /** Memory probes waiting for their answer, in the order they were sent. */
+  readonly probes: ((m: WorkerMemory | undefined) => void)[];
 }
 
 export class WorkerPool {
@@ -70,8 +83,12 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = new Worker(this.script, { workerData: this.workerData });
-    const slot: Slot = { worker, job: undefined };
-    worker.on('message', (reply: WorkerReply) => {
+    const slot: Slot = { worker, job: undefined, probes: [] };
+    worker.on('message', (reply: WorkerReply | ProbeReply) => {
+      if ('probe' in reply) {
+        slot.probes.shift()?.({ heapUsed: reply.heapUsed, external: reply.external });
+        return;
+      }
       const job = slot.job;
       slot.job = undefined;
       if (job) {
@@ -86,6 +103,7 @@ export class WorkerPool {
       this.slots.splice(i, 1);
       slot.job?.reject(error);
       slot.job = undefined;
+      for (const p of slot.probes.splice(0)) p(undefined);
       if (!this.closed) this.pump();
     };
     worker.on('error', (e) => lost(new Error(`An image worker failed: ${e.message}`)));
@@ -94,12 +112,32 @@ export class WorkerPool {
     return slot;
   }
 
+  /**
+   * The heap of each running worker, after a full GC in it when `gc` is true and the process runs
+   * with --expose-gc (what the load benchmark uses to tell growth from garbage).
+   */
+  async memory(gc = false): Promise<WorkerMemory[]> {
+    const answers = await Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<WorkerMemory | undefined>((resolve) => {
+            slot.probes.push(resolve);
+            slot.worker.postMessage({ probe: 'memory', gc });
+          }),
+      ),
+    );
+    return answers.filter((m): m is WorkerMemory => m !== undefined);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('The server is shutting down.'));
     const slots = this.slots.splice(0);
     await Promise.all(slots.map((s) => s.worker.terminate()));
-    for (const s of slots) s.job?.reject(new Error('The server is shutting down.'));
+    for (const s of slots) {
+      s.job?.reject(new Error('The server is shutting down.'));
+      for (const p of s.probes.splice(0)) p(undefined);
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 /** Image decoding worker for the server's pool: `{ bytes }` or `{ url }` in, `WorkerReply` out. */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { isQrisError } from '../../errors.js';
 import { decodeImageBytes } from '../render.js';
@@ -9,7 +10,13 @@ if (!port) throw new Error('worker.js runs as a worker thread.');
 
 const options = (workerData ?? {}) as { maxBytes?: number };
 
-port.on('message', (task: { bytes?: Uint8Array; url?: string }) => {
+port.on('message', (task: { bytes?: Uint8Array; url?: string; probe?: 'memory'; gc?: boolean }) => {
+  if (task.probe === 'memory') {
+    if (task.gc === true && typeof globalThis.gc === 'function') globalThis.gc();
+    const h = getHeapStatistics();
+    port.postMessage({ probe: 'memory', heapUsed: h.used_heap_size, external: h.external_memory });
+    return;
+  }
   void handle(task).then((reply) => port.postMessage(reply));
 });
 
