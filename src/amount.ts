@@ -81,7 +81,9 @@ function decimalText(input: unknown, what: string, code: QrisErrorCode, tag: str
  */
 export function formatAmount(input: unknown, format: AmountFormat = {}, what = 'amount', code: QrisErrorCode = 'BAD_AMOUNT', tag = '54'): string {
   // The common case, a whole number of rupiah with integer output, needs no decimal scanning.
-  if (typeof input === 'number' && Number.isSafeInteger(input) && input > 0 && input < 1e13 && format.decimals !== 2 && format.maxAmount === undefined) {
+  // Only for decimals 0 / absent: any other value must reach the BAD_OPTION check below (a
+  // `decimals !== 2` test here let `{ decimals: 1 }` through for whole-number inputs).
+  if (typeof input === 'number' && Number.isSafeInteger(input) && input > 0 && input < 1e13 && (format.decimals === undefined || format.decimals === 0) && format.maxAmount === undefined) {
     return String(input);
   }
   const s = decimalText(input, what, code, tag);

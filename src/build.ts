@@ -59,6 +59,8 @@ export function build(fields: BuildFields): string {
   let next = 26;
   const used = new Set<string>();
   for (const a of fields.accounts) {
+    // A null or non-object entry used to crash with a TypeError on `a.tag`; it is bad input.
+    if (a === null || typeof a !== 'object') throw new QrisError('BAD_FIELD', 'Each account must be an object with a GUID.', { tag: String(next) });
     const tag = a.tag ?? String(next);
     if (!/^(2[6-9]|[34][0-9]|50)$/.test(tag) || used.has(tag)) throw new QrisError('BAD_FIELD', `Account tag ${JSON.stringify(tag)} must be an unused ID from 26 to 50.`, { tag });
     used.add(tag);
@@ -88,7 +90,9 @@ export function build(fields: BuildFields): string {
   if (fields.additionalData !== undefined) {
     const children: TlvInput[] = [];
     for (const [key, value] of Object.entries(fields.additionalData)) {
-      const id = ADDITIONAL_DATA_ID[key as AdditionalDataKey];
+      // Own keys only: a plain lookup found Object.prototype members for keys like "constructor",
+      // which then failed later in serialize as BAD_ID instead of being refused here.
+      const id = Object.prototype.hasOwnProperty.call(ADDITIONAL_DATA_ID, key) ? ADDITIONAL_DATA_ID[key as AdditionalDataKey] : undefined;
       if (id === undefined) throw new QrisError('BAD_FIELD', `Unknown additional data field ${JSON.stringify(key)}.`, { tag: '62' });
       if (value !== undefined) children.push({ id, value: text(value, `62/${id}`, key) });
     }
@@ -97,6 +101,7 @@ export function build(fields: BuildFields): string {
   }
   if (fields.language !== undefined) {
     const l = fields.language;
+    if (l === null || typeof l !== 'object') throw new QrisError('BAD_FIELD', 'language must be { preference, merchantName, merchantCity? }.', { tag: '64' });
     const children: TlvInput[] = [
       { id: '00', value: text(l.preference, '64/00', 'language preference') },
       { id: '01', value: text(l.merchantName, '64/01', 'alternate merchant name') },

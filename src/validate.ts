@@ -35,7 +35,9 @@ export const VALIDATION_CODES = Object.freeze({
   FEE_VALUE_MISSING: 'error',
   FEE_VALUE_UNEXPECTED: 'error',
   BAD_FEE: 'error',
-  MISSING_GUID: 'error',
+  // A merchant account template (26-51) without 00 cannot be routed: error. An unreserved template
+  // (80-99) without 00 is reported as a warning (see accountTemplate); the table said 'error' only.
+  MISSING_GUID: 'error (26-51) / warning (80-99)',
   BAD_GUID: 'warning',
   DUPLICATE_SUB_ID: 'error',
   RFU_SUB_ID: 'warning',
@@ -226,6 +228,10 @@ class Checker {
       this.add('error', 'BAD_LANGUAGE', `Language Preference (64/00) must be two ISO 639 letters; found ${JSON.stringify(pref.value)}.`, pref, '64/00');
     }
     for (const c of node.children) {
+      // 64 allows any UTF-8 character, but not control characters (checked everywhere else too;
+      // without this, build() accepted a newline in the alternate-language name).
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u001f\u007f]/.test(c.value)) this.add('error', 'BAD_FORMAT', `Sub-object 64/${c.id} contains control characters.`, c, `64/${c.id}`);
       if (c.id === '01' && c.length > 25) this.add('error', 'BAD_VALUE_LENGTH', `Merchant Name - Alternate Language (64/01) has ${c.length} characters; at most 25.`, c, '64/01');
       if (c.id === '02' && c.length > 15) this.add('error', 'BAD_VALUE_LENGTH', `Merchant City - Alternate Language (64/02) has ${c.length} characters; at most 15.`, c, '64/02');
     }
