@@ -73,7 +73,8 @@ export async function decodeImage(input: ImageInput, options: DecodeImageOptions
   }
 
   let src: PixelSource;
-  if (sharp) src = await sharpSource(sharp, bytes, header, o.maxPixels);
+  // sharp's prebuilt libvips has no BMP loader: BMP always goes through jimp.
+  if (sharp && header.format !== 'bmp') src = await sharpSource(sharp, bytes, header, o.maxPixels);
   else if (header.format === 'webp') {
     // jimp's WebP plugin does not load on Node 20; sharp decodes WebP when installed.
     const s = await loadSharp();
