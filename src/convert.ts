@@ -7,10 +7,10 @@
  * output CRC follows from those same states (`crcShift`) without a second pass over the bytes.
  */
 import { formatAmount, formatPercent, type AmountFormat } from './amount.js';
-import { CRC_INIT, crcShift, crcUpdate, crcUpdateAscii, encodeToScratch, formatCrc, scratchBytes } from './crc16.js';
+import { CRC_INIT, crcShift, crcUpdate, crcUpdateAscii, crcUpdateMarked, encodeToScratch, formatCrc, markBlock, scratchBytes } from './crc16.js';
 import { QrisError } from './errors.js';
 import { ADDITIONAL_DATA_ID, ADDITIONAL_DATA_MAX, MAX_PAYLOAD_LENGTH, TIP_INDICATOR } from './spec.js';
-import { codePointLength, crcMismatch, scanRoot, scanTemplate, TWO_DIGITS, type RootScan } from './tlv.js';
+import { codePointLength, crcMismatch, rootIndexOf, scanRoot, scanTemplate, TWO_DIGITS, type RootScan } from './tlv.js';
 
 /** Tip or convenience fee: 55 `01` (payer enters a tip), `02` + 56 (fixed), `03` + 57 (percent). */
 export type FeeOption =
@@ -50,38 +50,34 @@ interface Edit {
 
 /** Root objects the conversions need to find, by index into the scan (-1 when absent). */
 interface Layout {
-  i00: number;
-  i01: number;
-  i53: number;
-  i54: number;
-  i55: number;
-  i56: number;
-  i57: number;
-  i62: number;
-  /** First object (in written order) whose ID is above 54 / above 62: where 54 / 62 go if needed. */
-  above54: number;
-  above62: number;
+  readonly i00: number;
+  readonly i01: number;
+  readonly i53: number;
+  readonly i54: number;
+  readonly i55: number;
+  readonly i56: number;
+  readonly i57: number;
+  readonly i62: number;
 }
 
 function layout(scan: RootScan): Layout {
+  return {
+    i00: rootIndexOf(scan, 0),
+    i01: rootIndexOf(scan, 1),
+    i53: rootIndexOf(scan, 53),
+    i54: rootIndexOf(scan, 54),
+    i55: rootIndexOf(scan, 55),
+    i56: rootIndexOf(scan, 56),
+    i57: rootIndexOf(scan, 57),
+    i62: rootIndexOf(scan, 62),
+  };
+}
+
+/** The first object, in written order, whose ID is above `id`: where a missing `id` goes. */
+function firstAbove(scan: RootScan, id: number): number {
   const o = scan.objects;
-  const l: Layout = { i00: -1, i01: -1, i53: -1, i54: -1, i55: -1, i56: -1, i57: -1, i62: -1, above54: -1, above62: -1 };
-  for (let i = 0; i < scan.count; i++) {
-    const id = o[i * 4 + 1]!;
-    switch (id) {
-      case 0: l.i00 = i; break;
-      case 1: l.i01 = i; break;
-      case 53: l.i53 = i; break;
-      case 54: l.i54 = i; break;
-      case 55: l.i55 = i; break;
-      case 56: l.i56 = i; break;
-      case 57: l.i57 = i; break;
-      case 62: l.i62 = i; break;
-    }
-    if (id > 54 && l.above54 < 0) l.above54 = i;
-    if (id > 62 && l.above62 < 0) l.above62 = i;
-  }
-  return l;
+  for (let i = 0; i < scan.count; i++) if (o[i * 4 + 1]! > id) return i;
+  return -1;
 }
 
 const objStart = (scan: RootScan, i: number): number => scan.objects[i * 4]!;
@@ -92,8 +88,13 @@ const objEnd = (scan: RootScan, i: number): number => scan.objects[i * 4 + 3]!;
 function pointOfInitiation(scan: RootScan, l: Layout): '11' | '12' | null {
   if (l.i01 < 0) return null;
   const s = scan.payload;
-  const v = s.slice(valStart(scan, l.i01), objEnd(scan, l.i01));
-  if (v === '11' || v === '12') return v;
+  const v0 = valStart(scan, l.i01);
+  if (objEnd(scan, l.i01) - v0 === 2 && s.charCodeAt(v0) === 0x31) {
+    const c = s.charCodeAt(v0 + 1);
+    if (c === 0x31) return '11';
+    if (c === 0x32) return '12';
+  }
+  const v = s.slice(v0, objEnd(scan, l.i01));
   throw fail(scan, new QrisError('BAD_POINT_OF_INITIATION', `The Point of Initiation Method (ID 01) is ${JSON.stringify(v)}; it must be 11 (static) or 12 (dynamic).`, {
     offset: scan.start + objStart(scan, l.i01),
     tag: '01',
@@ -112,6 +113,10 @@ export function toDynamic(payload: string, options: ToDynamicOptions): string {
   const extras = additionalDataEdits(options);
 
   const scan = scanRoot(payload);
+  if (feeText === '' && extras === null) {
+    const fast = staticToDynamicFast(scan, amount);
+    if (fast !== null) return fast;
+  }
   const l = layout(scan);
   const poi = pointOfInitiation(scan, l);
   if (poi === '12' && options.replaceAmount !== true) {
@@ -136,7 +141,7 @@ export function toDynamic(payload: string, options: ToDynamicOptions): string {
   const trailingFee = feeText !== '' && l.i55 < 0 ? feeText : '';
   if (l.i54 >= 0) edits.push({ start: objStart(scan, l.i54), end: objEnd(scan, l.i54), text: amountObj + trailingFee });
   else {
-    const at = l.i53 >= 0 ? objEnd(scan, l.i53) : objStart(scan, l.above54);
+    const at = l.i53 >= 0 ? objEnd(scan, l.i53) : objStart(scan, firstAbove(scan, 54));
     edits.push({ start: at, end: at, text: amountObj + trailingFee });
   }
   if (feeText !== '') {
@@ -146,6 +151,37 @@ export function toDynamic(payload: string, options: ToDynamicOptions): string {
   }
   if (extras !== null) edits.push(additionalDataEdit(scan, l, extras));
   return applyEdits(scan, edits);
+}
+
+/** CRC difference between writing `11` and `12` from the same state: what the 01 edit adds. */
+const POI_11_TO_12 = crcUpdateAscii(0, '11') ^ crcUpdateAscii(0, '12');
+
+/**
+ * The everyday conversion, kept free of layout objects and edit lists: an ASCII payload with
+ * 01 = `11`, a 53 and no 54, getting only an amount. It writes exactly what the general path writes
+ * (01 -> `12`, 54 right after 53), or returns null to leave any other input to the general path.
+ */
+function staticToDynamicFast(scan: RootScan, amount: string): string | null {
+  const i01 = rootIndexOf(scan, 1);
+  const i53 = rootIndexOf(scan, 53);
+  if (!scan.ascii || i01 < 0 || i53 < 0 || rootIndexOf(scan, 54) >= 0) return null;
+  const s = scan.payload;
+  const a = valStart(scan, i01);
+  if (objEnd(scan, i01) - a !== 2 || s.charCodeAt(a) !== 0x31 || s.charCodeAt(a + 1) !== 0x31) return null;
+  const b = objEnd(scan, i53);
+  if (b < a) return null; // 53 written before 01: unusual enough for the general path
+
+  const amountObj = '54' + TWO_DIGITS[amount.length]! + amount;
+  const crcStart = s.length - 4;
+  if (s.length + amountObj.length > MAX_PAYLOAD_LENGTH) return null; // the general path reports it
+  const bytes = scratchBytes();
+  MARKS[0] = b;
+  const fin = crcUpdateMarked(CRC_INIT, bytes, crcStart, MARKS, 1, STATES);
+  if (fin !== scan.declared) throw crcMismatch(scan, fin);
+  const sIn = crcUpdate(STATES[0]!, bytes, markBlock(b), b);
+  const sOut = crcUpdateAscii(sIn ^ crcShift(POI_11_TO_12, b - a - 2), amountObj);
+  const crc = fin ^ crcShift(sOut ^ sIn, crcStart - b);
+  return s.slice(0, a) + '12' + s.slice(a + 2, b) + amountObj + s.slice(b, crcStart) + formatCrc(crc);
 }
 
 /**
@@ -217,7 +253,13 @@ function additionalDataEdit(scan: RootScan, l: Layout, extras: [string, string][
   let value = '';
   if (l.i62 >= 0) {
     const vStart = valStart(scan, l.i62);
-    const { objects: c, count } = scanTemplate(scan, vStart, objEnd(scan, l.i62), '62');
+    let scanned: ReturnType<typeof scanTemplate>;
+    try {
+      scanned = scanTemplate(scan, vStart, objEnd(scan, l.i62), '62');
+    } catch (err) {
+      throw err instanceof QrisError ? fail(scan, err) : err; // a broken CRC is reported first
+    }
+    const { objects: c, count } = scanned;
     const pending = new Map(extras);
     for (let i = 0; i < count; i++) {
       const id = TWO_DIGITS[c[i * 4 + 1]!]!;
@@ -238,7 +280,7 @@ function additionalDataEdit(scan: RootScan, l: Layout, extras: [string, string][
   }
   const obj = '62' + TWO_DIGITS[len]! + value;
   if (l.i62 >= 0) return { start: objStart(scan, l.i62), end: objEnd(scan, l.i62), text: obj };
-  const at = objStart(scan, l.above62);
+  const at = objStart(scan, firstAbove(scan, 62));
   return { start: at, end: at, text: obj };
 }
 
@@ -254,20 +296,30 @@ function applyEdits(scan: RootScan, edits: Edit[]): string {
   let pos = 0;
   let crc: number;
   if (scan.ascii) {
+    // One pass over the input verifies its CRC and records its states where the length changes.
+    // `d` is the XOR of the output's and the input's CRC states at input position `pos`: an
+    // unchanged span shifts it, an edit of the same length adds the CRC difference of its two texts,
+    // and an edit that changes the length restarts it from the input's state at the edit.
     const bytes = scratchBytes();
-    let sIn = CRC_INIT;
-    let sOut = CRC_INIT;
+    let marks = 0;
+    for (const e of edits) if (e.end - e.start !== e.text.length) MARKS[marks++] = e.start;
+    const fin = crcUpdateMarked(CRC_INIT, bytes, crcStart, MARKS, marks, STATES);
+    if (fin !== scan.declared) throw crcMismatch(scan, fin);
+    let d = 0;
+    let k = 0;
     for (const e of edits) {
-      const mid = crcUpdate(sIn, bytes, pos, e.start);
-      sOut = mid ^ crcShift(sOut ^ sIn, e.start - pos); // the unchanged span, from the input's states
-      sIn = crcUpdate(mid, bytes, e.start, e.end);
-      sOut = crcUpdateAscii(sOut, e.text);
+      if (e.end - e.start === e.text.length) {
+        d = crcShift(d, e.end - pos) ^ crcUpdate(0, bytes, e.start, e.end) ^ crcUpdateAscii(0, e.text);
+      } else {
+        const block = markBlock(e.start);
+        const sIn = crcUpdate(STATES[k++]!, bytes, block, e.start);
+        const sOut = crcUpdateAscii(sIn ^ crcShift(d, e.start - pos), e.text);
+        d = sOut ^ crcUpdate(sIn, bytes, e.start, e.end);
+      }
       out += s.slice(pos, e.start) + e.text;
       pos = e.end;
     }
-    const fin = crcUpdate(sIn, bytes, pos, crcStart);
-    if (fin !== scan.declared) throw crcMismatch(scan, fin);
-    crc = fin ^ crcShift(sOut ^ sIn, crcStart - pos);
+    crc = fin ^ crcShift(d, crcStart - pos);
     out += s.slice(pos, crcStart);
   } else {
     const computed = crcUpdate(CRC_INIT, scratchBytes(), 0, scan.crcIndex);
@@ -284,6 +336,10 @@ function applyEdits(scan: RootScan, edits: Edit[]): string {
   }
   return out + formatCrc(crc);
 }
+
+/** Input positions where an edit changes the length, and the input's CRC states recorded there. */
+const MARKS = new Int32Array(16);
+const STATES = new Int32Array(16);
 
 function isSorted(edits: readonly Edit[]): boolean {
   for (let i = 1; i < edits.length; i++) if (edits[i]!.start < edits[i - 1]!.start) return false;

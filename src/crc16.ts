@@ -119,47 +119,91 @@ const HEX_VALUE: Int8Array = /* @__PURE__ */ (() => {
 // ---- Zero-byte shift (for combining CRCs of unchanged spans) -------------------------------------
 
 /** SHIFT[k] holds two 256-entry tables: the state advanced over 2^k zero bytes, split by byte. */
-let SHIFT: Uint16Array[] | undefined;
-const SHIFT_LEVELS = 14; // up to 16 KiB spans; payloads are at most 2 KiB of UTF-8
+/**
+ * SHIFT[(k * 16 + d) * 512 + ...]: advance over d * 16^k zero bytes, as a table for the high state
+ * byte followed by one for the low byte. Four hex digits cover spans up to 64 KiB; d = 0 is the
+ * identity, so `crcShift` runs a fixed, branch-free step per digit.
+ */
+let SHIFT: Uint16Array | undefined;
+const SHIFT_DIGITS = 4;
 
 function zeroByte(s: number): number {
   return ((s << 8) & 0xffff) ^ T[s >>> 8]!;
 }
 
-function buildShift(): Uint16Array[] {
-  const levels: Uint16Array[] = [];
-  // Images of the 16 basis vectors under "advance 2^k zero bytes"; the map is linear over GF(2).
-  let basis = Array.from({ length: 16 }, (_, b) => zeroByte(1 << b));
-  for (let k = 0; k < SHIFT_LEVELS; k++) {
-    const tab = new Uint16Array(512);
-    for (let x = 0; x < 256; x++) {
-      let hi = 0;
-      let lo = 0;
-      for (let b = 0; b < 8; b++) {
-        if (x & (1 << b)) {
-          lo ^= basis[b]!;
-          hi ^= basis[b + 8]!;
-        }
-      }
-      tab[x] = hi;
-      tab[256 + x] = lo;
-    }
-    levels.push(tab);
-    basis = basis.map((v) => tab[v >>> 8]! ^ tab[256 + (v & 0xff)]!);
-  }
-  return levels;
+/** Applies a linear map given by the images of the 16 basis vectors. */
+function applyBasis(images: readonly number[], v: number): number {
+  let r = 0;
+  for (let b = 0; b < 16; b++) if (v & (1 << b)) r ^= images[b]!;
+  return r;
 }
 
-/** Advances CRC state `crc` over `n` zero bytes (0 <= n < 16384). */
-export function crcShift(crc: number, n: number): number {
-  const levels = (SHIFT ??= buildShift());
-  for (let k = 0; n !== 0; k++, n >>>= 1) {
-    if (n & 1) {
-      const tab = levels[k]!;
-      crc = tab[crc >>> 8]! ^ tab[256 + (crc & 0xff)]!;
+function buildShift(): Uint16Array {
+  const out = new Uint16Array(SHIFT_DIGITS * 16 * 512);
+  let step = Array.from({ length: 16 }, (_, b) => zeroByte(1 << b)); // advance 16^k bytes
+  for (let k = 0; k < SHIFT_DIGITS; k++) {
+    let cur = Array.from({ length: 16 }, (_, b) => 1 << b); // advance d * 16^k bytes, d = 0
+    for (let d = 0; d < 16; d++) {
+      const base = (k * 16 + d) * 512;
+      for (let x = 0; x < 256; x++) {
+        out[base + x] = applyBasis(cur, x << 8);
+        out[base + 256 + x] = applyBasis(cur, x);
+      }
+      const images = cur;
+      cur = images.map((v) => applyBasis(step, v));
     }
+    step = cur; // after 16 steps: advance 16^(k+1) bytes
+  }
+  return out;
+}
+
+/** Advances CRC state `crc` over `n` zero bytes (0 <= n < 65536). */
+export function crcShift(crc: number, n: number): number {
+  const t = (SHIFT ??= buildShift());
+  for (let base = 0; n !== 0; n >>>= 4, base += 8192) {
+    const row = base + (n & 15) * 512;
+    crc = t[row + (crc >>> 8)]! ^ t[row + 256 + (crc & 0xff)]!;
   }
   return crc;
+}
+
+/**
+ * One pass of `crcUpdate` from `crc` over bytes[0, end) that also records, for each position in
+ * `marks[0, count)` (ascending), the state at the 8-byte block boundary at or below it into
+ * `states`. Splitting the pass into pieces instead costs far more than the few bytes a caller
+ * replays from a recorded state to reach the exact position (see `markBlock`).
+ */
+export function crcUpdateMarked(crc: number, bytes: Uint8Array, end: number, marks: Int32Array, count: number, states: Int32Array): number {
+  const t = T;
+  let k = 0;
+  let next = count > 0 ? markBlock(marks[0]!) : -1;
+  let i = 0;
+  for (; i + 8 <= end; i += 8) {
+    while (i === next) {
+      states[k++] = crc;
+      next = k < count ? markBlock(marks[k]!) : -1;
+    }
+    crc =
+      t[1792 + ((crc >>> 8) ^ bytes[i]!)]! ^
+      t[1536 + ((crc & 0xff) ^ bytes[i + 1]!)]! ^
+      t[1280 + bytes[i + 2]!]! ^
+      t[1024 + bytes[i + 3]!]! ^
+      t[768 + bytes[i + 4]!]! ^
+      t[512 + bytes[i + 5]!]! ^
+      t[256 + bytes[i + 6]!]! ^
+      t[bytes[i + 7]!]!;
+  }
+  while (i === next) {
+    states[k++] = crc;
+    next = k < count ? markBlock(marks[k]!) : -1;
+  }
+  for (; i < end; i++) crc = ((crc << 8) & 0xffff) ^ t[(crc >>> 8) ^ bytes[i]!]!;
+  return crc;
+}
+
+/** The block boundary `crcUpdateMarked` records a state at for a mark: `mark` rounded down to 8. */
+export function markBlock(mark: number): number {
+  return mark & ~7;
 }
 
 /** Continues CRC state `crc` over an ASCII string's characters (its UTF-8 bytes are the same). */

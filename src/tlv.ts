@@ -73,6 +73,65 @@ export const TWO_DIGITS: readonly string[] = /* @__PURE__ */ Array.from({ length
  * offset is `base + position` (base maps payload positions back to the input as given).
  */
 export function scanLevel(s: string, start: number, end: number, ascii: boolean, out: Int32Array, base: number, path: string): number {
+  return ascii ? scanAscii(s, start, end, out, base, path) : scanChecked(s, start, end, false, out, base, path);
+}
+
+/**
+ * The hot loop for ASCII text (characters are bytes, so a length is a plain character count). It only
+ * detects a problem; `scanChecked` rescans to report it precisely.
+ */
+function scanAscii(s: string, start: number, end: number, out: Int32Array, base: number, path: string): number {
+  let p = start;
+  let n = 0;
+  while (p < end) {
+    // Unsigned compares: a character below '0' wraps to a huge number; past `end` is caught first.
+    const i0 = s.charCodeAt(p) - 48;
+    const i1 = s.charCodeAt(p + 1) - 48;
+    const l0 = s.charCodeAt(p + 2) - 48;
+    const l1 = s.charCodeAt(p + 3) - 48;
+    const vEnd = p + 4 + l0 * 10 + l1;
+    if (end - p < 4 || (i0 >>> 0) > 9 || (i1 >>> 0) > 9 || (l0 >>> 0) > 9 || (l1 >>> 0) > 9 || vEnd > end || n === MAX_OBJECTS) {
+      scanChecked(s, start, end, true, out, base, path);
+      throw new Error('unreachable: scanChecked accepted what scanAscii refused');
+    }
+    const k = n << 2;
+    out[k] = p;
+    out[k + 1] = i0 * 10 + i1;
+    out[k + 2] = p + 4;
+    out[k + 3] = vEnd;
+    n++;
+    p = vEnd;
+  }
+  return n;
+}
+
+/** `scanAscii` over the payload's bytes (ASCII, so one byte per character) at the root. */
+function scanRootBytes(s: string, b: Uint8Array, end: number, out: Int32Array, base: number): number {
+  let p = 0;
+  let n = 0;
+  while (p < end) {
+    const i0 = b[p]! - 48;
+    const i1 = b[p + 1]! - 48;
+    const l0 = b[p + 2]! - 48;
+    const l1 = b[p + 3]! - 48;
+    const vEnd = p + 4 + l0 * 10 + l1;
+    if (end - p < 4 || (i0 >>> 0) > 9 || (i1 >>> 0) > 9 || (l0 >>> 0) > 9 || (l1 >>> 0) > 9 || vEnd > end || n === MAX_OBJECTS) {
+      scanChecked(s, 0, end, true, out, base, '');
+      throw new Error('unreachable: scanChecked accepted what scanRootBytes refused');
+    }
+    const k = n << 2;
+    out[k] = p;
+    out[k + 1] = i0 * 10 + i1;
+    out[k + 2] = p + 4;
+    out[k + 3] = vEnd;
+    n++;
+    p = vEnd;
+  }
+  return n;
+}
+
+/** Scans with every check spelled out, and throws the precise `QrisError` for the first problem. */
+function scanChecked(s: string, start: number, end: number, ascii: boolean, out: Int32Array, base: number, path: string): number {
   let p = start;
   let n = 0;
   while (p < end) {
@@ -83,15 +142,16 @@ export function scanLevel(s: string, start: number, end: number, ascii: boolean,
     }
     const i0 = s.charCodeAt(p) - 48;
     const i1 = s.charCodeAt(p + 1) - 48;
-    if (i0 < 0 || i0 > 9 || i1 < 0 || i1 > 9) {
+    const l0 = s.charCodeAt(p + 2) - 48;
+    const l1 = s.charCodeAt(p + 3) - 48;
+    // One unsigned compare per digit: a character below '0' wraps to a huge number.
+    if ((i0 >>> 0) > 9 || (i1 >>> 0) > 9) {
       throw new QrisError('BAD_ID', `A data object ID must be two digits; found ${JSON.stringify(s.slice(p, p + 2))}.`, {
         ...where(base + p, path),
       });
     }
     const id = i0 * 10 + i1;
-    const l0 = s.charCodeAt(p + 2) - 48;
-    const l1 = s.charCodeAt(p + 3) - 48;
-    if (l0 < 0 || l0 > 9 || l1 < 0 || l1 > 9) {
+    if ((l0 >>> 0) > 9 || (l1 >>> 0) > 9) {
       const tag = tagPath(path, id);
       throw new QrisError('BAD_LENGTH', `The length of data object ${tag} must be two digits; found ${JSON.stringify(s.slice(p + 2, p + 4))}.`, {
         offset: base + p + 2,
@@ -185,6 +245,8 @@ export interface RootScan {
   readonly crcIndex: number;
   /** The declared CRC as a number. */
   readonly declared: number;
+  /** Identifies this scan for `rootIndexOf`. */
+  readonly stamp: number;
 }
 
 /**
@@ -193,6 +255,16 @@ export interface RootScan {
  * (`parse` computes it in one go; the converter piecewise, to reuse the states for its output).
  * `objects` and the UTF-8 bytes in the CRC scratch are shared: valid until the next scan or encode.
  */
+/** Root ID -> stamp of the last scan that saw it, and its index in that scan. */
+const SEEN = new Int32Array(100);
+const INDEX = new Int32Array(100);
+let scanNumber = 0;
+
+/** Index of root object `id` in the most recent `scanRoot` (the one `scan` came from), or -1. */
+export function rootIndexOf(scan: RootScan, id: number): number {
+  return SEEN[id] === scan.stamp ? INDEX[id]! : -1;
+}
+
 export function scanRoot(input: unknown): RootScan {
   if (typeof input !== 'string') {
     throw new QrisError('NOT_A_STRING', `Expected the payload as a string, got ${input === null ? 'null' : typeof input}.`);
@@ -215,27 +287,28 @@ export function scanRoot(input: unknown): RootScan {
   const byteLength = encodeToScratch(payload);
   const ascii = byteLength === payload.length;
   const objects = LEVELS[0];
-  const count = scanLevel(payload, 0, payload.length, ascii, objects, start, '');
+  // ASCII: the root scan reads the UTF-8 bytes just encoded for the CRC (typed-array loads are
+  // cheaper than charCodeAt); they are the characters.
+  const count = ascii ? scanRootBytes(payload, scratchBytes(), byteLength, objects, start) : scanLevel(payload, 0, payload.length, false, objects, start, '');
 
-  // Duplicate root IDs: 100 possible IDs in four 32-bit masks.
-  let m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+  // Duplicate root IDs: SEEN[id] holds the number of the scan that last saw id, so nothing is cleared.
+  if (++scanNumber === 0x7fffffff) {
+    SEEN.fill(0); // stale stamps could collide after wrapping
+    scanNumber = 1;
+  }
+  const stamp = scanNumber;
   let pfiAt = -1;
   let crcAt = -1;
   for (let i = 0; i < count; i++) {
     const id = objects[i * 4 + 1]!;
-    const bit = 1 << (id & 31);
-    const word = id >>> 5;
-    const seen = word === 0 ? m0 & bit : word === 1 ? m1 & bit : word === 2 ? m2 & bit : m3 & bit;
-    if (seen !== 0) {
+    if (SEEN[id] === stamp) {
       throw new QrisError('DUPLICATE_ID', `Data object ${TWO_DIGITS[id]} appears more than once at the root.`, {
         offset: start + objects[i * 4]!,
         tag: TWO_DIGITS[id]!,
       });
     }
-    if (word === 0) m0 |= bit;
-    else if (word === 1) m1 |= bit;
-    else if (word === 2) m2 |= bit;
-    else m3 |= bit;
+    SEEN[id] = stamp;
+    INDEX[id] = i;
     if (id === 0) pfiAt = i;
     else if (id === 63) crcAt = i;
   }
@@ -267,7 +340,7 @@ export function scanRoot(input: unknown): RootScan {
   }
   // The four CRC digits are ASCII, so the CRC covers all bytes but the last four.
   const crcIndex = byteLength - 4;
-  return { payload, start, ascii, byteLength, objects, count, crcIndex, declared };
+  return { payload, start, ascii, byteLength, objects, count, crcIndex, declared, stamp };
 }
 
 /** The CRC_MISMATCH error for a scanned payload whose content gives `computed`. */

@@ -602,6 +602,8 @@ describe('a broken input is reported as CRC_MISMATCH before any semantic error',
     expect(toDynamic(raw62, { amount: 1000 })).toBe(withCrc('000201010212' + account + '52045812' + '5303360' + '54041000' + '5802ID5904TOKO6005DEMAK' + t('62', 'NOT TLV AT ALL')));
     const err = thrown(() => toDynamic(raw62, { amount: 1000, billNumber: 'INV1' }));
     expect({ code: err.code, tag: err.tag }).toEqual({ code: 'TEMPLATE_NOT_TLV', tag: '62' });
+    // With a wrong CRC as well, the broken CRC is what gets reported.
+    expect(codeOf(() => toDynamic(breakCrc(raw62), { amount: 1000, billNumber: 'INV1' }))).toBe('CRC_MISMATCH');
   });
 
   it('a wrong CRC with a 62 edit that would overflow gives CRC_MISMATCH, not VALUE_TOO_LONG', () => {
