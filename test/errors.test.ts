@@ -218,3 +218,16 @@ describe('QrisError', () => {
     }
   });
 });
+
+describe('coverage of the code table', () => {
+  it('every QrisError code is asserted by some test file (as an expected code, not just mentioned)', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('.', import.meta.url);
+    const text = readdirSync(dir)
+      .filter((f) => f.endsWith('.test.ts'))
+      .map((f) => readFileSync(new URL(f, dir), 'utf8'))
+      .join('\n');
+    const missing = Object.keys(ERROR_CODES).filter((code) => !new RegExp(`(toBe|toEqual|code:|toThrow[A-Za-z]*|rejects[^\\n]*)\\(?\\s*['"\`]${code}['"\`]`).test(text));
+    expect(missing).toEqual([]);
+  });
+});
