@@ -280,6 +280,24 @@ describe('image decoding runs in the worker pool', () => {
   });
 });
 
+describe('worker pool', () => {
+  it('replaces a worker after its share of tasks; every task still gets its answer', async () => {
+    const dist = join(ROOT, 'dist', 'esm', 'cli', 'serve');
+    const { WorkerPool } = (await import(pathToFileURL(join(dist, 'pool.js')).href)) as typeof import('../src/cli/serve/pool.js');
+    const pool = new WorkerPool(pathToFileURL(join(dist, 'worker.js')), 1, {}, 2);
+    try {
+      const answers = await Promise.all([0, 1, 2, 3, 4].map(() => pool.decode({ bytes: png })));
+      expect(answers).toEqual(Array(5).fill(STATIC));
+      await expect(pool.decode({ bytes: blank })).rejects.toMatchObject({ name: 'QrisError', code: 'IMAGE_NO_QR' });
+      const memory = await pool.memory(true);
+      expect(memory.length).toBeLessThanOrEqual(1);
+      for (const m of memory) expect(m.heapUsed).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('image_url (opt in with --allow-image-url)', () => {
   let images: Server;
   let imagesUrl: string;

@@ -33,6 +33,8 @@ interface ProbeReply extends WorkerMemory {
 interface Slot {
   readonly worker: Worker;
   job: Job | undefined;
+  /** Tasks this worker has run. */
+  tasks: number;
   /** Memory probes waiting for their answer, in the order they were sent. */
   readonly probes: ((m: WorkerMemory | undefined) => void)[];
 }
@@ -46,6 +48,11 @@ export class WorkerPool {
     private readonly script: URL,
     readonly size: number,
     private readonly workerData: unknown = undefined,
+    /**
+     * Tasks after which a worker is replaced by a fresh one. Bounds what an image library keeps per
+     * call (zxing-wasm 3.1 holds ~0.7 KB of heap per code read, for good) at the cost of a restart.
+     */
+    private readonly maxTasksPerWorker = 2_000,
   ) {}
 
   /** Decodes in a worker; resolves to the payload text, rejects with the worker's QrisError. */
@@ -71,6 +78,7 @@ export class WorkerPool {
       }
       const job = this.queue.shift()!;
       slot.job = job;
+      slot.tasks++;
       if ('bytes' in job.task) {
         // Copy into a buffer of its own (the body may share a pooled one) and hand it over.
         const copy = new Uint8Array(job.task.bytes);
@@ -83,7 +91,7 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = new Worker(this.script, { workerData: this.workerData });
-    const slot: Slot = { worker, job: undefined, probes: [] };
+    const slot: Slot = { worker, job: undefined, tasks: 0, probes: [] };
     worker.on('message', (reply: WorkerReply | ProbeReply) => {
       if ('probe' in reply) {
         slot.probes.shift()?.({ heapUsed: reply.heapUsed, external: reply.external });
@@ -95,6 +103,7 @@ export class WorkerPool {
         if (reply.ok) job.resolve(reply.payload);
         else job.reject(revive(reply.error));
       }
+      if (slot.tasks >= this.maxTasksPerWorker) this.retire(slot);
       this.pump();
     });
     const lost = (error: Error) => {
@@ -110,6 +119,15 @@ export class WorkerPool {
     worker.on('exit', (code) => lost(new Error(`An image worker exited with code ${code}.`)));
     this.slots.push(slot);
     return slot;
+  }
+
+  /** Stops an idle worker that has done its share; `pump` starts a fresh one when needed. */
+  private retire(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
+    this.slots.splice(i, 1);
+    for (const p of slot.probes.splice(0)) p(undefined);
+    void slot.worker.terminate();
   }
 
   /**
