@@ -95,8 +95,14 @@ class Checker {
   run(): QrisIssue[] {
     const { parsed } = this;
     if (!parsed.crc.valid) {
+      // Like the QrisError parse throws (and CRC_LOWERCASE): the offset of the four CRC digits.
       const crc = this.root.get('63');
-      this.add('error', 'CRC_MISMATCH', `The CRC does not match: the payload declares ${parsed.crc.declared}, its content gives ${parsed.crc.computed}.`, crc);
+      this.issues.push({
+        severity: 'error',
+        code: 'CRC_MISMATCH',
+        message: `The CRC does not match: the payload declares ${parsed.crc.declared}, its content gives ${parsed.crc.computed}.`,
+        ...where(crc === undefined ? undefined : crc.offset + 4, '63'),
+      });
     }
     for (const w of parsed.warnings) {
       const nested = w.code === 'TEMPLATE_NOT_TLV' && w.tag !== undefined && (w.tag.includes('/') || Number(w.tag) >= 65);

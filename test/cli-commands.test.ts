@@ -233,17 +233,17 @@ describe('qris validate', () => {
     const r = await qris(['validate', BAD_CRC]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('INVALID: 1 error(s)');
-    expect(r.stdout).toMatch(/error CRC_MISMATCH \(tag 63, offset 191\): .*58C8.*58C7/);
+    expect(r.stdout).toMatch(/error CRC_MISMATCH \(tag 63, offset 195\): .*58C8.*58C7/);
     const lines = r.stdout.split('\n');
     const caret = lines.find((l) => /^ +\^$/.test(l))!;
     const shown = lines[lines.indexOf(caret) - 1]!;
-    expect(shown.slice(caret.length - 1, caret.length + 3)).toBe('6304');
+    expect(shown.slice(caret.length - 1, caret.length + 3)).toBe('58C8'); // under the declared CRC digits
   });
 
   it('--json gives { valid, issues, payload }; works on image files and stdin', async () => {
     const bad = await qris(['validate', '--json', '-'], { stdin: BAD_CRC });
     expect(bad.code).toBe(1);
-    expect(parseJson(bad.stdout)).toMatchObject({ valid: false, issues: [{ severity: 'error', code: 'CRC_MISMATCH', offset: 191, tag: '63' }] });
+    expect(parseJson(bad.stdout)).toMatchObject({ valid: false, issues: [{ severity: 'error', code: 'CRC_MISMATCH', offset: 195, tag: '63' }] });
     const image = await qris(['validate', '--json', png]);
     expect(image.code).toBe(0);
     expect(parseJson(image.stdout)).toMatchObject({ valid: true, payload: STATIC });

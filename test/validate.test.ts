@@ -103,7 +103,7 @@ const base = encodeWithOffsets(BASE);
 const withCrcText = (payload: string, crc: string): Case['payload'] => payload.slice(0, -4) + crc;
 
 const CASES: readonly Case[] = [
-  { name: 'wrong CRC', payload: withCrcText(base.payload, '0000'), offsets: base.offsets, issues: [E('CRC_MISMATCH', '63')] },
+  { name: 'wrong CRC', payload: withCrcText(base.payload, '0000'), offsets: base.offsets, issues: [E('CRC_MISMATCH', '63', base.payload.length - 4)] },
   { name: 'lowercase CRC (6d3f)', payload: withCrcText(base.payload, '6d3f'), offsets: base.offsets, issues: [W('CRC_LOWERCASE', '63', base.payload.length - 4)] },
   // TEMPLATE_NOT_TLV: the offset is where the scan of the value failed (its first character here).
   c('62 value is not TLV', edit({ '62': 'A01' }), [E('TEMPLATE_NOT_TLV', '62', 'value:62')]),
