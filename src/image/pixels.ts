@@ -30,16 +30,24 @@ export async function jimpSource(bytes: Uint8Array, header: ImageHeader): Promis
   if (!bitmap || bitmap.width <= 0 || bitmap.height <= 0 || bitmap.data.length < bitmap.width * bitmap.height * 4) {
     throw new QrisError('IMAGE_CORRUPT', `The ${header.format.toUpperCase()} image decoded to no pixels.`);
   }
-  const full = rgbaToGray(bitmap.data, bitmap.width, bitmap.height, 1);
+  const { data, width, height } = bitmap;
+  const long = Math.max(width, height);
   const cache = new Map<number, Gray>();
   return {
     name: 'jimp',
-    width: full.width,
-    height: full.height,
+    width,
+    height,
     view(maxSide) {
-      if (Math.max(full.width, full.height) <= maxSide) return Promise.resolve(full);
-      let g = cache.get(maxSide);
-      if (!g) cache.set(maxSide, (g = downscale(full, maxSide)));
+      const key = long <= maxSide ? Infinity : maxSide;
+      let g = cache.get(key);
+      if (!g) {
+        // Shrink by the whole factor while converting to gray (a 12 MP photo never needs a
+        // full-size gray copy for its first look), then area-average the rest.
+        const f = key === Infinity ? 1 : Math.floor(long / maxSide);
+        g = rgbaToGray(data, width, height, f);
+        if (key !== Infinity) g = downscale(g, maxSide);
+        cache.set(key, g);
+      }
       return Promise.resolve(g);
     },
   };

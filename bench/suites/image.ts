@@ -1,0 +1,93 @@
+/**
+ * Image adapters (issue 4 item 6): decode a 300 px PNG, a 1000 px PNG and a 12-megapixel JPEG
+ * photo with the default engine (jimp + jsQR) and the accelerated one (sharp + zxing-wasm), against
+ * the naive pipeline (jimp decodes at full size, jsQR scans every pixel); encode with toPng
+ * against qrcode's toBuffer.
+ *
+ * - The 12 MP photo (4000×3000, EXIF orientation 6, a printed code on a table, slight rotation and
+ *   perspective, uneven light, JPEG quality 88) is rendered in setup with the fixture renderer,
+ *   not committed. It is a photo the naive pipeline does read, so the baseline does the same work.
+ * - Every case is checked in setup to return the payload.
+ * - sharp's operation cache is turned off so no case is served a cached result.
+ * - The clock is CPU time of the whole process, so sharp's worker threads count in full.
+ */
+import { readFileSync } from 'node:fs';
+import { Jimp } from 'jimp';
+import QRCode from 'qrcode';
+import sharp from 'sharp';
+import { encode, photo } from '../../fixtures/images/render.js';
+import { loadJsQr, type JsQr } from '../../src/image/engines.js';
+import { decodeImage, toPng } from '../../src/image/index.js';
+import type { Suite } from '../harness.js';
+
+const PAYLOAD = readFileSync(new URL('../../fixtures/demo/static-qris.txt', import.meta.url), 'utf8').trim();
+
+let png300: Uint8Array = new Uint8Array(0);
+let png1000: Uint8Array = new Uint8Array(0);
+let photo12: Uint8Array = new Uint8Array(0);
+let jsQR: JsQr;
+
+/** The common code: decode everything at full size with jimp, hand all pixels to jsQR. */
+async function naive(bytes: Uint8Array): Promise<string | undefined> {
+  const img = await Jimp.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const { data, width, height } = img.bitmap;
+  return jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width, height)?.data;
+}
+
+const dflt = (b: Uint8Array) => decodeImage(b, { engine: 'jimp' }).then((r) => r.payload);
+const accel = (b: Uint8Array) => decodeImage(b, { engine: 'accelerated' }).then((r) => r.payload);
+
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`image suite setup: ${what}`);
+}
+
+const suite: Suite = {
+  name: 'image',
+  async setup() {
+    sharp.cache(false);
+    jsQR = await loadJsQr();
+    png300 = toPng(PAYLOAD, { size: 300 });
+    png1000 = toPng(PAYLOAD, { size: 1000 });
+    const img = photo(PAYLOAD, { width: 4000, height: 3000, codeFraction: 0.32, angle: 7, keystone: 0.06, seed: 12, clutter: 0.3, blurRadius: 2, noiseSigma: 2 });
+    photo12 = await encode(img, 'jpeg', { quality: 88, orientation: 6 });
+    const meta = await sharp(photo12).metadata();
+    check(meta.width! * meta.height! === 12_000_000 && meta.orientation === 6, 'the photo is 12 MP with EXIF orientation 6');
+    for (const [name, b] of [
+      ['300 px PNG', png300],
+      ['1000 px PNG', png1000],
+      ['12 MP JPEG', photo12],
+    ] as const) {
+      check((await naive(b)) === PAYLOAD, `naive pipeline reads the ${name}`);
+      check((await dflt(b)) === PAYLOAD, `default engine reads the ${name}`);
+      check((await accel(b)) === PAYLOAD, `accelerated engine reads the ${name}`);
+    }
+    check((await decodeImage(toPng(PAYLOAD))).payload === PAYLOAD, 'toPng round trip');
+    const theirs = await QRCode.toBuffer(PAYLOAD, { errorCorrectionLevel: 'M' });
+    check((await decodeImage(theirs)).payload === PAYLOAD, 'qrcode.toBuffer round trip');
+  },
+  cases: {
+    'decode 300px png: default': () => dflt(png300),
+    'decode 300px png: accelerated': () => accel(png300),
+    'decode 300px png: naive': () => naive(png300),
+    'decode 1000px png: default': () => dflt(png1000),
+    'decode 1000px png: accelerated': () => accel(png1000),
+    'decode 1000px png: naive': () => naive(png1000),
+    'decode 12MP jpeg: default': () => dflt(photo12),
+    'decode 12MP jpeg: accelerated': () => accel(photo12),
+    'decode 12MP jpeg: naive': () => naive(photo12),
+    // Same defaults on both sides: level M, 4-module margin, 4 px per module (qrcode's scale).
+    toPng: () => toPng(PAYLOAD, { scale: 4 }),
+    'qrcode.toBuffer': () => QRCode.toBuffer(PAYLOAD, { errorCorrectionLevel: 'M', margin: 4, scale: 4 }),
+  },
+  bars: [
+    { name: '12 MP photo: accelerated vs naive', fast: 'decode 12MP jpeg: accelerated', slow: 'decode 12MP jpeg: naive', min: 10 },
+    { name: '12 MP photo: default vs naive', fast: 'decode 12MP jpeg: default', slow: 'decode 12MP jpeg: naive', min: 1.2 },
+    { name: 'toPng vs qrcode.toBuffer', fast: 'toPng', slow: 'qrcode.toBuffer', min: 4 },
+  ],
+  // ~3.5 s per round (the naive 12 MP decode alone is ~1.8 s): 8 rounds keep a run near a minute.
+  rounds: 8,
+  batchMs: 20,
+  budgetMs: 40_000,
+};
+
+export default suite;
