@@ -256,9 +256,24 @@ export interface RootScan {
  * `objects` and the UTF-8 bytes in the CRC scratch are shared: valid until the next scan or encode.
  */
 /** Root ID -> stamp of the last scan that saw it, and its index in that scan. */
-const SEEN = new Int32Array(100);
+const SEEN = new Int32Array(101);
 const INDEX = new Int32Array(100);
-let scanNumber = 0;
+/** Root IDs already written by the running `serialize`. */
+const WRITTEN = new Int32Array(101);
+
+/**
+ * A fresh stamp for a table indexed by ID (SEEN for scans, WRITTEN for serialize): IDs stamped
+ * earlier read as unseen, with nothing to clear. Slot 100 holds the table's counter.
+ */
+function nextStamp(table: Int32Array): number {
+  let n = table[100]! + 1;
+  if (n === 0x7fffffff) {
+    table.fill(0); // stale stamps could collide after wrapping
+    n = 1;
+  }
+  table[100] = n;
+  return n;
+}
 
 /** Index of root object `id` in the most recent `scanRoot` (the one `scan` came from), or -1. */
 export function rootIndexOf(scan: RootScan, id: number): number {
@@ -292,11 +307,7 @@ export function scanRoot(input: unknown): RootScan {
   const count = ascii ? scanRootBytes(payload, scratchBytes(), byteLength, objects, start) : scanLevel(payload, 0, payload.length, false, objects, start, '');
 
   // Duplicate root IDs: SEEN[id] holds the number of the scan that last saw id, so nothing is cleared.
-  if (++scanNumber === 0x7fffffff) {
-    SEEN.fill(0); // stale stamps could collide after wrapping
-    scanNumber = 1;
-  }
-  const stamp = scanNumber;
+  const stamp = nextStamp(SEEN);
   let pfiAt = -1;
   let crcAt = -1;
   for (let i = 0; i < count; i++) {
@@ -486,13 +497,15 @@ export function serialize(tree: ParsedQris | readonly TlvInput[]): string {
   const nodes: readonly TlvInput[] | undefined = Array.isArray(tree) ? tree : (tree as ParsedQris)?.nodes;
   if (!Array.isArray(nodes)) throw new QrisError('BAD_FIELD', 'serialize() takes a parse result or an array of data objects.');
   let out = '';
+  let cps = 0; // code points written so far: `out` is a rope, so it is never rescanned
   let crcSeen = -1;
-  const seen = new Set<string>();
+  const stamp = nextStamp(WRITTEN);
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
     const id = checkId(node, '');
-    if (seen.has(id)) throw new QrisError('DUPLICATE_ID', `Data object ${id} appears more than once at the root.`, { tag: id });
-    seen.add(id);
+    const n = (id.charCodeAt(0) - 48) * 10 + id.charCodeAt(1) - 48;
+    if (WRITTEN[n] === stamp) throw new QrisError('DUPLICATE_ID', `Data object ${id} appears more than once at the root.`, { tag: id });
+    WRITTEN[n] = stamp;
     if (id === '63') {
       crcSeen = i;
       continue;
@@ -501,12 +514,13 @@ export function serialize(tree: ParsedQris | readonly TlvInput[]): string {
       throw new QrisError(nodes.some((n) => n?.id === '00') ? 'PFI_NOT_FIRST' : 'PFI_MISSING', 'The Payload Format Indicator (ID 00) must be the first data object.', { tag: '00' });
     }
     out += writeObject(node, id, id);
+    cps += written;
   }
   if (nodes.length === 0) throw new QrisError('PFI_MISSING', 'Nothing to serialize: the Payload Format Indicator (ID 00) is missing.', { tag: '00' });
   if (crcSeen >= 0 && crcSeen !== nodes.length - 1) throw new QrisError('CRC_NOT_LAST', 'The CRC (ID 63) must be the last data object.', { tag: '63' });
   out += '6304';
-  if (codePointLength(out) + 4 > MAX_PAYLOAD_LENGTH) {
-    throw new QrisError('TOO_LONG', `The payload would have ${codePointLength(out) + 4} characters; EMVCo allows at most ${MAX_PAYLOAD_LENGTH}.`);
+  if (cps + 8 > MAX_PAYLOAD_LENGTH) {
+    throw new QrisError('TOO_LONG', `The payload would have ${cps + 8} characters; EMVCo allows at most ${MAX_PAYLOAD_LENGTH}.`);
   }
   const n = encodeToScratch(out);
   return out + formatCrc(crcUpdate(CRC_INIT, scratchBytes(), 0, n));
@@ -524,22 +538,29 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** Code points of the object `writeObject` returned last (its text is a rope: never rescanned). */
+let written = 0;
+
 function writeObject(node: TlvInput, id: string, path: string): string {
   let value: string;
+  let len: number;
   if (node.children !== undefined) {
     if (!Array.isArray(node.children)) throw new QrisError('BAD_FIELD', `The children of ${path} must be an array.`, { tag: path });
     value = '';
+    len = 0;
     for (const child of node.children) {
       const cid = checkId(child, path);
       value += writeObject(child, cid, path + '/' + cid);
+      len += written;
     }
   } else if (typeof node.value === 'string') {
     value = node.value;
+    len = codePointLength(value);
   } else {
     throw new QrisError('BAD_FIELD', `Data object ${path} needs a string value or children.`, { tag: path });
   }
-  const len = codePointLength(value);
   if (len > 99) throw new QrisError('VALUE_TOO_LONG', `Data object ${path} would be ${len} characters long; the length field allows at most 99.`, { tag: path });
+  written = len + 4;
   return id + TWO_DIGITS[len]! + value;
 }
 
