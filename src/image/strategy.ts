@@ -23,7 +23,7 @@ interface Step {
   readonly label: string;
   readonly side: number;
   /** Transforms of the view; the tile grid when `tiles` is set. */
-  readonly filter?: 'stretch' | 'blur' | 'otsu' | 'local' | 'sharpen';
+  readonly filter?: 'stretch' | 'blur' | 'otsu' | 'local' | 'blur-local' | 'sharpen';
   readonly tiles?: number;
   readonly hard: boolean;
 }
@@ -47,6 +47,7 @@ function ladder(name: Detector['name']): Step[] {
     { label: 'blur', side: FAST_SIDE, filter: 'blur', hard: false },
     { label: 'otsu', side: FAST_SIDE, filter: 'otsu', hard: false },
     { label: 'local', side: FAST_SIDE, filter: 'local', hard: false },
+    { label: 'blur-local', side: FAST_SIDE, filter: 'blur-local', hard: false },
     { label: 'sharpen', side: FAST_SIDE, filter: 'sharpen', hard: false },
     { label: 'view', side: 2400, hard: false },
     { label: 'view', side: 600, hard: false },
@@ -90,6 +91,8 @@ function applyFilter(g: Gray, filter: Step['filter']): Gray | null {
   if (filter === 'otsu') return otsu(g);
   // A window of about one module for a code filling a good part of the view.
   if (filter === 'local') return localMean(g, Math.max(4, Math.round(Math.max(g.width, g.height) / 80)));
+  // Noise on top of blur: smooth first, then a smaller window (small, soft modules).
+  if (filter === 'blur-local') return localMean(blur3(g), Math.max(3, Math.round(Math.max(g.width, g.height) / 110)));
   if (filter === 'sharpen') return sharpen(g);
   return g;
 }
