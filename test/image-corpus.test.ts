@@ -101,7 +101,7 @@ function checkPosition(o: Outcome): void {
   expect(box.x).toBeGreaterThanOrEqual(0);
   expect(box.y).toBeGreaterThanOrEqual(0);
   expect(box.x + box.width).toBeLessThanOrEqual(r.width);
-  expect(box.y + box.height).toBeGreaterThanOrEqual(0);
+  expect(box.y + box.height).toBeLessThanOrEqual(r.height);
   expect(box.width).toBeGreaterThan(r.width * 0.05);
   if (o.entry.clean) {
     expect(Math.abs(box.x + box.width / 2 - r.width / 2)).toBeLessThan(r.width * 0.05);
