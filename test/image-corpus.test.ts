@@ -74,8 +74,8 @@ describe('image corpus', () => {
     defaultRate = r.clean + r.distorted;
     for (const o of outcomes) {
       if (!o.result) continue;
-      // WebP has no pure-JS decoder here: jimp's engine borrows sharp for its pixels.
-      expect(o.result.engine).toBe(o.entry.format === 'webp' ? 'sharp+jsqr' : 'jimp+jsqr');
+      // jimp has no WebP decoder: WebP pixels come from libwebp compiled to WebAssembly.
+      expect(o.result.engine).toBe(o.entry.format === 'webp' ? 'libwebp+jsqr' : 'jimp+jsqr');
       checkPosition(o);
     }
   });

@@ -7,7 +7,7 @@ import { parse, type CrcCheck } from '../tlv.js';
 import { jsqrDetector, zxingDetector, type Corners, type Detector } from './detect.js';
 import { loadJsQr, loadSharp, loadZxing } from './engines.js';
 import { readInput, type FetchOptions, type ImageInput } from './input.js';
-import { jimpSource, sharpSource, type PixelSource } from './pixels.js';
+import { jimpSource, sharpSource, webpSource, type PixelSource } from './pixels.js';
 import { sniff, type ImageFormat } from './sniff.js';
 import { locate } from './strategy.js';
 
@@ -46,7 +46,7 @@ export interface DecodedImage {
   /** Where the code is, in upright pixel coordinates: its corners and the box around them. */
   readonly position: Corners & { readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number } };
   /** What read it: pixel source + detector. */
-  readonly engine: 'jimp+jsqr' | 'jimp+zxing' | 'sharp+jsqr' | 'sharp+zxing';
+  readonly engine: `${'jimp' | 'libwebp' | 'sharp'}+${'jsqr' | 'zxing'}`;
   /** The payload's CRC (ID 63) as declared and as computed. */
   readonly crc: CrcCheck;
 }
@@ -75,12 +75,8 @@ export async function decodeImage(input: ImageInput, options: DecodeImageOptions
   let src: PixelSource;
   // sharp's prebuilt libvips has no BMP loader: BMP always goes through jimp.
   if (sharp && header.format !== 'bmp') src = await sharpSource(sharp, bytes, header, o.maxPixels);
-  else if (header.format === 'webp') {
-    // jimp's WebP plugin does not load on Node 20; sharp decodes WebP when installed.
-    const s = await loadSharp();
-    if (!s) throw new QrisError('IMAGE_UNSUPPORTED_FORMAT', 'WebP needs the optional dependency sharp (npm install sharp); convert the image to PNG or JPEG otherwise.');
-    src = await sharpSource(s, bytes, header, o.maxPixels);
-  } else src = await jimpSource(bytes, header);
+  else if (header.format === 'webp') src = await webpSource(bytes, header);
+  else src = await jimpSource(bytes, header);
 
   const detectors: Detector[] = [];
   if (zxing) detectors.push(zxingDetector(zxing));

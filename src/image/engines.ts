@@ -118,6 +118,19 @@ export function loadZxing(): Promise<ZxingReader | null> {
   })());
 }
 
+/** Decodes WebP bytes to RGBA. */
+export type WebpDecoder = (buffer: ArrayBuffer) => Promise<{ data: Uint8ClampedArray | Uint8Array; width: number; height: number }>;
+let webpP: Promise<WebpDecoder> | undefined;
+
+/** libwebp as WebAssembly, compiled from the .wasm in node_modules (never fetched). */
+export function loadWebpDecoder(): Promise<WebpDecoder> {
+  return (webpP ??= (async () => {
+    const m = (await import('@jsquash/webp/decode.js')) as unknown as { init(module: WebAssembly.Module): Promise<void>; default: WebpDecoder };
+    await m.init(await WebAssembly.compile(readFileSync(resolveFromHere('@jsquash/webp/codec/dec/webp_dec.wasm'))));
+    return m.default;
+  })());
+}
+
 export function loadJimp(): Promise<JimpModule> {
   return (jimpP ??= import('jimp') as unknown as Promise<JimpModule>);
 }

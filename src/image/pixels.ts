@@ -5,12 +5,12 @@
  * fraction of a full decode, and the full size is decoded only when the strategy asks for it).
  */
 import { QrisError } from '../errors.js';
-import { loadJimp, type SharpFactory } from './engines.js';
+import { loadJimp, loadWebpDecoder, type SharpFactory } from './engines.js';
 import { downscale, rgbaToGray, type Gray } from './gray.js';
 import type { ImageHeader } from './sniff.js';
 
 export interface PixelSource {
-  readonly name: 'jimp' | 'sharp';
+  readonly name: 'jimp' | 'sharp' | 'libwebp';
   /** Upright size of the image. */
   readonly width: number;
   readonly height: number;
@@ -30,11 +30,34 @@ export async function jimpSource(bytes: Uint8Array, header: ImageHeader): Promis
   if (!bitmap || bitmap.width <= 0 || bitmap.height <= 0 || bitmap.data.length < bitmap.width * bitmap.height * 4) {
     throw new QrisError('IMAGE_CORRUPT', `The ${header.format.toUpperCase()} image decoded to no pixels.`);
   }
-  const { data, width, height } = bitmap;
+  return rgbaSource('jimp', bitmap.data, bitmap.width, bitmap.height);
+}
+
+/**
+ * WebP without sharp: libwebp compiled to WebAssembly (@jsquash/webp), its .wasm read from
+ * node_modules. jimp has no JavaScript WebP decoder, and its wasm plugin cannot load on Node 20.
+ */
+export async function webpSource(bytes: Uint8Array, header: ImageHeader): Promise<PixelSource> {
+  const decode = await loadWebpDecoder();
+  let img: { data: Uint8ClampedArray | Uint8Array; width: number; height: number };
+  try {
+    img = await decode(bytes.slice().buffer);
+  } catch (cause) {
+    throw corrupt(header, cause);
+  }
+  if (!img || img.width <= 0 || img.height <= 0 || img.data.length < img.width * img.height * 4) {
+    throw new QrisError('IMAGE_CORRUPT', 'The WEBP image decoded to no pixels.');
+  }
+  const rgba = new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength);
+  return rgbaSource('libwebp', rgba, img.width, img.height);
+}
+
+/** Gray views of an RGBA bitmap decoded at full size, made on demand and cached per size. */
+function rgbaSource(name: 'jimp' | 'libwebp', data: Uint8Array, width: number, height: number): PixelSource {
   const long = Math.max(width, height);
   const cache = new Map<number, Gray>();
   return {
-    name: 'jimp',
+    name,
     width,
     height,
     view(maxSide) {
