@@ -4,7 +4,7 @@
  * what the payer is asked for; a number input is accepted only when its shortest decimal form is
  * already exact (0.1 + 0.2 is refused, not rounded).
  */
-import { QrisError, type QrisErrorCode } from './errors.js';
+import { describeValue, QrisError, type QrisErrorCode } from './errors.js';
 
 export const MAX_AMOUNT_LENGTH = 13;
 
@@ -80,6 +80,7 @@ function decimalText(input: unknown, what: string, code: QrisErrorCode, tag: str
  * decimals, cents when integer output is asked for, more than 13 characters, or above `maxAmount`.
  */
 export function formatAmount(input: unknown, format: AmountFormat = {}, what = 'amount', code: QrisErrorCode = 'BAD_AMOUNT', tag = '54'): string {
+  if (format === null || typeof format !== 'object') throw new QrisError('BAD_OPTION', 'The amount format must be an object such as { decimals: 2 }.');
   // The common case, a whole number of rupiah with integer output, needs no decimal scanning.
   // Only for decimals 0 / absent: any other value must reach the BAD_OPTION check below (a
   // `decimals !== 2` test here let `{ decimals: 1 }` through for whole-number inputs).
@@ -96,7 +97,7 @@ export function formatAmount(input: unknown, format: AmountFormat = {}, what = '
   if (frac.length > 2) throw new QrisError(code, `The ${what} ${JSON.stringify(s)} has more than two decimals.`, { tag });
   if (isZero(int, frac)) throw new QrisError(code, `The ${what} must be greater than zero; got ${JSON.stringify(s)}.`, { tag });
   const decimals = format.decimals ?? 0;
-  if (decimals !== 0 && decimals !== 2) throw new QrisError('BAD_OPTION', `decimals must be 0 or 2; got ${String(decimals)}.`);
+  if (decimals !== 0 && decimals !== 2) throw new QrisError('BAD_OPTION', `decimals must be 0 or 2; got ${describeValue(decimals)}.`);
   let out: string;
   if (decimals === 0) {
     if (!isZero('', frac)) throw new QrisError(code, `The ${what} ${s} has cents; integer output was asked for (pass decimals: 2 to keep them).`, { tag });

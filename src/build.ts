@@ -5,7 +5,7 @@
  */
 import { formatAmount, formatPercent as formatPercentValue, type AmountFormat } from './amount.js';
 import type { FeeOption } from './convert.js';
-import { QrisError } from './errors.js';
+import { describeValue, QrisError } from './errors.js';
 import { ADDITIONAL_DATA_ID, TIP_INDICATOR, type AdditionalDataKey } from './spec.js';
 import { serialize, type TlvInput } from './tlv.js';
 import { validate } from './validate.js';
@@ -62,7 +62,9 @@ export function build(fields: BuildFields): string {
     // A null or non-object entry used to crash with a TypeError on `a.tag`; it is bad input.
     if (a === null || typeof a !== 'object') throw new QrisError('BAD_FIELD', 'Each account must be an object with a GUID.', { tag: String(next) });
     const tag = a.tag ?? String(next);
-    if (!/^(2[6-9]|[34][0-9]|50)$/.test(tag) || used.has(tag)) throw new QrisError('BAD_FIELD', `Account tag ${JSON.stringify(tag)} must be an unused ID from 26 to 50.`, { tag });
+    if (typeof tag !== 'string' || !/^(2[6-9]|[34][0-9]|50)$/.test(tag) || used.has(tag)) {
+      throw new QrisError('BAD_FIELD', `Account tag ${describeValue(tag)} must be an unused ID from 26 to 50.`, typeof tag === 'string' ? { tag } : {});
+    }
     used.add(tag);
     next = Math.max(next, Number(tag) + 1);
     const children: TlvInput[] = [{ id: '00', value: text(a.guid, `${tag}/00`, 'account GUID') }];

@@ -8,7 +8,7 @@
  */
 import { formatAmount, formatPercent, type AmountFormat } from './amount.js';
 import { CRC_INIT, crcShift, crcUpdate, crcUpdateAscii, crcUpdateMarked, encodeToScratch, formatCrc, markBlock, scratchBytes } from './crc16.js';
-import { QrisError } from './errors.js';
+import { describeValue, QrisError } from './errors.js';
 import { ADDITIONAL_DATA_ID, ADDITIONAL_DATA_MAX, MAX_PAYLOAD_LENGTH, TIP_INDICATOR } from './spec.js';
 import { codePointLength, crcMismatch, rootIndexOf, scanRoot, scanTemplate, TWO_DIGITS, type RootScan } from './tlv.js';
 
@@ -189,6 +189,7 @@ function staticToDynamicFast(scan: RootScan, amount: string): string | null {
  * `removeFees`), the CRC is recomputed. Everything else stays as it was.
  */
 export function toStatic(payload: string, options: ToStaticOptions = {}): string {
+  if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'toStatic() options must be an object such as { removeFees: true }.');
   const scan = scanRoot(payload);
   const l = layout(scan);
   const poi = pointOfInitiation(scan, l);
@@ -219,7 +220,7 @@ function feeObjects(fee: FeeOption, decimals: 0 | 2 | undefined): string {
       return '5502' + TIP_INDICATOR.percent + '57' + TWO_DIGITS[v.length]! + v;
     }
     default:
-      throw new QrisError('BAD_FEE', `Unknown fee type ${JSON.stringify((fee as { type: unknown }).type)}; use "prompt", "fixed" or "percent".`, { tag: '55' });
+      throw new QrisError('BAD_FEE', `Unknown fee type ${describeValue((fee as { type: unknown }).type)}; use "prompt", "fixed" or "percent".`, { tag: '55' });
   }
 }
 
@@ -232,7 +233,7 @@ function additionalDataEdits(options: AdditionalDataEdits): [string, string][] |
     if (v === undefined) continue;
     const id = ADDITIONAL_DATA_ID[key];
     if (typeof v !== 'string' || v.length === 0 || v.length > ADDITIONAL_DATA_MAX || !isPrintableAscii(v)) {
-      throw new QrisError('BAD_FIELD', `${key} (62/${id}) must be 1 to ${ADDITIONAL_DATA_MAX} printable ASCII characters; got ${JSON.stringify(v)}.`, { tag: '62/' + id });
+      throw new QrisError('BAD_FIELD', `${key} (62/${id}) must be 1 to ${ADDITIONAL_DATA_MAX} printable ASCII characters; got ${describeValue(v)}.`, { tag: '62/' + id });
     }
     (out ??= []).push([id, v]);
   }

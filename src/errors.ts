@@ -85,6 +85,23 @@ export class QrisError extends Error {
   }
 }
 
+/**
+ * A caller's value as it should appear in an error message. Never throws: `JSON.stringify` does on
+ * a bigint or a cyclic object, and a message must not turn bad input into a TypeError.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol' || typeof value === 'function') return `a ${typeof value}`;
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json.length > 80 ? json.slice(0, 77) + '...' : json;
+  } catch {
+    // cyclic or holding a bigint: fall through
+  }
+  return value === undefined ? 'undefined' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
 /** True for a `QrisError`, also across module copies (ESM and CJS builds loaded together). */
 export function isQrisError(value: unknown): value is QrisError {
   return value instanceof QrisError || (value instanceof Error && value.name === 'QrisError' && typeof (value as QrisError).code === 'string');

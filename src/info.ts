@@ -6,7 +6,7 @@
 import { findAcquirer } from './acquirers.js';
 import { isAmountText } from './amount.js';
 import type { CrcCheck } from './tlv.js';
-import { parse, type ParsedQris, type TlvNode } from './tlv.js';
+import { toParsed, type ParsedQris, type TlvNode } from './tlv.js';
 import { ADDITIONAL_DATA, CURRENCIES, QRIS_NATIONAL_GUIDS, type AdditionalDataKey } from './spec.js';
 
 export interface Amount {
@@ -87,7 +87,7 @@ export interface QrisInfo {
 
 /** Summarises a payload (string) or a `parse` result. Throws `QrisError` only for broken structure. */
 export function info(input: string | ParsedQris): QrisInfo {
-  const parsed = typeof input === 'string' || typeof input !== 'object' || input === null ? parse(input as string, { verifyCrc: false }) : input;
+  const parsed = toParsed(input);
   const root = index(parsed.nodes);
   // Built in reading order: JSON output and console.log show the fields as a person reads them.
   const out = {} as Mutable<QrisInfo>;

@@ -7,7 +7,7 @@
  * for free from the UTF-8 encode the CRC needs anyway) a value's end is simply start + length.
  */
 import { CRC_INIT, crcUpdate, encodeToScratch, formatCrc, parseCrcHex, scratchBytes } from './crc16.js';
-import { QrisError, type QrisErrorCode, type QrisIssue } from './errors.js';
+import { describeValue, QrisError, type QrisErrorCode, type QrisIssue } from './errors.js';
 import { isTemplate, MAX_PAYLOAD_LENGTH } from './spec.js';
 
 export interface TlvNode {
@@ -476,6 +476,37 @@ function hasLowercase(s: string): boolean {
 
 export type SafeParseResult = { readonly ok: true; readonly value: ParsedQris } | { readonly ok: false; readonly error: QrisError };
 
+/**
+ * The parse result behind an `info` / `validate` input: a payload string is parsed (a wrong CRC is
+ * reported, not thrown); a `parse()` result is used as is. Anything else is refused with a
+ * `QrisError` rather than failing somewhere inside with a TypeError.
+ */
+export function toParsed(input: unknown): ParsedQris {
+  if (typeof input === 'string' || typeof input !== 'object' || input === null) return parse(input as string, { verifyCrc: false });
+  if (!isParsedShape(input)) {
+    throw new QrisError('NOT_A_STRING', 'Expected a payload string or the result of parse(); got an object of another shape.');
+  }
+  return input;
+}
+
+function isParsedShape(x: object): x is ParsedQris {
+  const p = x as Partial<Record<keyof ParsedQris, unknown>>;
+  const crc = p.crc as Partial<Record<keyof CrcCheck, unknown>> | null | undefined;
+  return (
+    typeof p.payload === 'string' &&
+    Array.isArray(p.warnings) &&
+    typeof crc === 'object' && crc !== null && typeof crc.valid === 'boolean' &&
+    Array.isArray(p.nodes) && p.nodes.every(isNodeShape)
+  );
+}
+
+function isNodeShape(n: unknown): boolean {
+  if (typeof n !== 'object' || n === null) return false;
+  const t = n as Partial<Record<keyof TlvNode, unknown>>;
+  if (typeof t.id !== 'string' || typeof t.value !== 'string' || typeof t.offset !== 'number') return false;
+  return t.children === undefined || (Array.isArray(t.children) && t.children.every(isNodeShape));
+}
+
 /** `parse` without throwing: `{ ok: true, value }` or `{ ok: false, error }`. */
 export function safeParse(input: string, options?: ParseOptions): SafeParseResult {
   try {
@@ -529,7 +560,7 @@ export function serialize(tree: ParsedQris | readonly TlvInput[]): string {
 function checkId(node: TlvInput, parent: string): string {
   const id = node?.id;
   if (typeof id !== 'string' || id.length !== 2 || !isDigit(id.charCodeAt(0)) || !isDigit(id.charCodeAt(1))) {
-    throw new QrisError('BAD_ID', `A data object ID must be two digits; got ${JSON.stringify(id)}.`, parent ? { tag: parent } : {});
+    throw new QrisError('BAD_ID', `A data object ID must be two digits; got ${describeValue(id)}.`, parent ? { tag: parent } : {});
   }
   return id;
 }

@@ -7,7 +7,7 @@
 import { isAmountText } from './amount.js';
 import { isQrisError, type QrisIssue } from './errors.js';
 import { ADDITIONAL_DATA, ADDITIONAL_DATA_MAX, MERCHANT_CRITERIA, rootSpec, type ObjectSpec } from './spec.js';
-import { parse, type ParsedQris, type TlvNode } from './tlv.js';
+import { toParsed, type ParsedQris, type TlvNode } from './tlv.js';
 
 export interface ValidationResult {
   /** True when there is no issue of severity `error`. */
@@ -62,7 +62,7 @@ export type ValidationCode = keyof typeof VALIDATION_CODES;
 export function validate(input: string | ParsedQris): ValidationResult {
   let parsed: ParsedQris;
   try {
-    parsed = typeof input === 'object' && input !== null ? input : parse(input, { verifyCrc: false });
+    parsed = toParsed(input);
   } catch (e) {
     if (!isQrisError(e)) throw e;
     const issue: QrisIssue = { severity: 'error', code: e.code, message: e.message, ...where(e.offset, e.tag) };

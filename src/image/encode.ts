@@ -4,7 +4,7 @@
  * `qrcode.toBuffer`), an SVG of horizontal runs, a data URL, and half-block text for terminals.
  */
 import QRCode from 'qrcode';
-import { QrisError } from '../errors.js';
+import { describeValue, QrisError } from '../errors.js';
 import { writePng, type Rgba } from './png.js';
 
 export type ErrorCorrectionLevel = 'L' | 'M' | 'Q' | 'H';
@@ -91,9 +91,10 @@ export function toSvg(payload: string, options: RenderOptions = {}): string {
 
 /** `data:image/png;base64,…` (or `data:image/svg+xml;base64,…` with `type: 'svg'`). */
 export function toDataUrl(payload: string, options: DataUrlOptions = {}): string {
+  if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'toDataUrl() options must be an object.');
   const type = options.type ?? 'png';
   if (type === 'svg') return 'data:image/svg+xml;base64,' + Buffer.from(toSvg(payload, options), 'utf8').toString('base64');
-  if (type !== 'png') throw new QrisError('BAD_OPTION', `type must be 'png' or 'svg'; got ${JSON.stringify(type)}.`);
+  if (type !== 'png') throw new QrisError('BAD_OPTION', `type must be 'png' or 'svg'; got ${describeValue(type)}.`);
   const png = toPng(payload, options);
   return 'data:image/png;base64,' + Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString('base64');
 }
@@ -102,7 +103,7 @@ export function toDataUrl(payload: string, options: DataUrlOptions = {}): string
 export function toTerminal(payload: string, options: TerminalOptions = {}): string {
   const m = matrix(payload, options, 2);
   const bg = options.background ?? 'dark';
-  if (bg !== 'dark' && bg !== 'light') throw new QrisError('BAD_OPTION', `background must be 'dark' or 'light'; got ${JSON.stringify(bg)}.`);
+  if (bg !== 'dark' && bg !== 'light') throw new QrisError('BAD_OPTION', `background must be 'dark' or 'light'; got ${describeValue(bg)}.`);
   const total = m.n + 2 * m.margin;
   const light = lightAt(m);
   // Outside the matrix (the odd last half row) counts as quiet zone, i.e. light.
@@ -128,7 +129,7 @@ function matrix(payload: string, options: RenderOptions | TerminalOptions, defau
   if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'The options must be an object.');
   const level = options.errorCorrectionLevel ?? options.errorCorrection ?? 'M';
   if (level !== 'L' && level !== 'M' && level !== 'Q' && level !== 'H') {
-    throw new QrisError('BAD_OPTION', `errorCorrectionLevel must be 'L', 'M', 'Q' or 'H'; got ${JSON.stringify(level)}.`);
+    throw new QrisError('BAD_OPTION', `errorCorrectionLevel must be 'L', 'M', 'Q' or 'H'; got ${describeValue(level)}.`);
   }
   const margin = options.margin ?? defaultMargin;
   if (!Number.isInteger(margin) || margin < 0 || margin > 64) throw new QrisError('BAD_OPTION', `margin must be an integer from 0 to 64; got ${String(margin)}.`);
@@ -325,7 +326,7 @@ function parseColor(name: string, v: unknown): Rgba {
     const n = (i: number): number => parseInt(h.slice(i, i + 2), 16);
     return [n(0), n(2), n(4), n(6)];
   }
-  throw new QrisError('BAD_OPTION', `${name} must be a hex colour like #000000 or #00000080; got ${JSON.stringify(v)}.`);
+  throw new QrisError('BAD_OPTION', `${name} must be a hex colour like #000000 or #00000080; got ${describeValue(v)}.`);
 }
 
 const hex = (c: Rgba): string => '#' + [c[0], c[1], c[2]].map((v) => v.toString(16).padStart(2, '0')).join('');
