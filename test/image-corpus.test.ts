@@ -74,8 +74,9 @@ describe('image corpus', () => {
     defaultRate = r.clean + r.distorted;
     for (const o of outcomes) {
       if (!o.result) continue;
-      // jimp has no WebP decoder: WebP pixels come from libwebp compiled to WebAssembly.
-      expect(o.result.engine).toBe(o.entry.format === 'webp' ? 'libwebp+jsqr' : 'jimp+jsqr');
+      // jimp has no WebP decoder: WebP pixels come from libwebp compiled to WebAssembly; PNGs are
+      // read straight to gray by our own reader.
+      expect(o.result.engine).toBe(o.entry.format === 'webp' ? 'libwebp+jsqr' : o.entry.format === 'png' ? 'png+jsqr' : 'jimp+jsqr');
       checkPosition(o);
     }
   });

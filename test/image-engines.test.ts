@@ -71,8 +71,8 @@ function expectPureJs(r: ChildResult): void {
     const got = r.files[f]!;
     expect(got.error).toBeUndefined();
     expect(got.payload).toBe(payloadOf(f));
-    // WebP without sharp: libwebp as WebAssembly, loaded from node_modules.
-    expect(got.engine).toBe(f.endsWith('.webp') ? 'libwebp+jsqr' : 'jimp+jsqr');
+    // WebP without sharp: libwebp as WebAssembly, loaded from node_modules; PNG: our own reader.
+    expect(got.engine).toBe(f.endsWith('.webp') ? 'libwebp+jsqr' : f.endsWith('.png') ? 'png+jsqr' : 'jimp+jsqr');
   }
   // EXIF orientation 6 applied: the stored 1200×1600 photo is 1600×1200 upright.
   expect(r.files['fixtures/demo/static-qris-photo.jpg']).toMatchObject({ width: 1600, height: 1200 });

@@ -1,13 +1,14 @@
 /**
  * `decodeImage`: input → bytes (capped) → header sniff (pixel limit, before any decode) → pixels
- * (jimp, or sharp when available) → detection ladder (jsQR, or zxing-wasm then jsQR) → EMVCo check.
+ * (sharp when available; else our PNG reader, libwebp or jimp) → detection ladder (jsQR, or
+ * zxing-wasm then jsQR) → EMVCo check.
  */
 import { QrisError } from '../errors.js';
 import { parse, type CrcCheck } from '../tlv.js';
 import { jsqrDetector, zxingDetector, type Corners, type Detector } from './detect.js';
 import { loadJsQr, loadSharp, loadZxing } from './engines.js';
 import { readInput, type FetchOptions, type ImageInput } from './input.js';
-import { jimpSource, sharpSource, webpSource, type PixelSource } from './pixels.js';
+import { jimpSource, pngSource, sharpSource, webpSource, type PixelSource } from './pixels.js';
 import { sniff, type ImageFormat } from './sniff.js';
 import { locate } from './strategy.js';
 
@@ -46,7 +47,7 @@ export interface DecodedImage {
   /** Where the code is, in upright pixel coordinates: its corners and the box around them. */
   readonly position: Corners & { readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number } };
   /** What read it: pixel source + detector. */
-  readonly engine: `${'jimp' | 'libwebp' | 'sharp'}+${'jsqr' | 'zxing'}`;
+  readonly engine: `${'png' | 'jimp' | 'libwebp' | 'sharp'}+${'jsqr' | 'zxing'}`;
   /** The payload's CRC (ID 63) as declared and as computed. */
   readonly crc: CrcCheck;
 }
@@ -76,7 +77,7 @@ export async function decodeImage(input: ImageInput, options: DecodeImageOptions
   // sharp's prebuilt libvips has no BMP loader: BMP always goes through jimp.
   if (sharp && header.format !== 'bmp') src = await sharpSource(sharp, bytes, header, o.maxPixels);
   else if (header.format === 'webp') src = await webpSource(bytes, header);
-  else src = await jimpSource(bytes, header);
+  else src = (header.format === 'png' ? pngSource(bytes) : null) ?? (await jimpSource(bytes, header));
 
   const detectors: Detector[] = [];
   if (zxing) detectors.push(zxingDetector(zxing));

@@ -48,6 +48,31 @@ export function rgbaToGray(rgba: Uint8Array, width: number, height: number, f = 
   return { data: out, width: w, height: h };
 }
 
+/** Area-average shrink by an integer factor `f` (what `rgbaToGray` does while converting). */
+export function shrink(g: Gray, f: number): Gray {
+  if (f <= 1) return g;
+  const { width, data } = g;
+  const w = Math.max(1, Math.floor(width / f));
+  const h = Math.max(1, Math.floor(g.height / f));
+  const out = new Uint8Array(w * h);
+  const acc = new Uint32Array(w);
+  const div = f * f;
+  for (let oy = 0; oy < h; oy++) {
+    acc.fill(0);
+    for (let dy = 0; dy < f; dy++) {
+      let j = (oy * f + dy) * width;
+      for (let ox = 0; ox < w; ox++) {
+        let s = 0;
+        for (let dx = 0; dx < f; dx++, j++) s += data[j]!;
+        acc[ox]! += s;
+      }
+    }
+    const row = oy * w;
+    for (let ox = 0; ox < w; ox++) out[row + ox] = (acc[ox]! / div + 0.5) | 0;
+  }
+  return { data: out, width: w, height: h };
+}
+
 /** Area-average downscale so the longer side is at most `maxSide` (any real factor). */
 export function downscale(g: Gray, maxSide: number): Gray {
   const long = Math.max(g.width, g.height);

@@ -1,16 +1,18 @@
 /**
  * Encoded image bytes to grayscale pixels, upright (EXIF orientation applied) and composited on
- * white. Two sources with one shape: jimp (pure JavaScript, decodes at full size once) and sharp
+ * white. Sources with one shape: our PNG reader (pure JavaScript, straight to gray), jimp (pure
+ * JavaScript, decodes other formats at full size once, to RGBA), libwebp as WebAssembly, and sharp
  * (native; a preview is decoded with shrink-on-load, so a 12 MP JPEG shrunk to 1000 px costs a
  * fraction of a full decode, and the full size is decoded only when the strategy asks for it).
  */
 import { QrisError } from '../errors.js';
 import { loadJimp, loadWebpDecoder, type SharpFactory } from './engines.js';
-import { downscale, rgbaToGray, type Gray } from './gray.js';
+import { downscale, rgbaToGray, shrink, type Gray } from './gray.js';
+import { readPngGray } from './png-read.js';
 import type { ImageHeader } from './sniff.js';
 
 export interface PixelSource {
-  readonly name: 'jimp' | 'sharp' | 'libwebp';
+  readonly name: 'jimp' | 'png' | 'sharp' | 'libwebp';
   /** Upright size of the image. */
   readonly width: number;
   readonly height: number;
@@ -52,8 +54,34 @@ export async function webpSource(bytes: Uint8Array, header: ImageHeader): Promis
   return rgbaSource('libwebp', rgba, img.width, img.height);
 }
 
-/** Gray views of an RGBA bitmap decoded at full size, made on demand and cached per size. */
+/**
+ * A PNG read straight to gray by our own reader (no RGBA step); `null` for the PNGs it leaves to
+ * jimp (interlaced, malformed: see png-read.ts).
+ */
+export function pngSource(bytes: Uint8Array): PixelSource | null {
+  const g = readPngGray(bytes);
+  if (!g) return null;
+  const long = Math.max(g.width, g.height);
+  return cachedViews('png', g.width, g.height, (maxSide) => {
+    // Same two stages as for RGBA: the whole factor first, then area-average the rest.
+    if (long <= maxSide) return g;
+    return downscale(shrink(g, Math.floor(long / maxSide)), maxSide);
+  });
+}
+
+/** Gray views of an RGBA bitmap decoded at full size. */
 function rgbaSource(name: 'jimp' | 'libwebp', data: Uint8Array, width: number, height: number): PixelSource {
+  const long = Math.max(width, height);
+  return cachedViews(name, width, height, (maxSide) => {
+    // Shrink by the whole factor while converting to gray (a 12 MP photo never needs a
+    // full-size gray copy for its first look), then area-average the rest.
+    if (long <= maxSide) return rgbaToGray(data, width, height, 1);
+    return downscale(rgbaToGray(data, width, height, Math.floor(long / maxSide)), maxSide);
+  });
+}
+
+/** Views made on demand and cached per size (every size at or above the long side is one view). */
+function cachedViews(name: 'jimp' | 'libwebp' | 'png', width: number, height: number, make: (maxSide: number) => Gray): PixelSource {
   const long = Math.max(width, height);
   const cache = new Map<number, Gray>();
   return {
@@ -63,14 +91,7 @@ function rgbaSource(name: 'jimp' | 'libwebp', data: Uint8Array, width: number, h
     view(maxSide) {
       const key = long <= maxSide ? Infinity : maxSide;
       let g = cache.get(key);
-      if (!g) {
-        // Shrink by the whole factor while converting to gray (a 12 MP photo never needs a
-        // full-size gray copy for its first look), then area-average the rest.
-        const f = key === Infinity ? 1 : Math.floor(long / maxSide);
-        g = rgbaToGray(data, width, height, f);
-        if (key !== Infinity) g = downscale(g, maxSide);
-        cache.set(key, g);
-      }
+      if (!g) cache.set(key, (g = make(key)));
       return Promise.resolve(g);
     },
   };
