@@ -3,7 +3,7 @@
  * (sharp when available; else our PNG reader, libwebp or jimp) → detection ladder (jsQR, or
  * zxing-wasm then jsQR) → EMVCo check.
  */
-import { QrisError } from '../errors.js';
+import { describeValue, QrisError } from '../errors.js';
 import { parse, type CrcCheck } from '../tlv.js';
 import { jsqrDetector, zxingDetector, type Corners, type Detector } from './detect.js';
 import { loadJsQr, loadSharp, loadZxing } from './engines.js';
@@ -147,7 +147,7 @@ function checkOptions(options: DecodeImageOptions): Resolved {
   if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'The options must be an object.');
   const engine = options.engine ?? 'auto';
   if (engine !== 'auto' && engine !== 'jimp' && engine !== 'accelerated') {
-    throw new QrisError('BAD_OPTION', `engine must be 'auto', 'jimp' or 'accelerated'; got ${JSON.stringify(engine)}.`);
+    throw new QrisError('BAD_OPTION', `engine must be 'auto', 'jimp' or 'accelerated'; got ${describeValue(engine)}.`);
   }
   const maxBytes = positiveInt('maxBytes', options.maxBytes, DEFAULT_MAX_BYTES);
   const maxPixels = positiveInt('maxPixels', options.maxPixels, DEFAULT_MAX_PIXELS);
