@@ -107,11 +107,9 @@ function pointOfInitiation(scan: RootScan, l: Layout): '11' | '12' | null {
  * set, and the CRC is recomputed. Every other character stays as it was, in order.
  */
 export function toDynamic(payload: string, options: ToDynamicOptions): string {
-  if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'toDynamic() needs an options object with an amount.');
-  const amount = formatAmount(options.amount, options);
-  const feeText = options.fee === undefined ? '' : feeObjects(options.fee, options.decimals);
+  const amount = amountText(options);
+  const feeText = feeTextOf(options);
   const extras = additionalDataEdits(options);
-
   const scan = scanRoot(payload);
   if (feeText === '' && extras === null) {
     const fast = staticToDynamicFast(scan, amount);
@@ -151,6 +149,28 @@ export function toDynamic(payload: string, options: ToDynamicOptions): string {
   }
   if (extras !== null) edits.push(additionalDataEdit(scan, l, extras));
   return applyEdits(scan, edits);
+}
+
+/** The amount for 54; also refuses a missing options object (the first thing toDynamic reads). */
+function amountText(options: ToDynamicOptions): string {
+  if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'toDynamic() needs an options object with an amount.');
+  return formatAmount(options.amount, options);
+}
+
+/** 55 (+ 56 / 57) for the fee option, or '' without one. */
+function feeTextOf(options: ToDynamicOptions): string {
+  return options.fee === undefined ? '' : feeObjects(options.fee, options.decimals);
+}
+
+/**
+ * Throws what `toDynamic` throws for these options whatever the payload (BAD_AMOUNT, BAD_FEE,
+ * BAD_FIELD, BAD_OPTION): checks an amount, fee or label before there is a code to convert, e.g.
+ * once before a batch, or before an image is decoded or uploaded.
+ */
+export function checkToDynamicOptions(options: ToDynamicOptions): void {
+  amountText(options);
+  feeTextOf(options);
+  additionalDataEdits(options);
 }
 
 /** CRC difference between writing `11` and `12` from the same state: what the 01 edit adds. */

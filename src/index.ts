@@ -6,7 +6,7 @@ export { crc16, crc16Hex, formatCrc } from './crc16.js';
 export { parse, safeParse, serialize, codePointLength } from './tlv.js';
 export type { TlvNode, TlvInput, ParsedQris, ParseOptions, CrcCheck, SafeParseResult } from './tlv.js';
 export { isTemplate, MAX_PAYLOAD_LENGTH } from './spec.js';
-export { toDynamic, toStatic } from './convert.js';
+export { checkToDynamicOptions, toDynamic, toStatic } from './convert.js';
 export type { ToDynamicOptions, ToStaticOptions, FeeOption, AdditionalDataEdits } from './convert.js';
 export { formatAmount } from './amount.js';
 export type { AmountFormat } from './amount.js';

@@ -8,9 +8,8 @@
  * image go to the server, and the server's answer is checked offline like every remote answer.
  */
 import { formatAmount } from '../amount.js';
-import { toDynamic, type ToDynamicOptions } from '../convert.js';
+import { checkToDynamicOptions, toDynamic, type ToDynamicOptions } from '../convert.js';
 import { QrisError, isQrisError, type QrisErrorCode } from '../errors.js';
-import { serialize } from '../tlv.js';
 // Types only: erased at build time, so the image module is never loaded by this import.
 import type { DecodeImageOptions, ImageInput } from '../image/index.js';
 import type { BayarClient } from './client.js';
@@ -74,22 +73,6 @@ function isImageInput(input: unknown): boolean {
   return s.length >= 64 && /^[A-Za-z0-9+/=_\-\s]+$/.test(s);
 }
 
-let probe: string | undefined;
-/** A minimal static payload: converting it checks every option before an image is read or sent. */
-function probePayload(): string {
-  probe ??= serialize([
-    { id: '00', value: '01' },
-    { id: '01', value: '11' },
-    { id: '26', children: [{ id: '00', value: 'ID.CO.QRIS.WWW' }] },
-    { id: '52', value: '5812' },
-    { id: '53', value: '360' },
-    { id: '58', value: 'ID' },
-    { id: '59', value: 'PROBE' },
-    { id: '60', value: 'JAKARTA' },
-  ]);
-  return probe;
-}
-
 async function loadDecoder(): Promise<ImageDecoder> {
   try {
     const mod = await import('../image/index.js');
@@ -114,7 +97,7 @@ export async function convertWithFallback(input: string | FallbackImage, options
 
   // Bad options fail here, before an image is decoded or uploaded.
   const nominal = formatAmount(dynamic.amount, dynamic);
-  toDynamic(probePayload(), dynamic);
+  checkToDynamicOptions(dynamic);
 
   let decoded: string;
   try {

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { info, serialize, toDynamic } from '../../index.js';
+import { checkToDynamicOptions, info, toDynamic } from '../../index.js';
 import { bool, exclusive, str, UsageError, type Command, type ParsedValues } from '../args.js';
 import { runBatch } from '../batch.js';
 import { block, formatAmount, json } from '../format.js';
@@ -36,23 +36,6 @@ export function convertOptions(values: ParsedValues): ConvertOptions {
     ...(terminal !== undefined ? { terminalLabel: terminal } : {}),
     ...(bool(values, 'replace-amount') ? { replaceAmount: true } : {}),
   };
-}
-
-let probe: string | undefined;
-
-/** Throws what `toDynamic` would throw for these options on any valid static code. */
-export function checkOptions(options: ConvertOptions): void {
-  probe ??= serialize([
-    { id: '00', value: '01' },
-    { id: '01', value: '11' },
-    { id: '26', children: [{ id: '00', value: 'ID.CO.QRIS.WWW' }] },
-    { id: '52', value: '5812' },
-    { id: '53', value: '360' },
-    { id: '58', value: 'ID' },
-    { id: '59', value: 'PROBE' },
-    { id: '60', value: 'JAKARTA' },
-  ]);
-  toDynamic(probe, options);
 }
 
 export interface Converted {
@@ -138,7 +121,7 @@ export const convertCommand: Command = {
       if (positionals.length) throw new UsageError('Give either <input> or --batch FILE, not both.', 'convert');
       exclusive(values, ['png', 'svg', 'terminal', 'batch'], 'convert');
       // Bad options (an invalid amount or fee) would fail every line: report them once, up front.
-      checkOptions(convertOptions(values));
+      checkToDynamicOptions(convertOptions(values));
       const convert = await makeConverter(values, io.env, {});
       return runBatch(batch, str(values, 'output'), convert, io);
     }
