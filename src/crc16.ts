@@ -168,37 +168,21 @@ export function crcShift(crc: number, n: number): number {
 }
 
 /**
- * One pass of `crcUpdate` from `crc` over bytes[0, end) that also records, for each position in
+ * `crcUpdate` from `crc` over bytes[0, end) that also records, for each position in
  * `marks[0, count)` (ascending), the state at the 8-byte block boundary at or below it into
- * `states`. Splitting the pass into pieces instead costs far more than the few bytes a caller
- * replays from a recorded state to reach the exact position (see `markBlock`).
+ * `states`. The pieces between boundaries are whole blocks, so this costs what one pass costs;
+ * splitting at the exact positions instead leaves byte-at-a-time tails in every piece. A caller
+ * replays the few bytes from the recorded state to the exact position (see `markBlock`).
  */
 export function crcUpdateMarked(crc: number, bytes: Uint8Array, end: number, marks: Int32Array, count: number, states: Int32Array): number {
-  const t = T;
-  let k = 0;
-  let next = count > 0 ? markBlock(marks[0]!) : -1;
   let i = 0;
-  for (; i + 8 <= end; i += 8) {
-    while (i === next) {
-      states[k++] = crc;
-      next = k < count ? markBlock(marks[k]!) : -1;
-    }
-    crc =
-      t[1792 + ((crc >>> 8) ^ bytes[i]!)]! ^
-      t[1536 + ((crc & 0xff) ^ bytes[i + 1]!)]! ^
-      t[1280 + bytes[i + 2]!]! ^
-      t[1024 + bytes[i + 3]!]! ^
-      t[768 + bytes[i + 4]!]! ^
-      t[512 + bytes[i + 5]!]! ^
-      t[256 + bytes[i + 6]!]! ^
-      t[bytes[i + 7]!]!;
+  for (let k = 0; k < count; k++) {
+    const block = markBlock(marks[k]!);
+    crc = crcUpdate(crc, bytes, i, block);
+    states[k] = crc;
+    i = block;
   }
-  while (i === next) {
-    states[k++] = crc;
-    next = k < count ? markBlock(marks[k]!) : -1;
-  }
-  for (; i < end; i++) crc = ((crc << 8) & 0xffff) ^ t[(crc >>> 8) ^ bytes[i]!]!;
-  return crc;
+  return crcUpdate(crc, bytes, i, end);
 }
 
 /** The block boundary `crcUpdateMarked` records a state at for a mark: `mark` rounded down to 8. */

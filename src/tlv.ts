@@ -71,53 +71,30 @@ export const TWO_DIGITS: readonly string[] = /* @__PURE__ */ Array.from({ length
 /**
  * Scans data objects in s[start, end) into `out`; returns the count. Throws a `QrisError` whose
  * offset is `base + position` (base maps payload positions back to the input as given).
+ * `bytes`: the text's UTF-8 bytes when it is ASCII (one byte per character, as in the CRC scratch
+ * right after `scanRoot`), read by the fast loop; null for other text.
  */
-export function scanLevel(s: string, start: number, end: number, ascii: boolean, out: Int32Array, base: number, path: string): number {
-  return ascii ? scanAscii(s, start, end, out, base, path) : scanChecked(s, start, end, false, out, base, path);
+function scanLevel(s: string, bytes: Uint8Array | null, start: number, end: number, out: Int32Array, base: number, path: string): number {
+  return bytes !== null ? scanAscii(s, bytes, start, end, out, base, path) : scanChecked(s, start, end, false, out, base, path);
 }
 
 /**
- * The hot loop for ASCII text (characters are bytes, so a length is a plain character count). It only
- * detects a problem; `scanChecked` rescans to report it precisely.
+ * The hot loop for ASCII text, over its bytes (typed-array loads are cheaper than charCodeAt, and a
+ * length is a plain byte count). It only detects a problem; `scanChecked` rescans to report it.
  */
-function scanAscii(s: string, start: number, end: number, out: Int32Array, base: number, path: string): number {
+function scanAscii(s: string, b: Uint8Array, start: number, end: number, out: Int32Array, base: number, path: string): number {
   let p = start;
   let n = 0;
   while (p < end) {
-    // Unsigned compares: a character below '0' wraps to a huge number; past `end` is caught first.
-    const i0 = s.charCodeAt(p) - 48;
-    const i1 = s.charCodeAt(p + 1) - 48;
-    const l0 = s.charCodeAt(p + 2) - 48;
-    const l1 = s.charCodeAt(p + 3) - 48;
-    const vEnd = p + 4 + l0 * 10 + l1;
-    if (end - p < 4 || (i0 >>> 0) > 9 || (i1 >>> 0) > 9 || (l0 >>> 0) > 9 || (l1 >>> 0) > 9 || vEnd > end || n === MAX_OBJECTS) {
-      scanChecked(s, start, end, true, out, base, path);
-      throw new Error('unreachable: scanChecked accepted what scanAscii refused');
-    }
-    const k = n << 2;
-    out[k] = p;
-    out[k + 1] = i0 * 10 + i1;
-    out[k + 2] = p + 4;
-    out[k + 3] = vEnd;
-    n++;
-    p = vEnd;
-  }
-  return n;
-}
-
-/** `scanAscii` over the payload's bytes (ASCII, so one byte per character) at the root. */
-function scanRootBytes(s: string, b: Uint8Array, end: number, out: Int32Array, base: number): number {
-  let p = 0;
-  let n = 0;
-  while (p < end) {
+    // Unsigned compares: a byte below '0' wraps to a huge number; past `end` is caught first.
     const i0 = b[p]! - 48;
     const i1 = b[p + 1]! - 48;
     const l0 = b[p + 2]! - 48;
     const l1 = b[p + 3]! - 48;
     const vEnd = p + 4 + l0 * 10 + l1;
     if (end - p < 4 || (i0 >>> 0) > 9 || (i1 >>> 0) > 9 || (l0 >>> 0) > 9 || (l1 >>> 0) > 9 || vEnd > end || n === MAX_OBJECTS) {
-      scanChecked(s, 0, end, true, out, base, '');
-      throw new Error('unreachable: scanChecked accepted what scanRootBytes refused');
+      scanChecked(s, start, end, true, out, base, path);
+      throw new Error('unreachable: scanChecked accepted what scanAscii refused');
     }
     const k = n << 2;
     out[k] = p;
@@ -302,9 +279,8 @@ export function scanRoot(input: unknown): RootScan {
   const byteLength = encodeToScratch(payload);
   const ascii = byteLength === payload.length;
   const objects = LEVELS[0];
-  // ASCII: the root scan reads the UTF-8 bytes just encoded for the CRC (typed-array loads are
-  // cheaper than charCodeAt); they are the characters.
-  const count = ascii ? scanRootBytes(payload, scratchBytes(), byteLength, objects, start) : scanLevel(payload, 0, payload.length, false, objects, start, '');
+  // ASCII: the scan reads the UTF-8 bytes just encoded for the CRC; they are the characters.
+  const count = scanLevel(payload, ascii ? scratchBytes() : null, 0, payload.length, objects, start, '');
 
   // Duplicate root IDs: SEEN[id] holds the number of the scan that last saw id, so nothing is cleared.
   const stamp = nextStamp(SEEN);
@@ -375,7 +351,7 @@ export function crcMismatch(scan: RootScan, computed: number): QrisError {
 export function scanTemplate(scan: RootScan, vStart: number, vEnd: number, path: string): { readonly objects: Int32Array; readonly count: number } {
   const objects = LEVELS[1];
   try {
-    return { objects, count: scanLevel(scan.payload, vStart, vEnd, scan.ascii, objects, scan.start, path) };
+    return { objects, count: scanLevel(scan.payload, scan.ascii ? scratchBytes() : null, vStart, vEnd, objects, scan.start, path) };
   } catch (e) {
     const err = e as QrisError;
     throw new QrisError('TEMPLATE_NOT_TLV', `Template ${path} does not hold data objects (${err.message}); it cannot be edited in place.`, {
@@ -397,6 +373,7 @@ export function parse(input: string, options?: ParseOptions): ParsedQris {
   const computed = crcUpdate(CRC_INIT, scratchBytes(), 0, scan.crcIndex);
   if (computed !== scan.declared && options?.verifyCrc !== false) throw crcMismatch(scan, computed);
   const { payload, start, ascii, objects, count } = scan;
+  const asciiBytes = ascii ? scratchBytes() : null; // the scan's bytes, still in the scratch
   const warnings: QrisIssue[] = [];
   const nodes: TlvNode[] = new Array(count);
   for (let i = 0; i < count; i++) {
@@ -409,7 +386,7 @@ export function parse(input: string, options?: ParseOptions): ParsedQris {
     const offset = start + objects[k]!;
     const length = ascii ? vEnd - vStart : codePointLength(value);
     if (isTemplate('', id)) {
-      const children = parseTemplate(payload, vStart, vEnd, ascii, 1, start, idStr, warnings);
+      const children = parseTemplate(payload, asciiBytes, vStart, vEnd, 1, start, idStr, warnings);
       nodes[i] = children ? { id: idStr, length, value, offset, children } : { id: idStr, length, value, offset };
     } else {
       nodes[i] = { id: idStr, length, value, offset };
@@ -429,11 +406,11 @@ export function parse(input: string, options?: ParseOptions): ParsedQris {
   };
 }
 
-function parseTemplate(s: string, vStart: number, vEnd: number, ascii: boolean, depth: 1 | 2, base: number, path: string, warnings: QrisIssue[]): TlvNode[] | undefined {
+function parseTemplate(s: string, bytes: Uint8Array | null, vStart: number, vEnd: number, depth: 1 | 2, base: number, path: string, warnings: QrisIssue[]): TlvNode[] | undefined {
   const out = LEVELS[depth];
   let count: number;
   try {
-    count = scanLevel(s, vStart, vEnd, ascii, out, base, path);
+    count = scanLevel(s, bytes, vStart, vEnd, out, base, path);
   } catch (e) {
     const err = e as QrisError;
     warnings.push({
@@ -454,10 +431,10 @@ function parseTemplate(s: string, vStart: number, vEnd: number, ascii: boolean, 
     const idStr = TWO_DIGITS[id]!;
     const value = s.slice(cStart, cEnd);
     const offset = base + out[k]!;
-    const length = ascii ? cEnd - cStart : codePointLength(value);
+    const length = bytes !== null ? cEnd - cStart : codePointLength(value);
     if (depth === 1 && isTemplate(path, id)) {
       // Only 62's sub-IDs 50-99 nest a further level; the depth-2 buffer is free here.
-      const children = parseTemplate(s, cStart, cEnd, ascii, 2, base, path + '/' + idStr, warnings);
+      const children = parseTemplate(s, bytes, cStart, cEnd, 2, base, path + '/' + idStr, warnings);
       nodes[i] = children ? { id: idStr, length, value, offset, children } : { id: idStr, length, value, offset };
     } else {
       nodes[i] = { id: idStr, length, value, offset };
