@@ -6,20 +6,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareDecimal, formatAmount, formatPercent, isAmountText, MAX_AMOUNT_LENGTH } from '../src/amount.js';
 import type { AmountFormat } from '../src/amount.js';
-import { QrisError } from '../src/index.js';
 import type { QrisErrorCode } from '../src/index.js';
+import { thrown } from './expect-error.js';
 
 const RUNS = { numRuns: 300 };
-
-function thrown(fn: () => unknown): QrisError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(QrisError);
-    return e as QrisError;
-  }
-  throw new Error('expected a QrisError, nothing was thrown');
-}
 
 describe('formatAmount: accepted inputs', () => {
   it.each<[unknown, AmountFormat, string]>([

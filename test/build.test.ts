@@ -5,31 +5,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { build, parse, QrisError } from '../src/index.js';
+import { build, parse } from '../src/index.js';
 import type { BuildFields, QrisErrorCode } from '../src/index.js';
-import corpus from '../fixtures/dev-payloads.json' with { type: 'json' };
-import { buildCaseArb, cps, crcOk, crcRef, pad2, splitRef } from './qris-arbitraries.js';
+import { buildCaseArb, crcOk, splitRef } from './qris-arbitraries.js';
+import { thrown } from './expect-error.js';
+import { tlv as t, withCrc } from './arbitraries.js';
+import { findPayload } from './corpus-find.js';
 
 const RUNS = { numRuns: 150 };
 
-const t = (id: string, value: string): string => id + pad2(cps(value)) + value;
-const withCrc = (body: string): string => body + '6304' + crcRef(body + '6304');
-
-function find(key: string): string {
-  const hits = corpus.filter((e) => e.payload.includes(key));
-  expect(hits, key).toHaveLength(1);
-  return hits[0]!.payload;
-}
-
-function thrown(fn: () => unknown): QrisError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(QrisError);
-    return e as QrisError;
-  }
-  throw new Error('expected a QrisError, nothing was thrown');
-}
 
 describe('build rebuilds real codes byte for byte', () => {
   it('BCA GREEN PAW (static, NMID, criteria, postal code, 62/07)', () => {
@@ -44,7 +28,7 @@ describe('build rebuilds real codes byte for byte', () => {
         merchantCriteria: 'UKE',
         additionalData: { terminalLabel: 'A01' },
       }),
-    ).toBe(find('GREEN PAW'));
+    ).toBe(findPayload('GREEN PAW'));
   });
 
   it('DOKU GUREUM SHOP (dynamic 1000 with a fixed fee of 500)', () => {
@@ -61,7 +45,7 @@ describe('build rebuilds real codes byte for byte', () => {
         fee: { type: 'fixed', value: 500 },
         additionalData: { terminalLabel: 'A01' },
       }),
-    ).toBe(find('GUREUM SHOP'));
+    ).toBe(findPayload('GUREUM SHOP'));
   });
 
   it('OVO Tims Donuts (percentage fee 0.7, GPN national GUID, lowercase account GUID, 62/05 + 62/07)', () => {
@@ -79,7 +63,7 @@ describe('build rebuilds real codes byte for byte', () => {
         fee: { type: 'percent', value: '0.7' },
         additionalData: { terminalLabel: 'HgxK16eFVHfvKnGO', referenceLabel: 'VCcCtqJ' },
       }),
-    ).toBe(find('57030.7'));
+    ).toBe(findPayload('57030.7'));
   });
 
   it('Telkom InterActive Corp (two-decimal amount 25578.00, tip prompt)', () => {
@@ -97,7 +81,7 @@ describe('build rebuilds real codes byte for byte', () => {
         fee: { type: 'prompt' },
         additionalData: { referenceLabel: '413255111' },
       }),
-    ).toBe(find('InterActive Corp'));
+    ).toBe(findPayload('InterActive Corp'));
   });
 
   it('CIMB KLIKIT (QRNPG national GUID, NMID with letters, amount 13101.00)', () => {
@@ -115,7 +99,7 @@ describe('build rebuilds real codes byte for byte', () => {
         decimals: 2,
         additionalData: { referenceLabel: '259152', terminalLabel: '89860100' },
       }),
-    ).toBe(find('KLIKIT'));
+    ).toBe(findPayload('KLIKIT'));
   });
 
   it('BNI BW*MOBAZONE (no 62, GPN national GUID)', () => {
@@ -130,7 +114,7 @@ describe('build rebuilds real codes byte for byte', () => {
         nmid: 'ID1022172428727',
         merchantCriteria: 'UMI',
       }),
-    ).toBe(find('BW*MOBAZONE'));
+    ).toBe(findPayload('BW*MOBAZONE'));
   });
 });
 

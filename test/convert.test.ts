@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parse, QrisError, toDynamic, toStatic } from '../src/index.js';
-import type { QrisErrorCode, ToDynamicOptions } from '../src/index.js';
+import { parse, toDynamic, toStatic } from '../src/index.js';
+import type { ToDynamicOptions } from '../src/index.js';
 import corpus from '../fixtures/dev-payloads.json' with { type: 'json' };
 import {
   amountCaseArb,
@@ -19,36 +19,21 @@ import {
   type FeeCase,
   feeCaseArb,
   modelToDynamic,
-  pad2,
   type RefNode,
   splitRef,
   staticCaseArb,
 } from './qris-arbitraries.js';
+import { codeOf, thrown } from './expect-error.js';
+import { tlv as t, withCrc } from './arbitraries.js';
+import { findPayload } from './corpus-find.js';
 
 const RUNS = { numRuns: 200 };
 
 // ---- helpers -------------------------------------------------------------------------------------
 
-/** Runs `fn` and returns the QrisError it throws (fails if it throws something else or nothing). */
-function thrown(fn: () => unknown): QrisError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(QrisError);
-    return e as QrisError;
-  }
-  throw new Error('expected a QrisError, nothing was thrown');
-}
-
-function codeOf(fn: () => unknown): QrisErrorCode {
-  return thrown(fn).code;
-}
-
 /** One data object, length in code points. */
-const t = (id: string, value: string): string => id + pad2(cps(value)) + value;
 
 /** Appends 6304 and the reference CRC. */
-const withCrc = (body: string): string => body + '6304' + crcRef(body + '6304');
 
 /** A payload with its CRC replaced by a different (wrong) one. */
 function breakCrc(payload: string): string {
@@ -132,17 +117,11 @@ function checkAgainstModel(payload: string, nodes: readonly RefNode[], r: { amou
 type Entry = (typeof corpus)[number];
 const entries: readonly Entry[] = corpus;
 
-function find(key: string): string {
-  const hits = entries.filter((e) => e.payload.includes(key));
-  expect(hits, key).toHaveLength(1);
-  return hits[0]!.payload;
-}
-
 const staticId = entries.filter((e) => e.crc_valid && e.country === 'ID' && e.kind === 'static');
 const dynamicId = entries.filter((e) => e.crc_valid && e.country === 'ID' && e.kind === 'dynamic');
 
 /** BCA GREEN PAW (static, 62 = 07 A01, no 55), reassembled from pieces for readable expectations. */
-const GREEN = find('GREEN PAW');
+const GREEN = findPayload('GREEN PAW');
 const G_ACCOUNTS = '26650013ID.CO.BCA.WWW011893600014000128766702150008850012876670303UKE51440014ID.CO.QRIS.WWW0215ID10210818616060303UKE';
 const G_TAIL = '5802ID5909GREEN PAW6007TANGSEL61051532362070703A01';
 /** GREEN PAW with 01 (`poi`), then `afterCurrency` inserted after 53, then the tail. */
@@ -198,11 +177,11 @@ describe('toDynamic on the real corpus', () => {
   });
 
   it('structurally broken corpus entries are refused with their structural error, not converted', () => {
-    expect(codeOf(() => toDynamic(find('Yann%20Store'), { amount: 1000 }))).toBe('BAD_ID');
-    expect(codeOf(() => toDynamic(find('AYAM JUKUT CABE IJO'), { amount: 1000 }))).toBe('CRC_MISSING');
-    expect(codeOf(() => toDynamic(find('KOMA MINIMAL'), { amount: 1000 }))).toBe('BAD_LENGTH');
-    expect(codeOf(() => toDynamic(find('MASJID JABAL ARAFAH'), { amount: 1000 }))).toBe('TRUNCATED');
-    const banrisul = thrown(() => toDynamic(find('banrisul'), { amount: 1000 }));
+    expect(codeOf(() => toDynamic(findPayload('Yann%20Store'), { amount: 1000 }))).toBe('BAD_ID');
+    expect(codeOf(() => toDynamic(findPayload('AYAM JUKUT CABE IJO'), { amount: 1000 }))).toBe('CRC_MISSING');
+    expect(codeOf(() => toDynamic(findPayload('KOMA MINIMAL'), { amount: 1000 }))).toBe('BAD_LENGTH');
+    expect(codeOf(() => toDynamic(findPayload('MASJID JABAL ARAFAH'), { amount: 1000 }))).toBe('TRUNCATED');
+    const banrisul = thrown(() => toDynamic(findPayload('banrisul'), { amount: 1000 }));
     expect({ code: banrisul.code, expected: banrisul.expected, actual: banrisul.actual, tag: banrisul.tag }).toEqual({ code: 'CRC_MISMATCH', expected: 'DAA5', actual: 'DAA6', tag: '63' });
   });
 });
@@ -396,7 +375,7 @@ describe('toDynamic options', () => {
 
   describe("the merchant's own 55/56/57", () => {
     // Telkom BIOLBE: static with 55 = 01 right after 53.
-    const TELKOM = find('BIOLBE');
+    const TELKOM = findPayload('BIOLBE');
     const T_HEAD = '00020101021126680016ID.CO.TELKOM.WWW011893600898026635207502150001952663520750303UMI51440014ID.CO.QRIS.WWW0215ID10211254059720303UMI52045499' + '5303360';
     const T_TAIL = '5802ID5906BIOLBE6011KAB. MALANG610565168622005091147938120703A03';
 
@@ -443,7 +422,7 @@ describe('toDynamic options', () => {
     });
 
     it('keep the order of an existing 62 and replace only the named sub-objects (real BCA 62 with 01/05/07/99)', () => {
-      const bca = find('OMBE KOFIE-HO');
+      const bca = findPayload('OMBE KOFIE-HO');
       const old62 = '62590106110932' + '0512110013110932' + '0708AG205211' + '99170002000107DINAMIS';
       expect(bca.split(old62)).toHaveLength(2);
       const new62 = '6257' + '0106110932' + '0510REF-000042' + '0708AG205211' + '99170002000107DINAMIS';
@@ -452,7 +431,7 @@ describe('toDynamic options', () => {
     });
 
     it('create 62 before the first object above 62 (63, or 64 when present)', () => {
-      const kios = find('KIOS DEWI');
+      const kios = findPayload('KIOS DEWI');
       expect(toDynamic(kios, { amount: 1000, billNumber: '***' })).toBe(withCrc(kios.slice(0, -8).replace('010211', '010212').replace('5303360', '530336054041000') + '62070103***'));
       const account = t('26', t('00', 'ID.CO.BNI.WWW') + t('01', '936000091504644843') + t('03', 'UMI'));
       const body = (poi: string, amount: string, new62: string): string =>
@@ -502,7 +481,7 @@ describe('toDynamic options', () => {
 
   it('accepts surrounding whitespace and a lowercase CRC; the output is trimmed with an uppercase CRC', () => {
     expect(toDynamic(' \n' + GREEN + '\r\n', { amount: 25000 })).toBe(green('010212', '540525000'));
-    const dana = find('Warung Sayur Bu Sugeng');
+    const dana = findPayload('Warung Sayur Bu Sugeng');
     expect(dana.endsWith('58C7')).toBe(true);
     const lower = dana.slice(0, -4) + '58c7';
     const out = toDynamic(lower, { amount: 1000 });
@@ -520,8 +499,8 @@ describe('toDynamic options', () => {
 // ---- already dynamic, replaceAmount --------------------------------------------------------------
 
 describe('already dynamic input', () => {
-  const OVO = find('VCcCtqJ0716HgxK16eFVHfvKnGO63048A85'); // OVO dynamic 500000, no fee
-  const OVO_PCT = find('57030.7'); // OVO dynamic 500000 with 55 = 03 / 57 = 0.7
+  const OVO = findPayload('VCcCtqJ0716HgxK16eFVHfvKnGO63048A85'); // OVO dynamic 500000, no fee
+  const OVO_PCT = findPayload('57030.7'); // OVO dynamic 500000 with 55 = 03 / 57 = 0.7
 
   it('is refused with ALREADY_DYNAMIC unless replaceAmount: true', () => {
     const err = thrown(() => toDynamic(OVO, { amount: 750000 }));
@@ -551,7 +530,7 @@ describe('already dynamic input', () => {
   });
 
   it('replaceAmount on a dynamic code without 54 (ShopeePay transfer, tag 40) inserts 54 after 53', () => {
-    const transfer = find('0804DMCT9935');
+    const transfer = findPayload('0804DMCT9935');
     expect(toDynamic(transfer, { amount: 50000, replaceAmount: true })).toBe(withCrc(transfer.slice(0, -8).replace('5303360', '5303360540550000')));
   });
 });
@@ -621,7 +600,7 @@ describe('toStatic', () => {
     expect({ code: err.code, tag: err.tag, offset: err.offset }).toEqual({ code: 'ALREADY_STATIC', tag: '01', offset: 6 });
     for (const e of staticId) expect(codeOf(() => toStatic(e.payload))).toBe('ALREADY_STATIC');
     // A code without 01 and without 54 (Brazil Pix) is static too.
-    expect(codeOf(() => toStatic(find('[Pix.ae]')))).toBe('ALREADY_STATIC');
+    expect(codeOf(() => toStatic(findPayload('[Pix.ae]')))).toBe('ALREADY_STATIC');
   });
 
   it('on a static code with a wrong CRC gives CRC_MISMATCH, not ALREADY_STATIC', () => {
@@ -629,13 +608,13 @@ describe('toStatic', () => {
   });
 
   it('sets 01 = 11 and removes 54, keeping the merchant fee; removeFees drops 55/56/57 as well', () => {
-    const doku = find('GUREUM SHOP');
+    const doku = findPayload('GUREUM SHOP');
     const body = doku.slice(0, -8);
     expect(body.split('5404100055020256035005802ID')).toHaveLength(2);
     expect(toStatic(doku)).toBe(withCrc(body.replace('010212', '010211').replace('54041000', '')));
     expect(toStatic(doku, { removeFees: false })).toBe(withCrc(body.replace('010212', '010211').replace('54041000', '')));
     expect(toStatic(doku, { removeFees: true })).toBe(withCrc(body.replace('010212', '010211').replace('54041000' + '550202' + '5603500', '')));
-    const ovoPct = find('57030.7');
+    const ovoPct = findPayload('57030.7');
     expect(toStatic(ovoPct, { removeFees: true })).toBe(withCrc(ovoPct.slice(0, -8).replace('010212', '010211').replace('5406500000' + '550203' + '57030.7', '')));
   });
 
@@ -659,7 +638,7 @@ describe('toStatic', () => {
   });
 
   it('works on non-ASCII codes (CRC over UTF-8 bytes)', () => {
-    const cn = find('BEST TRANSPORT');
+    const cn = findPayload('BEST TRANSPORT');
     const before = root(cn);
     const out = toStatic(cn);
     expect(out).toBe(encodeRef(before.filter((n) => n.id !== '54').map((n) => (n.id === '01' ? { id: '01', value: '11' } : n))));

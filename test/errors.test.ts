@@ -2,17 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, isQrisError, parse, QrisError, safeParse, serialize } from '../src/index.js';
 import type { QrisErrorCode, TlvInput } from '../src/index.js';
 import { crcHexRef, tlv, withCrc } from './arbitraries.js';
-
-/** Runs `fn` and returns the QrisError it throws (fails the test if it throws anything else or nothing). */
-function thrown(fn: () => unknown): QrisError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(QrisError);
-    return e as QrisError;
-  }
-  throw new Error('expected a QrisError, nothing was thrown');
-}
+import { thrown } from './expect-error.js';
 
 interface Case {
   readonly name: string;

@@ -10,6 +10,7 @@ import { build, parse } from '../src/index.js';
 import { QrisError } from '../src/errors.js';
 import { loadJsQr } from '../src/image/engines.js';
 import { decodeImage, toDataUrl, toPng, toSvg, toTerminal } from '../src/image/index.js';
+import { codeOf } from './expect-error.js';
 
 const DEV_ALL = (JSON.parse(readFileSync(new URL('../fixtures/dev-payloads.json', import.meta.url), 'utf8')) as { payload: string }[]).map((e) => e.payload);
 const wellFormed = (p: string): boolean => {
@@ -32,16 +33,6 @@ const N = (QRCode.create(P, { errorCorrectionLevel: 'M' }) as unknown as { modul
 async function pixels(png: Uint8Array): Promise<{ data: Buffer; width: number; height: number; channels: number }> {
   const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: info.channels };
-}
-
-function thrownCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(QrisError);
-    return (e as QrisError).code;
-  }
-  throw new Error('expected a QrisError');
 }
 
 describe('toPng', () => {
@@ -102,14 +93,14 @@ describe('toPng', () => {
   });
 
   it('rejects bad options and payloads with QrisError codes', () => {
-    expect(thrownCode(() => toPng(P, { size: 10 }))).toBe('BAD_OPTION');
-    expect(thrownCode(() => toPng(P, { scale: 0 }))).toBe('BAD_OPTION');
-    expect(thrownCode(() => toPng(P, { margin: -1 }))).toBe('BAD_OPTION');
-    expect(thrownCode(() => toPng(P, { errorCorrectionLevel: 'X' as 'L' }))).toBe('BAD_OPTION');
-    expect(thrownCode(() => toPng(P, { color: { dark: 'black' } }))).toBe('BAD_OPTION');
-    expect(thrownCode(() => toPng(''))).toBe('EMPTY_INPUT');
-    expect(thrownCode(() => toPng(42 as unknown as string))).toBe('NOT_A_STRING');
-    expect(thrownCode(() => toPng('9'.repeat(8000)))).toBe('TOO_LONG');
+    expect(codeOf(() => toPng(P, { size: 10 }))).toBe('BAD_OPTION');
+    expect(codeOf(() => toPng(P, { scale: 0 }))).toBe('BAD_OPTION');
+    expect(codeOf(() => toPng(P, { margin: -1 }))).toBe('BAD_OPTION');
+    expect(codeOf(() => toPng(P, { errorCorrectionLevel: 'X' as 'L' }))).toBe('BAD_OPTION');
+    expect(codeOf(() => toPng(P, { color: { dark: 'black' } }))).toBe('BAD_OPTION');
+    expect(codeOf(() => toPng(''))).toBe('EMPTY_INPUT');
+    expect(codeOf(() => toPng(42 as unknown as string))).toBe('NOT_A_STRING');
+    expect(codeOf(() => toPng('9'.repeat(8000)))).toBe('TOO_LONG');
   });
 });
 
@@ -180,7 +171,7 @@ describe('toSvg, toDataUrl, toTerminal', () => {
     const svgUrl = toDataUrl(P, { type: 'svg' });
     expect(svgUrl.startsWith('data:image/svg+xml;base64,')).toBe(true);
     expect(Buffer.from(svgUrl.slice(svgUrl.indexOf(',') + 1), 'base64').toString('utf8')).toBe(toSvg(P));
-    expect(thrownCode(() => toDataUrl(P, { type: 'gif' as 'png' }))).toBe('BAD_OPTION');
+    expect(codeOf(() => toDataUrl(P, { type: 'gif' as 'png' }))).toBe('BAD_OPTION');
   });
 
   it('toTerminal draws two module rows per line with half blocks, on dark and light backgrounds', () => {
@@ -194,6 +185,6 @@ describe('toSvg, toDataUrl, toTerminal', () => {
     expect(lines[0]).toBe('█'.repeat(total));
     expect(toTerminal(P, { background: 'light' }).split('\n')[0]).toBe(' '.repeat(total));
     expect(toTerminal(P, { margin: 0 }).split('\n')[0]!.length).toBe(N);
-    expect(thrownCode(() => toTerminal(P, { background: 'blue' as 'dark' }))).toBe('BAD_OPTION');
+    expect(codeOf(() => toTerminal(P, { background: 'blue' as 'dark' }))).toBe('BAD_OPTION');
   });
 });

@@ -7,24 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { build, info, parse, QrisError, toDynamic } from '../src/index.js';
 import type { QrisInfo } from '../src/index.js';
 import corpus from '../fixtures/dev-payloads.json' with { type: 'json' };
-import { buildCaseArb, cps, crcRef, ISSUERS, pad2, staticCaseArb, splitRef } from './qris-arbitraries.js';
+import { buildCaseArb, crcRef, ISSUERS, pad2, staticCaseArb, splitRef } from './qris-arbitraries.js';
+import { tlv as t, withCrc } from './arbitraries.js';
+import { findPayload } from './corpus-find.js';
 
 const RUNS = { numRuns: 150 };
 
-const t = (id: string, value: string): string => id + pad2(cps(value)) + value;
-const withCrc = (body: string): string => body + '6304' + crcRef(body + '6304');
-
-function find(key: string): string {
-  const hits = corpus.filter((e) => e.payload.includes(key));
-  expect(hits, key).toHaveLength(1);
-  return hits[0]!.payload;
-}
 
 const crcOf = (payload: string) => ({ declared: payload.slice(-4), computed: payload.slice(-4).toUpperCase(), valid: true });
 
 describe('info on real corpus entries (every field, read by eye)', () => {
   it('DANA static (Warung Sayur Bu Sugeng): accounts, national template, no amount, no 62', () => {
-    const p = find('Warung Sayur Bu Sugeng');
+    const p = findPayload('Warung Sayur Bu Sugeng');
     const expected: QrisInfo = {
       payloadFormat: '01',
       pointOfInitiation: '11',
@@ -45,7 +39,7 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   });
 
   it('DOKU dynamic (GUREUM SHOP): amount 1000, fixed fee 500, 62/07', () => {
-    const p = find('GUREUM SHOP');
+    const p = findPayload('GUREUM SHOP');
     expect(info(p)).toEqual({
       payloadFormat: '01',
       pointOfInitiation: '12',
@@ -69,7 +63,7 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   });
 
   it('OVO dynamic with a percentage fee: lowercase GUID id.ovo, GPN national GUID, 62/05 and 62/07', () => {
-    const p = find('57030.7');
+    const p = findPayload('57030.7');
     expect(info(p)).toEqual({
       payloadFormat: '01',
       pointOfInitiation: '12',
@@ -93,7 +87,7 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   });
 
   it('BCA dynamic with GUID "00" and no 51: acquirer from the NNS, 62/99 kept raw in other', () => {
-    const p = find('OMBE KOFIE-HO');
+    const p = findPayload('OMBE KOFIE-HO');
     expect(info(p)).toEqual({
       payloadFormat: '01',
       pointOfInitiation: '12',
@@ -112,7 +106,7 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   });
 
   it('Telkom dynamic: two-decimal amount 25578.00 and a tip prompt (55 = 01)', () => {
-    const i = info(find('InterActive Corp'));
+    const i = info(findPayload('InterActive Corp'));
     expect(i.amount).toEqual({ text: '25578.00', value: 25578 });
     expect(i.tipIndicator).toBe('01');
     expect(i.tip).toEqual({ type: 'prompt' });
@@ -122,7 +116,7 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   });
 
   it('synthetic dynamic with only 51 (ID.CO.QRIS.WWW carrying a PAN): national template, no accounts', () => {
-    const i = info(find('DYNAMIC MERCH'));
+    const i = info(findPayload('DYNAMIC MERCH'));
     expect(i.national).toEqual({ guid: 'ID.CO.QRIS.WWW', nmid: 'ID1020012345678', criteria: 'URE' });
     expect(i.nmid).toBe('ID1020012345678');
     expect(i.accounts).toEqual([]);
@@ -132,14 +126,14 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   });
 
   it('Jalin: an Indonesian 51 with a non-QRIS GUID is still the national template', () => {
-    const i = info(find('Merchant Jalin UAT'));
+    const i = info(findPayload('Merchant Jalin UAT'));
     expect(i.national).toEqual({ guid: 'ID.CO.JALIN.WWW', nmid: 'ID1019002135136', criteria: 'UMI' });
     expect(i.accounts).toEqual([{ tag: '26', guid: 'ID.CO.JALIN.WWW', acquirer: 'Jalin', pan: '936009162378466933', nns: '93600916', merchantId: '199543218765434', criteria: 'UMI' }]);
     expect(i.additionalData).toEqual({ storeLabel: '777', terminalLabel: '8321843', purpose: 'V4L1D4T1N6' });
   });
 
   it('ShopeePay transfer (tag 40, DMCT): account in 40, purpose DMCT, dynamic without amount', () => {
-    const i = info(find('0804DMCT9935'));
+    const i = info(findPayload('0804DMCT9935'));
     expect(i.isDynamic).toBe(true);
     expect(i.amount).toBeUndefined();
     expect(i.accounts).toEqual([{ tag: '40', guid: 'ID.CO.SHOPEE.WWW', acquirer: 'ShopeePay', pan: '000000000000000000', nns: '00000000', merchantId: '000000000' }]);
@@ -148,7 +142,7 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   });
 
   it('Chinese code: language template, unknown AIDs give acquirer null, CNY, prompt tip, 62/09', () => {
-    const i = info(find('BEST TRANSPORT'));
+    const i = info(findPayload('BEST TRANSPORT'));
     expect(i.language).toEqual({ preference: 'ZH', merchantName: '最佳运输', merchantCity: '北京' });
     expect(i.currency).toEqual({ numeric: '156', code: 'CNY' });
     expect(i.countryCode).toBe('CN');
@@ -164,7 +158,7 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   });
 
   it('Thai PromptPay: no 52/59/60, THB, unknown NNS-looking PAN prefix gives acquirer null (not a guess)', () => {
-    const p = find('540520.15');
+    const p = findPayload('540520.15');
     expect(info(p)).toEqual({
       payloadFormat: '01',
       pointOfInitiation: '12',
@@ -178,7 +172,7 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   });
 
   it('Brazil Pix without 01: pointOfInitiation absent, isDynamic false, BRL; a UUID PAN has no NNS and no acquirer', () => {
-    const i = info(find('[Pix.ae]'));
+    const i = info(findPayload('[Pix.ae]'));
     expect(i.pointOfInitiation).toBeUndefined();
     expect(i.isDynamic).toBe(false);
     expect(i.currency).toEqual({ numeric: '986', code: 'BRL' });
@@ -187,7 +181,7 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   });
 
   it('Malaysia DuitNow: payload format 02 is reported as written, CRC 00D7 zero-padded', () => {
-    const i = info(find('TAKOYAKI'));
+    const i = info(findPayload('TAKOYAKI'));
     expect(i.payloadFormat).toBe('02');
     expect(i.currency).toEqual({ numeric: '458', code: 'MYR' });
     expect(i.crc).toEqual({ declared: '00D7', computed: '00D7', valid: true });
@@ -257,18 +251,18 @@ describe('acquirer lookup', () => {
 
 describe('info and broken input', () => {
   it('never throws on a CRC mismatch: crc.valid is false with the declared and computed CRCs', () => {
-    const dana = find('Warung Sayur Bu Sugeng');
+    const dana = findPayload('Warung Sayur Bu Sugeng');
     const bad = dana.slice(0, -4) + '0000';
     const i = info(bad);
     expect(i.crc).toEqual({ declared: '0000', computed: '58C7', valid: false });
     expect(i.merchantName).toBe('Warung Sayur Bu Sugeng');
-    const banrisul = info(find('banrisul'));
+    const banrisul = info(findPayload('banrisul'));
     expect(banrisul.crc).toEqual({ declared: 'DAA6', computed: 'DAA5', valid: false });
     expect(banrisul.merchantName).toBe('Banrisul');
   });
 
   it('a lowercase CRC that matches is valid and reported as written', () => {
-    const dana = find('Warung Sayur Bu Sugeng');
+    const dana = findPayload('Warung Sayur Bu Sugeng');
     expect(info(dana.slice(0, -4) + '58c7').crc).toEqual({ declared: '58c7', computed: '58C7', valid: true });
   });
 
@@ -280,7 +274,7 @@ describe('info and broken input', () => {
     ] as const) {
       let caught: unknown;
       try {
-        info(find(key));
+        info(findPayload(key));
       } catch (e) {
         caught = e;
       }
@@ -326,7 +320,7 @@ describe('info and broken input', () => {
   });
 
   it('accepts a parse result as well as a string', () => {
-    const p = find('GUREUM SHOP');
+    const p = findPayload('GUREUM SHOP');
     expect(info(parse(p))).toEqual(info(p));
   });
 });
