@@ -3,8 +3,9 @@
  *
  * One root scan finds where each data object sits; the conversion is a short list of
  * (start, end, replacement) edits; every other character is copied from the input unchanged and in
- * order. The input CRC is verified piecewise at the edit boundaries, and because CRC is linear the
- * output CRC follows from those same states (`crcShift`) without a second pass over the bytes.
+ * order. One pass over the input's bytes verifies its CRC and records the states where an edit
+ * changes the length; because CRC is linear the output CRC follows from those states (`crcShift`)
+ * without a second pass over the bytes.
  */
 import { formatAmount, formatPercent, type AmountFormat } from './amount.js';
 import { CRC_INIT, crcShift, crcUpdate, crcUpdateAscii, crcUpdateMarked, encodeToScratch, formatCrc, markBlock, scratchBytes } from './crc16.js';

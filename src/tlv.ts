@@ -229,7 +229,7 @@ export interface RootScan {
 /**
  * Scans the root level and checks the structure `parse` guarantees: size, well-formed objects,
  * duplicate IDs, 00 first, 63 last with four hex digits. The CRC itself is left to the caller
- * (`parse` computes it in one go; the converter piecewise, to reuse the states for its output).
+ * (`parse` computes it in one go; the converter records states on the way, to reuse for its output).
  * `objects` and the UTF-8 bytes in the CRC scratch are shared: valid until the next scan or encode.
  */
 /** Root ID -> stamp of the last scan that saw it, and its index in that scan. */
