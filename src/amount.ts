@@ -90,12 +90,12 @@ export function formatAmount(input: unknown, format: AmountFormat = {}, what = '
   const s = decimalText(input, what, code, tag);
   const parts = scanDecimal(s);
   if (parts === null) {
-    throw new QrisError(code, `The ${what} ${JSON.stringify(s)} is not a plain decimal (digits with an optional '.' and up to two decimals; no sign, exponent, spaces or separators).`, { tag });
+    throw new QrisError(code, `The ${what} ${describeValue(s)} is not a plain decimal (digits with an optional '.' and up to two decimals; no sign, exponent, spaces or separators).`, { tag });
   }
   const [int, frac] = parts;
-  if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError(code, `The ${what} ${JSON.stringify(s)} has leading zeros.`, { tag });
-  if (frac.length > 2) throw new QrisError(code, `The ${what} ${JSON.stringify(s)} has more than two decimals.`, { tag });
-  if (isZero(int, frac)) throw new QrisError(code, `The ${what} must be greater than zero; got ${JSON.stringify(s)}.`, { tag });
+  if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError(code, `The ${what} ${describeValue(s)} has leading zeros.`, { tag });
+  if (frac.length > 2) throw new QrisError(code, `The ${what} ${describeValue(s)} has more than two decimals.`, { tag });
+  if (isZero(int, frac)) throw new QrisError(code, `The ${what} must be greater than zero; got ${describeValue(s)}.`, { tag });
   const decimals = format.decimals ?? 0;
   if (decimals !== 0 && decimals !== 2) throw new QrisError('BAD_OPTION', `decimals must be 0 or 2; got ${describeValue(decimals)}.`);
   let out: string;
@@ -108,7 +108,7 @@ export function formatAmount(input: unknown, format: AmountFormat = {}, what = '
   if (out.length > MAX_AMOUNT_LENGTH) throw new QrisError(code, `The ${what} ${out} is ${out.length} characters; EMVCo allows at most ${MAX_AMOUNT_LENGTH}.`, { tag });
   if (format.maxAmount !== undefined) {
     const max = decimalText(format.maxAmount, 'maxAmount', 'BAD_OPTION', tag);
-    if (scanDecimal(max) === null) throw new QrisError('BAD_OPTION', `maxAmount ${JSON.stringify(max)} is not a plain decimal.`);
+    if (scanDecimal(max) === null) throw new QrisError('BAD_OPTION', `maxAmount ${describeValue(max)} is not a plain decimal.`);
     if (compareDecimal(out, max) > 0) throw new QrisError(code, `The ${what} ${out} is above the maximum of ${max}.`, { tag });
   }
   return out;
@@ -118,9 +118,9 @@ export function formatAmount(input: unknown, format: AmountFormat = {}, what = '
 export function formatPercent(input: unknown): string {
   const s = decimalText(input, 'fee percentage', 'BAD_FEE', '57');
   const parts = scanDecimal(s);
-  if (parts === null) throw new QrisError('BAD_FEE', `The fee percentage ${JSON.stringify(s)} is not a plain decimal.`, { tag: '57' });
+  if (parts === null) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} is not a plain decimal.`, { tag: '57' });
   const [int, frac] = parts;
-  if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError('BAD_FEE', `The fee percentage ${JSON.stringify(s)} has leading zeros.`, { tag: '57' });
+  if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} has leading zeros.`, { tag: '57' });
   if (isZero(int, frac) || compareDecimal(s, '100') >= 0) throw new QrisError('BAD_FEE', `The fee percentage must be above 0 and below 100; got ${s}.`, { tag: '57' });
   if (s.length > 5) throw new QrisError('BAD_FEE', `The fee percentage ${s} is longer than the 5 characters tag 57 allows.`, { tag: '57' });
   return s;

@@ -90,16 +90,29 @@ export class QrisError extends Error {
  * a bigint or a cyclic object, and a message must not turn bad input into a TypeError.
  */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quote(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'symbol' || typeof value === 'function') return `a ${typeof value}`;
   try {
     const json = JSON.stringify(value);
-    if (json !== undefined) return json.length > 80 ? json.slice(0, 77) + '...' : json;
+    if (json !== undefined) return json.length > QUOTE_MAX ? json.slice(0, QUOTE_MAX - 3) + '...' : json;
   } catch {
     // cyclic or holding a bigint: fall through
   }
   return value === undefined ? 'undefined' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+/** At most this many characters of a caller's value appear in a message (a 5 MB amount must not make a 5 MB error). */
+export const QUOTE_MAX = 40;
+
+/** A caller's string, JSON-quoted, cut to `QUOTE_MAX` characters with its full length named. */
+export function quote(s: string): string {
+  if (s.length <= QUOTE_MAX) return JSON.stringify(s);
+  // Never cut between the halves of a surrogate pair.
+  let end = QUOTE_MAX;
+  const c = s.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return `${JSON.stringify(s.slice(0, end))}... (${s.length} characters)`;
 }
 
 /** True for a `QrisError`, also across module copies (ESM and CJS builds loaded together). */

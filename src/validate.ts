@@ -5,7 +5,7 @@
  * Issue codes are stable; the table in the README lists them all.
  */
 import { isAmountText } from './amount.js';
-import { isQrisError, type QrisIssue } from './errors.js';
+import { describeValue, isQrisError, type QrisIssue } from './errors.js';
 import { ADDITIONAL_DATA, ADDITIONAL_DATA_MAX, MERCHANT_CRITERIA, rootSpec, type ObjectSpec } from './spec.js';
 import { toParsed, type ParsedQris, type TlvNode } from './tlv.js';
 
@@ -115,7 +115,7 @@ class Checker {
     this.pointOfInitiationAndAmount();
     this.fees();
     if (this.value('58') === 'ID') this.qrisProfile();
-    else if (this.value('53') === '360') this.add('warning', 'QRIS_COUNTRY_MISMATCH', `The currency is IDR (360) but the country code is ${JSON.stringify(this.value('58'))}, not ID.`, this.root.get('58'), '58');
+    else if (this.value('53') === '360') this.add('warning', 'QRIS_COUNTRY_MISMATCH', `The currency is IDR (360) but the country code is ${describeValue(this.value('58'))}, not ID.`, this.root.get('58'), '58');
     return this.issues;
   }
 
@@ -148,7 +148,7 @@ class Checker {
     if (!spec) return;
     this.field(node, node.id, spec);
     const n = Number(node.id);
-    if (node.id === '00' && node.value !== '01') this.add('error', 'BAD_PAYLOAD_FORMAT', `The Payload Format Indicator must be 01; found ${JSON.stringify(node.value)}.`, node);
+    if (node.id === '00' && node.value !== '01') this.add('error', 'BAD_PAYLOAD_FORMAT', `The Payload Format Indicator must be 01; found ${describeValue(node.value)}.`, node);
     if (n >= 26 && n <= 51) this.accountTemplate(node, true);
     else if (n >= 80) this.accountTemplate(node, false);
     else if (node.id === '62') this.additionalData(node);
@@ -167,7 +167,7 @@ class Checker {
     }
     const v = node.value;
     if (spec.format === 'N') {
-      if (!/^[0-9]*$/.test(v)) this.add('error', 'BAD_FORMAT', `${spec.name} (${path}) must be digits only; found ${JSON.stringify(v)}.`, node, path);
+      if (!/^[0-9]*$/.test(v)) this.add('error', 'BAD_FORMAT', `${spec.name} (${path}) must be digits only; found ${describeValue(v)}.`, node, path);
     } else {
       // eslint-disable-next-line no-control-regex
       if (/[\u0000-\u001f\u007f]/.test(v)) this.add('error', 'BAD_FORMAT', `${spec.name} (${path}) contains control characters.`, node, path);
@@ -196,7 +196,7 @@ class Checker {
       return;
     }
     if (!isGuid(guid.value)) {
-      this.add('warning', 'BAD_GUID', `The GUID of template ${node.id} (${JSON.stringify(guid.value)}) is neither a reverse domain name nor an AID.`, guid, `${node.id}/00`);
+      this.add('warning', 'BAD_GUID', `The GUID of template ${node.id} (${describeValue(guid.value)}) is neither a reverse domain name nor an AID.`, guid, `${node.id}/00`);
     }
     for (const c of node.children) {
       if (/[\u0000-\u001f\u007f]/.test(c.value)) this.add('error', 'BAD_FORMAT', `Sub-object ${node.id}/${c.id} contains control characters.`, c, `${node.id}/${c.id}`);
@@ -213,7 +213,7 @@ class Checker {
       if (known) {
         this.field(c, path, { name: known.name, format: 'ANS', min: 1, max: ADDITIONAL_DATA_MAX });
         if (c.id === '09' && !/^(?!.*(.).*\1)[AME]{1,3}$/.test(c.value)) {
-          this.add('error', 'BAD_CONSUMER_DATA_REQUEST', `Additional Consumer Data Request (62/09) must be one or more of the letters A, M, E; found ${JSON.stringify(c.value)}.`, c, path);
+          this.add('error', 'BAD_CONSUMER_DATA_REQUEST', `Additional Consumer Data Request (62/09) must be one or more of the letters A, M, E; found ${describeValue(c.value)}.`, c, path);
         }
       } else if (n >= 12 && n <= 49) {
         this.add('warning', 'RFU_SUB_ID', `Sub-object ${path} is reserved for future use by EMVCo.`, c, path);
@@ -231,7 +231,7 @@ class Checker {
       this.add('error', 'LANGUAGE_INCOMPLETE', 'The language template (64) needs a Language Preference (00) and a Merchant Name in that language (01).', node);
     }
     if (pref && !/^[A-Za-z]{2}$/.test(pref.value)) {
-      this.add('error', 'BAD_LANGUAGE', `Language Preference (64/00) must be two ISO 639 letters; found ${JSON.stringify(pref.value)}.`, pref, '64/00');
+      this.add('error', 'BAD_LANGUAGE', `Language Preference (64/00) must be two ISO 639 letters; found ${describeValue(pref.value)}.`, pref, '64/00');
     }
     for (const c of node.children) {
       // 64 allows any UTF-8 character, but not control characters (checked everywhere else too;
@@ -247,11 +247,11 @@ class Checker {
     const poi = this.root.get('01');
     const amount = this.root.get('54');
     if (poi && poi.value !== '11' && poi.value !== '12') {
-      this.add('error', 'BAD_POINT_OF_INITIATION', `The Point of Initiation Method (01) must be 11 (static) or 12 (dynamic); found ${JSON.stringify(poi.value)}.`, poi);
+      this.add('error', 'BAD_POINT_OF_INITIATION', `The Point of Initiation Method (01) must be 11 (static) or 12 (dynamic); found ${describeValue(poi.value)}.`, poi);
     }
     if (amount) {
       if (!isAmountText(amount.value) || Number(amount.value) <= 0) {
-        this.add('error', 'BAD_AMOUNT', `The amount (54) must be a positive decimal with an optional '.', no sign or exponent; found ${JSON.stringify(amount.value)}.`, amount);
+        this.add('error', 'BAD_AMOUNT', `The amount (54) must be a positive decimal with an optional '.', no sign or exponent; found ${describeValue(amount.value)}.`, amount);
       }
       if (poi?.value === '11') this.add('warning', 'STATIC_WITH_AMOUNT', 'A static code (01 = 11) carries an amount (54); payers usually expect a dynamic code for a fixed amount.', amount);
     } else if (poi?.value === '12') {
@@ -264,23 +264,23 @@ class Checker {
     const fixed = this.root.get('56');
     const pct = this.root.get('57');
     if (ind && !['01', '02', '03'].includes(ind.value)) {
-      this.add('error', 'BAD_TIP_INDICATOR', `The Tip or Convenience Indicator (55) must be 01, 02 or 03; found ${JSON.stringify(ind.value)}.`, ind);
+      this.add('error', 'BAD_TIP_INDICATOR', `The Tip or Convenience Indicator (55) must be 01, 02 or 03; found ${describeValue(ind.value)}.`, ind);
     }
     if (ind?.value === '02' && !fixed) this.add('error', 'FEE_VALUE_MISSING', 'A fixed convenience fee (55 = 02) needs its value in 56.', ind);
     if (ind?.value === '03' && !pct) this.add('error', 'FEE_VALUE_MISSING', 'A percentage convenience fee (55 = 03) needs its value in 57.', ind);
     if (fixed && ind?.value !== '02') this.add('error', 'FEE_VALUE_UNEXPECTED', 'A fixed fee value (56) is present but 55 is not 02.', fixed);
     if (pct && ind?.value !== '03') this.add('error', 'FEE_VALUE_UNEXPECTED', 'A percentage fee value (57) is present but 55 is not 03.', pct);
     if (fixed && (!isAmountText(fixed.value) || Number(fixed.value) <= 0)) {
-      this.add('error', 'BAD_FEE', `The fixed fee (56) must be a positive decimal; found ${JSON.stringify(fixed.value)}.`, fixed);
+      this.add('error', 'BAD_FEE', `The fixed fee (56) must be a positive decimal; found ${describeValue(fixed.value)}.`, fixed);
     }
     if (pct && (!isAmountText(pct.value) || !(Number(pct.value) > 0 && Number(pct.value) < 100))) {
-      this.add('error', 'BAD_FEE', `The fee percentage (57) must be above 0 and below 100; found ${JSON.stringify(pct.value)}.`, pct);
+      this.add('error', 'BAD_FEE', `The fee percentage (57) must be above 0 and below 100; found ${describeValue(pct.value)}.`, pct);
     }
   }
 
   private qrisProfile(): void {
     const currency = this.root.get('53');
-    if (currency && currency.value !== '360') this.add('error', 'QRIS_BAD_CURRENCY', `A QRIS (country ID) must be in rupiah, currency 360; found ${JSON.stringify(currency.value)}.`, currency);
+    if (currency && currency.value !== '360') this.add('error', 'QRIS_BAD_CURRENCY', `A QRIS (country ID) must be in rupiah, currency 360; found ${describeValue(currency.value)}.`, currency);
     if (!this.root.has('01')) this.add('error', 'QRIS_MISSING_POINT_OF_INITIATION', 'QRIS requires the Point of Initiation Method (01).', undefined, '01');
     const national = this.root.get('51');
     if (!national) {
@@ -289,12 +289,12 @@ class Checker {
       const sub = new Map(national.children.map((c) => [c.id, c] as const));
       const guid = sub.get('00')?.value;
       if (guid !== undefined && !['ID.CO.QRIS.WWW', 'ID.OR.GPNQR.WWW', 'ID.OR.QRNPG.WWW'].includes(guid.toUpperCase())) {
-        this.add('warning', 'QRIS_BAD_NATIONAL_GUID', `The national template (51) GUID is ${JSON.stringify(guid)}, not ID.CO.QRIS.WWW.`, sub.get('00'), '51/00');
+        this.add('warning', 'QRIS_BAD_NATIONAL_GUID', `The national template (51) GUID is ${describeValue(guid)}, not ID.CO.QRIS.WWW.`, sub.get('00'), '51/00');
       }
       const nmid = sub.get('02');
       if (!nmid) this.add('warning', 'QRIS_MISSING_NMID', 'The national template (51) has no NMID (51/02).', national);
       else if (!/^ID[0-9A-Z]{11,15}$/.test(nmid.value)) {
-        this.add('warning', 'QRIS_BAD_NMID', `The NMID (51/02) should be "ID" followed by 11 to 15 digits or capitals; found ${JSON.stringify(nmid.value)}.`, nmid, '51/02');
+        this.add('warning', 'QRIS_BAD_NMID', `The NMID (51/02) should be "ID" followed by 11 to 15 digits or capitals; found ${describeValue(nmid.value)}.`, nmid, '51/02');
       }
     }
     for (const node of this.parsed.nodes) {
@@ -302,7 +302,7 @@ class Checker {
       if (n < 26 || n > 51 || !node.children) continue;
       for (const c of node.children) {
         if (c.id === '03' && !(c.value in MERCHANT_CRITERIA)) {
-          this.add('warning', 'QRIS_BAD_CRITERIA', `Merchant criteria ${node.id}/03 is ${JSON.stringify(c.value)}; QRIS uses UMI, UKE, UME, UBE or URE.`, c, `${node.id}/03`);
+          this.add('warning', 'QRIS_BAD_CRITERIA', `Merchant criteria ${node.id}/03 is ${describeValue(c.value)}; QRIS uses UMI, UKE, UME, UBE or URE.`, c, `${node.id}/03`);
         }
         if (c.id === '01' && n <= 45 && !/^9360[0-9]{4}/.test(c.value)) {
           this.add('warning', 'QRIS_BAD_NNS', `The merchant PAN ${node.id}/01 does not start with an Indonesian NNS (9360 and four digits).`, c, `${node.id}/01`);

@@ -2,7 +2,7 @@
  * Dispatch for the `qris` command: picks the command module, parses its arguments, runs it, and
  * turns errors into messages and exit codes (0 success, 1 invalid input, 2 usage error).
  */
-import { isQrisError } from '../errors.js';
+import { describeValue, isQrisError } from '../errors.js';
 import { columns, EXIT, parseCommandArgs, renderHelp, UsageError, type Command, type Io } from './args.js';
 import { convertCommand } from './commands/convert.js';
 import { decodeCommand } from './commands/decode.js';
@@ -40,7 +40,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
     const cmd = topic === undefined ? undefined : COMMANDS.find((c) => c.spec.name === topic);
-    if (topic !== undefined && !cmd) return usageError(io, new UsageError(`Unknown command ${JSON.stringify(topic)}.`));
+    if (topic !== undefined && !cmd) return usageError(io, new UsageError(`Unknown command ${describeValue(topic)}.`));
     io.stdout.write(cmd ? renderHelp(cmd.spec) : mainHelp());
     return name === undefined ? EXIT.USAGE : EXIT.OK;
   }
@@ -49,7 +49,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return EXIT.OK;
   }
   const cmd = COMMANDS.find((c) => c.spec.name === name);
-  if (!cmd) return usageError(io, new UsageError(`Unknown command ${JSON.stringify(name)}.`));
+  if (!cmd) return usageError(io, new UsageError(`Unknown command ${describeValue(name)}.`));
   const wantsJson = rest.includes('--json');
   try {
     const args = parseCommandArgs(cmd.spec, rest);

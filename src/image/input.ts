@@ -3,7 +3,7 @@
  * a data URL decoded, an http(s) URL fetched with a timeout, a byte cap enforced while streaming and
  * redirects followed by hand (at most `maxRedirects`, each checked to stay on http/https).
  */
-import { QrisError } from '../errors.js';
+import { describeValue, QrisError } from '../errors.js';
 
 /** What `decodeImage` reads: encoded image bytes, base64 text, a data URL or an http(s) URL. */
 export type ImageInput = Uint8Array | ArrayBuffer | string | URL;
@@ -119,7 +119,7 @@ async function fetchImage(start: URL, maxBytes: number, o: FetchOptions): Promis
       try {
         url = new URL(location, url);
       } catch (cause) {
-        throw new QrisError('FETCH_FAILED', `Invalid redirect Location ${JSON.stringify(location)}.`, { cause });
+        throw new QrisError('FETCH_FAILED', `Invalid redirect Location ${describeValue(location)}.`, { cause });
       }
       continue;
     }

@@ -3,7 +3,7 @@
  * pixel limit is enforced, so a 100000×100000 PNG of a few hundred bytes (a decompression bomb) is
  * refused without inflating anything.
  */
-import { QrisError } from '../errors.js';
+import { describeValue, QrisError } from '../errors.js';
 
 export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp';
 
@@ -74,7 +74,7 @@ function webp(b: Uint8Array): ImageHeader {
     return dims('webp', (bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
   }
   if (chunk === 'VP8X') return dims('webp', u24le(b, 24) + 1, u24le(b, 27) + 1);
-  throw new QrisError('IMAGE_CORRUPT', `WebP with an unknown first chunk ${JSON.stringify(chunk)}.`);
+  throw new QrisError('IMAGE_CORRUPT', `WebP with an unknown first chunk ${describeValue(chunk)}.`);
 }
 
 function bmp(b: Uint8Array): ImageHeader {
