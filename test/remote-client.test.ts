@@ -68,6 +68,7 @@ describe('convert: success in every response shape', () => {
       server.reply(json(200, body));
       const out = await client().convert({ qris: STATIC, nominal: 25000 });
       expect(out.payload).toBe(DYNAMIC);
+      expect(out.verified).toBe('exact');
       expect(out.attempts).toBe(1);
       expect(out.parsed.nodes.find((n) => n.id === '54')?.value).toBe('25000');
       const req = server.seen[0]!;
@@ -297,6 +298,7 @@ describe('convert: a tampered answer is untrusted and never returned', () => {
     server.reply(json(200, { success: true, qris: withField(DYNAMIC, '59', 'Other Shop') }));
     const ok = await client().convert({ image: 'iVBORw0KGgo=', nominal: 25000 });
     expect(ok.parsed.nodes.find((n) => n.id === '59')?.value).toBe('Other Shop');
+    expect(ok.verified).toBe('structure-only');
   });
 });
 

@@ -42,7 +42,7 @@ const amountOf = (payload: string) => parse(payload).nodes.find((n) => n.id === 
 describe('a payload is always converted locally', () => {
   it('without a client', async () => {
     const r = await convertWithFallback(STATIC, { amount: 25000 });
-    expect(r).toEqual({ payload: toDynamic(STATIC, { amount: 25000 }), source: 'local', original: STATIC });
+    expect(r).toEqual({ payload: toDynamic(STATIC, { amount: 25000 }), source: 'local', verified: 'exact', original: STATIC });
   });
 
   it('with a client, the server is not called', async () => {
@@ -64,7 +64,7 @@ describe('a payload is always converted locally', () => {
 describe('an image', () => {
   it('read locally is converted locally', async () => {
     const r = await convertWithFallback(PNG_BYTES, { amount: 25000, client: client(), decodeImage: reading(STATIC) });
-    expect(r).toEqual({ payload: toDynamic(STATIC, { amount: 25000 }), source: 'local', original: STATIC });
+    expect(r).toEqual({ payload: toDynamic(STATIC, { amount: 25000 }), source: 'local', verified: 'exact', original: STATIC });
     expect(server.seen).toHaveLength(0);
   });
 
@@ -72,6 +72,7 @@ describe('an image', () => {
     it(`that fails locally with ${code} goes to the server as multipart`, async () => {
       const r = await convertWithFallback(PNG_BYTES, { amount: 25000, client: client(), decodeImage: failing(code) });
       expect(r.source).toBe('remote');
+      expect(r.verified).toBe('structure-only');
       expect((r.localError as QrisError).code).toBe(code);
       expect(r.attempts).toBe(1);
       // The server wrote 25000.00; the result follows the caller's format (decimals 0) like a local one.

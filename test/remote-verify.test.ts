@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { toDynamic } from '../src/convert.js';
 import { parse, safeParse } from '../src/tlv.js';
 import { canonicalNominal, verifyConverted, RemoteError } from '../src/remote/index.js';
-import { declaresFailure, failureOf, infoOf, parseJson, payloadOf, serverMessageOf } from '../src/remote/response.js';
-import { redact } from '../src/remote/errors.js';
+import { declaresFailure, failureOf, infoOf, parseJson, payloadFromBody, serverMessageOf } from '../src/remote/response.js';
+import { createRedactor } from '../src/remote/redact.js';
 
 const fixtures: { payload: string; kind: string }[] = JSON.parse(readFileSync(new URL('../fixtures/dev-payloads.json', import.meta.url), 'utf8')) as { payload: string; kind: string }[];
 const STATIC = fixtures[0]!.payload;
@@ -61,12 +61,12 @@ describe('response readers', () => {
     expect(parseJson('<html>')).toBeUndefined();
     expect(parseJson('')).toBeUndefined();
   });
-  it('payloadOf prefers the converted names and looks inside data', () => {
-    expect(payloadOf({ qris: 'A', converted_qris: 'B' })).toBe('B');
-    expect(payloadOf({ data: { qris_string: ' C ' } })).toBe('C');
-    expect(payloadOf({ data: '000201X' })).toBe('000201X');
-    expect(payloadOf({ data: { qris: 5 } })).toBeUndefined();
-    expect(payloadOf(['000201'])).toBeUndefined();
+  it('payloadFromBody prefers the converted names and looks inside data', () => {
+    expect(payloadFromBody({ qris: 'A', converted_qris: 'B' })).toBe('B');
+    expect(payloadFromBody({ data: { qris_string: ' C ' } })).toBe('C');
+    expect(payloadFromBody({ data: '000201X' })).toBe('000201X');
+    expect(payloadFromBody({ data: { qris: 5 } })).toBeUndefined();
+    expect(payloadFromBody(['000201'])).toBeUndefined();
   });
   it('failure flags and messages', () => {
     expect(declaresFailure({ success: false })).toBe(true);
@@ -74,10 +74,14 @@ describe('response readers', () => {
     expect(declaresFailure({ status: 'error' })).toBe(true);
     expect(declaresFailure({ success: true })).toBe(false);
     expect(serverMessageOf({ success: false, error: { message: 'deep' } })).toBe('deep');
-    expect(serverMessageOf({ message: 'x'.repeat(1000) })).toHaveLength(300);
+    expect(serverMessageOf({ message: 'x'.repeat(1000) })).toHaveLength(1000);
+    const e = failureOf({ status: 400, retryAfter: null, length: 0 }, { message: 'x'.repeat(5_000_000), code: 'C'.repeat(1000) }, createRedactor('k'))!;
+    expect(e.serverMessage).toHaveLength(200);
+    expect(e.code).toHaveLength(40);
+    expect(e.message.length).toBeLessThan(160);
   });
   it('failureOf maps statuses to kinds', () => {
-    const kind = (status: number, ...body: unknown[]) => failureOf({ status, retryAfter: null, text: '' }, body.length ? body[0] : {}, 'k', redact)?.kind;
+    const kind = (status: number, ...body: unknown[]) => failureOf({ status, retryAfter: null, length: 0 }, body.length ? body[0] : {}, createRedactor('k'))?.kind;
     expect(kind(401)).toBe('auth');
     expect(kind(403)).toBe('auth');
     expect(kind(429)).toBe('rate_limit');

@@ -5,15 +5,21 @@
  */
 import { QrisError } from '../errors.js';
 import { parse, type ParsedQris } from '../tlv.js';
-import { RemoteError, redact } from './errors.js';
-import { failureOf, infoOf, parseJson, payloadOf } from './response.js';
+import { readCapped } from './body.js';
+import { RemoteError, redactError } from './errors.js';
+import { createRedactor, redactDeep, type Redactor } from './redact.js';
+import { failureOf, infoOf, parseJson, payloadFromBody } from './response.js';
 import { abortedError, backoffDelay, isRetryable, sleep } from './retry.js';
-import { canonicalNominal, verifyConverted } from './verify.js';
+import { canonicalNominal, checkExpect, localConversion, verifyAgainst, type ExpectedMerchant } from './verify.js';
 
 export const DEFAULT_BASE_URL = 'https://www.bayar.gg/api';
 
 export interface BayarClientOptions {
-  /** Your BAYAR GG API key. Sent only in the `X-API-Key` header. */
+  /**
+   * Your BAYAR GG API key, trimmed once here (a key read from a file ends with a newline). Sent only
+   * in the `X-API-Key` header; refused with `BAD_OPTION` unless it is a valid header value
+   * (Latin-1, no control characters, not empty).
+   */
   readonly apiKey: string;
   /** @default 'https://www.bayar.gg/api' */
   readonly baseUrl?: string;
@@ -31,6 +37,12 @@ export interface BayarClientOptions {
    * @default 30000
    */
   readonly maxRetryDelayMs?: number;
+  /**
+   * Largest response body read, in bytes. Past it the body is cancelled, nothing more is read, and
+   * the call fails with an `unreadable` RemoteError (`code: 'RESPONSE_TOO_LARGE'`).
+   * @default 1048576 (1 MiB)
+   */
+  readonly maxResponseBytes?: number;
 }
 
 /** Amount for the dynamic code: a number or a decimal string (`25000`, `"25000.00"`). */
@@ -45,20 +57,39 @@ interface CallOptions {
  * What to convert: a payload, an image as base64 / data URL, raw image bytes (sent as
  * `multipart/form-data`), or an image URL the server fetches itself.
  */
-export type ConvertRequest = CallOptions & { readonly nominal: Nominal } & (
+export type ConvertRequest = CallOptions & {
+  readonly nominal: Nominal;
+  /**
+   * Merchant facts the answer must show (59, 51/02, the accounts' PANs), checked whether or not
+   * the original is known: the only merchant check possible when the server read an image.
+   */
+  readonly expect?: ExpectedMerchant;
+} & (
     | { readonly qris: string }
     | { readonly image: string | Uint8Array | ArrayBuffer | Blob }
     | { readonly imageUrl: string }
   );
 
+/**
+ * How far a remote answer could be checked:
+ * - `exact`: the original payload was sent; the answer equals its local conversion object for
+ *   object (only 01 and 54 may be placed or written differently). Nothing else can be in it.
+ * - `structure-only`: the server read an image, so there is nothing to compare with. The answer is
+ *   a sound dynamic code for the nominal (CRC, 01, 54, no repeated IDs, no API key, `expect`
+ *   checked), but its merchant, accounts and other fields are the server's word.
+ */
+export type Verification = 'exact' | 'structure-only';
+
 export interface RemoteConversion {
-  /** The dynamic payload, checked offline (CRC, 01 = 12, amount, merchant fields). */
+  /** The dynamic payload, checked offline (see `verified`). */
   readonly payload: string;
   /** `parse(payload)`, already done by the check. */
   readonly parsed: ParsedQris;
+  /** What the check could establish. */
+  readonly verified: Verification;
   /** Requests made (1 when the first one succeeded). */
   readonly attempts: number;
-  /** The response body as received. */
+  /** The response body, with the API key redacted from every string in it. */
   readonly raw: unknown;
 }
 
@@ -69,6 +100,7 @@ export interface RemoteInfo {
    */
   readonly data: Record<string, unknown>;
   readonly attempts: number;
+  /** The response body, with the API key redacted from every string in it. */
   readonly raw: unknown;
 }
 
@@ -94,12 +126,31 @@ function nonNegative(value: number | undefined, fallback: number, name: string, 
   return value;
 }
 
+/** Why `key` cannot go in an HTTP header, or `undefined` when it can (a Fetch "header value"). */
+function headerValueProblem(key: string): string | undefined {
+  if (key === '') return 'is empty';
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    // The position only, never the key: an error message must not hold any of it.
+    if (c > 0xff) return `holds a character outside Latin-1 at index ${i}`;
+    if (c < 0x20 || c === 0x7f) return `holds a control character at index ${i}`;
+  }
+  return undefined;
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
+
 export function createBayarClient(options: BayarClientOptions): BayarClient {
-  const apiKey = options?.apiKey;
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') throw badOption('createBayarClient needs an apiKey.');
+  if (typeof options !== 'object' || options === null) throw badOption('createBayarClient needs { apiKey }.');
+  if (typeof options.apiKey !== 'string') throw badOption('createBayarClient needs an apiKey string.');
+  // Trimmed once: what is sent, what is compared with baseUrl and what is redacted are one string.
+  const apiKey = options.apiKey.trim();
+  const problem = headerValueProblem(apiKey);
+  if (problem !== undefined) throw badOption(`The apiKey ${problem}; it must be a valid HTTP header value.`);
+  const redactor: Redactor = createRedactor(apiKey);
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   // A key pasted into the URL would end up in server and proxy logs: refuse it.
-  if (baseUrl.includes(apiKey)) throw badOption('The API key must not be part of baseUrl; it is sent in the X-API-Key header.');
+  if (baseUrl.includes(apiKey) || redactor.finds(baseUrl)) throw badOption('The API key must not be part of baseUrl; it is sent in the X-API-Key header.');
   if (!/^https?:\/\//i.test(baseUrl)) throw badOption('baseUrl must be an http(s) URL.');
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') throw badOption('No fetch available: pass one in the fetch option.');
@@ -108,6 +159,8 @@ export function createBayarClient(options: BayarClientOptions): BayarClient {
   const retries = nonNegative(options.retries, 2, 'retries', true);
   const retryDelayMs = nonNegative(options.retryDelayMs, 1_000, 'retryDelayMs');
   const maxRetryDelayMs = nonNegative(options.maxRetryDelayMs, 30_000, 'maxRetryDelayMs');
+  const maxResponseBytes = nonNegative(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 'maxResponseBytes', true);
+  if (maxResponseBytes === 0) throw badOption('maxResponseBytes must be greater than zero.');
 
   /** One attempt: fetch and read the body under a per-attempt timeout tied to the caller's signal. */
   async function attempt(endpoint: string, body: BodyInit, json: boolean, signal: AbortSignal | undefined): Promise<unknown> {
@@ -121,8 +174,8 @@ export function createBayarClient(options: BayarClientOptions): BayarClient {
     signal?.addEventListener('abort', onAbort, { once: true });
     const fail = (e: unknown, during: string): RemoteError => {
       if (signal?.aborted) return abortedError(signal);
-      if (timedOut) return new RemoteError('timeout', `BAYAR GG did not answer within ${timeoutMs} ms.`, { cause: e });
-      const why = e instanceof Error ? redact(e.message, apiKey) : 'unknown error';
+      if (timedOut) return new RemoteError('timeout', `BAYAR GG did not answer within ${timeoutMs} ms (${during}).`, { cause: e });
+      const why = e instanceof Error ? redactor(String(e.message)).slice(0, 200) : 'unknown error';
       return new RemoteError('network', `Could not reach BAYAR GG (${during}): ${why}`, { cause: e });
     };
     try {
@@ -143,12 +196,15 @@ export function createBayarClient(options: BayarClientOptions): BayarClient {
       }
       let text: string;
       try {
-        text = await res.text();
+        text = await readCapped(res, maxResponseBytes, controller.signal);
       } catch (e) {
+        if (e instanceof RemoteError) throw e.with({ status: res.status });
         throw fail(e, 'reading the response');
       }
+      // A reader that ignored the abort may have returned early: the timeout still wins.
+      if (timedOut || signal?.aborted) throw fail(undefined, 'reading the response');
       const parsed = parseJson(text);
-      const failure = failureOf({ status: res.status, retryAfter: res.headers.get('retry-after'), text }, parsed, apiKey, redact);
+      const failure = failureOf({ status: res.status, retryAfter: res.headers.get('retry-after'), length: text.length }, parsed, redactor);
       if (failure) throw failure;
       return parsed;
     } finally {
@@ -160,19 +216,19 @@ export function createBayarClient(options: BayarClientOptions): BayarClient {
   /** Attempts with retries (network, 429, 5xx), backoff with jitter, Retry-After honoured. */
   async function send(endpoint: string, body: BodyInit, json: boolean, signal: AbortSignal | undefined): Promise<{ body: unknown; attempts: number }> {
     for (let n = 1; ; n++) {
-      if (signal?.aborted) throw abortedError(signal, { endpoint, attempts: n - 1 });
+      if (signal?.aborted) throw redactError(abortedError(signal, { endpoint, attempts: n - 1 }), redactor);
       try {
         return { body: await attempt(endpoint, body, json, signal), attempts: n };
       } catch (e) {
         if (!(e instanceof RemoteError)) throw e;
-        const done = e.with({ endpoint, attempts: n });
+        const done = redactError(e.with({ endpoint, attempts: n }), redactor);
         if (e.kind === 'aborted' || !isRetryable(e) || n > retries) throw done;
         const wait = e.retryAfterMs ?? backoffDelay(n, retryDelayMs, maxRetryDelayMs);
         if (wait > maxRetryDelayMs) throw done;
         try {
           await sleep(wait, signal);
         } catch (aborted) {
-          throw aborted instanceof RemoteError ? aborted.with({ endpoint, attempts: n }) : aborted;
+          throw aborted instanceof RemoteError ? redactError(aborted.with({ endpoint, attempts: n }), redactor) : aborted;
         }
       }
     }
@@ -182,12 +238,15 @@ export function createBayarClient(options: BayarClientOptions): BayarClient {
     async convert(request: ConvertRequest): Promise<RemoteConversion> {
       if (typeof request !== 'object' || request === null) throw badOption('convert() takes { qris | image | imageUrl, nominal }.');
       const nominal = canonicalNominal(request.nominal);
+      const expect = checkExpect(request.expect);
       let body: BodyInit;
       let json = true;
-      let original: ParsedQris | undefined;
+      let expected: ParsedQris | undefined;
       if ('qris' in request) {
-        // A broken payload would only come back broken: fail here, before any request.
-        original = parse(request.qris);
+        // A broken payload would only come back broken, and one the local converter refuses cannot
+        // be checked: either fails here, before any request.
+        const original = parse(request.qris);
+        expected = localConversion(original, nominal);
         body = JSON.stringify({ qris: original.payload, nominal: Number(nominal) });
       } else if ('imageUrl' in request) {
         body = JSON.stringify({ image_url: checkUrl(request.imageUrl), nominal: Number(nominal) });
@@ -205,7 +264,7 @@ export function createBayarClient(options: BayarClientOptions): BayarClient {
         throw badOption('convert() needs one of qris, image or imageUrl.');
       }
       const { body: answer, attempts } = await send(CONVERT, body, json, request.signal);
-      const payload = payloadOf(answer);
+      const payload = payloadFromBody(answer);
       if (payload === undefined) {
         throw new RemoteError('unreadable', 'BAYAR GG answered without a converted payload (no qris, converted_qris or qris_string).', {
           status: 200,
@@ -215,11 +274,11 @@ export function createBayarClient(options: BayarClientOptions): BayarClient {
       }
       let parsed: ParsedQris;
       try {
-        parsed = verifyConverted(payload, original === undefined ? { nominal } : { nominal, original });
+        parsed = verifyAgainst(payload, { nominal, expected, redact: redactor, ...(expect === undefined ? {} : { expect }) });
       } catch (e) {
-        throw e instanceof RemoteError ? e.with({ endpoint: CONVERT, attempts }) : e;
+        throw e instanceof RemoteError ? redactError(e.with({ endpoint: CONVERT, attempts }), redactor) : e;
       }
-      return { payload: parsed.payload, parsed, attempts, raw: answer };
+      return { payload: parsed.payload, parsed, verified: expected === undefined ? 'structure-only' : 'exact', attempts, raw: redactDeep(answer, redactor) };
     },
 
     async info(qris: string, options?: CallOptions): Promise<RemoteInfo> {
@@ -227,7 +286,7 @@ export function createBayarClient(options: BayarClientOptions): BayarClient {
       const { body: answer, attempts } = await send(INFO, JSON.stringify({ qris: qris.trim() }), true, options?.signal);
       const data = infoOf(answer);
       if (data === undefined) throw new RemoteError('unreadable', 'BAYAR GG answered qris-info with JSON that is not an object.', { endpoint: INFO, attempts });
-      return { data, attempts, raw: answer };
+      return { data: redactDeep(data, redactor) as Record<string, unknown>, attempts, raw: redactDeep(answer, redactor) };
     },
   };
 }
@@ -247,8 +306,13 @@ function stripDataUrl(s: string): string {
   return comma < 0 ? s : s.slice(comma + 1);
 }
 
-/** MIME type and file extension from the first bytes (the server may route on either). */
-function sniff(b: Uint8Array): [string, string] {
+/**
+ * MIME type and file extension from the magic bytes alone (the server may route on either). Not
+ * `sniff` from image/sniff.ts: that one also checks the header and throws IMAGE_CORRUPT for a
+ * truncated or odd one, and such images are exactly those sent here (IMAGE_CORRUPT is in
+ * REMOTE_CAN_HELP); they must still go out labelled as what their first bytes say.
+ */
+function uploadTypeOf(b: Uint8Array): [string, string] {
   if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return ['image/png', 'png'];
   if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return ['image/jpeg', 'jpg'];
   if (b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46) return ['image/gif', 'gif'];
@@ -268,7 +332,7 @@ function multipart(image: Uint8Array | ArrayBuffer | Blob, nominal: string): For
   if (image instanceof ArrayBuffer) bytes = new Uint8Array(image);
   else if (ArrayBuffer.isView(image)) bytes = new Uint8Array(image.buffer.slice(image.byteOffset, image.byteOffset + image.byteLength) as ArrayBuffer);
   else throw badOption('image must be a base64 string, a data URL, a Uint8Array, an ArrayBuffer or a Blob.');
-  const [type, ext] = sniff(bytes);
+  const [type, ext] = uploadTypeOf(bytes);
   form.append('image', new Blob([bytes], { type }), 'qris.' + ext);
   return form;
 }

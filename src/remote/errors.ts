@@ -9,7 +9,8 @@
  * - `rate_limit`: HTTP 429; `retryAfterMs` holds the server's Retry-After when it sent one.
  * - `timeout`: an attempt took longer than `timeoutMs`.
  * - `network`: the request never got an HTTP response (DNS, refused, reset, CORS).
- * - `unreadable`: a response whose body is not JSON, or JSON without a usable payload.
+ * - `unreadable`: a response whose body is not JSON, or JSON without a usable payload, or a body
+ *   larger than `maxResponseBytes` (`code: 'RESPONSE_TOO_LARGE'`; the rest is not read).
  * - `server`: HTTP 5xx.
  * - `rejected`: the server refused the request: `success: false` (also with HTTP 200) or another 4xx.
  * - `untrusted`: the server returned a payload that fails the offline checks; it is not returned.
@@ -21,12 +22,15 @@ export interface RemoteErrorDetails {
   /** HTTP status of the last response, when there was one. */
   readonly status?: number;
   /**
-   * A machine-readable code: the server's own (`code` / `error_code` in the body) for HTTP and
-   * `rejected` errors; for `untrusted`, the failed check (`CRC_MISMATCH`, `NOT_DYNAMIC`,
-   * `AMOUNT_MISMATCH`, `MERCHANT_CHANGED`, `FEE_CHANGED`, or a parse error code).
+   * A machine-readable code: the server's own (`code` / `error_code` in the body, redacted, at most
+   * 40 characters) for HTTP and `rejected` errors; `RESPONSE_TOO_LARGE` for a body over the cap;
+   * for `untrusted`, the failed check: `NOT_DYNAMIC` (01), `AMOUNT_MISMATCH` (54),
+   * `MERCHANT_CHANGED` (00-53 but 01, 58-61, 64, or an `expect` field), `FEE_CHANGED` (55-57),
+   * `ADDITIONAL_DATA_CHANGED` (62), `PAYLOAD_CHANGED` (65-99), `DUPLICATE_ID`, `KEY_ECHOED`, or a
+   * parse error code (`CRC_MISMATCH`, ...).
    */
   readonly code?: string;
-  /** What the server said (`error` or `message`), with the API key redacted. */
+  /** What the server said (`error` or `message`), with the API key redacted, at most 200 characters. */
   readonly serverMessage?: string;
   /** Milliseconds the server asked us to wait (HTTP `Retry-After`). */
   readonly retryAfterMs?: number;
@@ -34,7 +38,7 @@ export interface RemoteErrorDetails {
   readonly endpoint?: string;
   /** Requests made before giving up. */
   readonly attempts?: number;
-  /** For `untrusted`: the data object concerned, e.g. `"59"`. */
+  /** For `untrusted`: the tag path of the data object concerned, e.g. `"59"`, `"62/01"`. */
   readonly tag?: string;
   readonly cause?: unknown;
 }
@@ -107,8 +111,31 @@ export function isRemoteError(value: unknown): value is RemoteError {
   return value instanceof RemoteError || (value instanceof Error && value.name === 'RemoteError' && typeof (value as RemoteError).kind === 'string');
 }
 
-/** Replaces every occurrence of `secret` in `text` (servers sometimes echo the key back). */
-export function redact(text: string, secret: string): string {
-  if (secret.length === 0 || !text.includes(secret)) return text;
-  return text.split(secret).join('[redacted]');
+/**
+ * A copy of `error` with `redactor` applied to everything that may hold server text: message,
+ * code, server message, tag; a cause whose message or stack it would change is dropped (stack and
+ * `util.inspect` print the cause). The client passes every error through this on the way out.
+ */
+export function redactError(error: RemoteError, redactor: (text: string) => string): RemoteError {
+  const cause = error.cause;
+  const keepCause = causeIsClean(cause, redactor);
+  const message = redactor(error.message);
+  const d = error.toJSON();
+  const details: { -readonly [K in keyof RemoteErrorDetails]: RemoteErrorDetails[K] } = {};
+  if (d.status !== undefined) details.status = d.status;
+  if (d.code !== undefined) details.code = redactor(d.code);
+  if (d.serverMessage !== undefined) details.serverMessage = redactor(d.serverMessage);
+  if (d.retryAfterMs !== undefined) details.retryAfterMs = d.retryAfterMs;
+  if (d.endpoint !== undefined) details.endpoint = d.endpoint;
+  if (d.attempts !== undefined) details.attempts = d.attempts;
+  if (d.tag !== undefined) details.tag = redactor(d.tag);
+  if (keepCause && cause !== undefined) details.cause = cause;
+  if (message === error.message && keepCause && details.code === d.code && details.serverMessage === d.serverMessage && details.tag === d.tag) return error;
+  return new RemoteError(error.kind, message, details);
+}
+
+function causeIsClean(cause: unknown, redactor: (text: string) => string): boolean {
+  if (cause instanceof Error) return redactor(String(cause.message)) === String(cause.message) && redactor(cause.stack ?? '') === (cause.stack ?? '');
+  if (typeof cause === 'string') return redactor(cause) === cause;
+  return true; // undefined, or a caller's own abort reason
 }

@@ -12,8 +12,9 @@ import { checkToDynamicOptions, toDynamic, type ToDynamicOptions } from '../conv
 import { QrisError, isQrisError, type QrisErrorCode } from '../errors.js';
 // Types only: erased at build time, so the image module is never loaded by this import.
 import type { DecodeImageOptions, ImageInput } from '../image/index.js';
-import type { BayarClient } from './client.js';
+import type { BayarClient, Verification } from './client.js';
 import { abortedError } from './retry.js';
+import { checkExpect, type ExpectedMerchant } from './verify.js';
 
 /** An image as `decodeImage` takes it: bytes, base64, a data URL or an http(s) URL. */
 export type FallbackImage = ImageInput;
@@ -34,6 +35,12 @@ export interface FallbackOptions extends ToDynamicOptions {
    * @default decodeImage from 'qris-codec/image', loaded on first use
    */
   readonly decodeImage?: ImageDecoder;
+  /**
+   * Merchant facts a remote answer must show: 59, 51/02, and the PAN(s) every account carries.
+   * When the server read an image there is no original to compare with, so these are the only
+   * merchant checks possible; a mismatch is an `untrusted` RemoteError.
+   */
+  readonly expect?: ExpectedMerchant;
 }
 
 export interface FallbackResult {
@@ -41,6 +48,11 @@ export interface FallbackResult {
   readonly payload: string;
   /** `local`: converted here; `remote`: the image was read by BAYAR GG (answer checked offline). */
   readonly source: 'local' | 'remote';
+  /**
+   * `exact`: converted here from a known original. `structure-only`: only the server could read the
+   * image; its merchant fields are its word, checked only against `expect`.
+   */
+  readonly verified: Verification;
   /** The static payload given or read from the image (local only). */
   readonly original?: string;
   /** Why the local path could not help (remote only). */
@@ -88,11 +100,12 @@ async function loadDecoder(): Promise<ImageDecoder> {
  */
 export async function convertWithFallback(input: string | FallbackImage, options: FallbackOptions): Promise<FallbackResult> {
   if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'convertWithFallback() needs an options object with an amount.');
-  const { client, signal, imageOptions, decodeImage, ...dynamic } = options;
+  const { client, signal, imageOptions, decodeImage, expect: expectOption, ...dynamic } = options;
+  const expect = checkExpect(expectOption);
 
   if (!isImageInput(input)) {
     if (typeof input !== 'string') throw new QrisError('NOT_A_STRING', 'Expected a payload string or an image (bytes, base64, data URL or URL).');
-    return { payload: toDynamic(input, dynamic), source: 'local', original: input.trim() };
+    return { payload: toDynamic(input, dynamic), source: 'local', verified: 'exact', original: input.trim() };
   }
 
   // Bad options fail here, before an image is decoded or uploaded.
@@ -112,11 +125,11 @@ export async function convertWithFallback(input: string | FallbackImage, options
         : input instanceof URL
           ? { imageUrl: input.href, nominal }
           : { image: input as string | Uint8Array | ArrayBuffer, nominal };
-    const remote = await client.convert(signal === undefined ? request : { ...request, signal });
+    const remote = await client.convert({ ...request, ...(signal === undefined ? {} : { signal }), ...(expect === undefined ? {} : { expect }) });
     // The server's answer is verified (CRC, 01, amount); rewriting it with the caller's options
     // gives the same amount format, fee and Additional Data as the local path would have.
     const payload = toDynamic(remote.payload, { ...dynamic, replaceAmount: true });
-    return { payload, source: 'remote', localError: e, attempts: remote.attempts };
+    return { payload, source: 'remote', verified: remote.verified, localError: e, attempts: remote.attempts };
   }
-  return { payload: toDynamic(decoded, dynamic), source: 'local', original: decoded };
+  return { payload: toDynamic(decoded, dynamic), source: 'local', verified: 'exact', original: decoded };
 }

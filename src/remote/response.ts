@@ -4,7 +4,9 @@
  * errors come as `{ success: false, error }` or `{ success: false, message }`, sometimes with HTTP 200.
  * Nothing here trusts a type: every field is checked before use.
  */
+import { quote } from '../errors.js';
 import { RemoteError } from './errors.js';
+import { redactCut, type Redactor } from './redact.js';
 import { parseRetryAfter } from './retry.js';
 
 type Obj = Record<string, unknown>;
@@ -39,15 +41,18 @@ export function parseJson(text: string): unknown {
   }
 }
 
-const MESSAGE_LIMIT = 300;
+/** Longest server message kept in `serverMessage`; messages quote at most 40 characters of it. */
+export const SERVER_MESSAGE_MAX = 200;
+/** Longest server code kept in `code`. */
+export const SERVER_CODE_MAX = 40;
 
-function textOf(v: unknown): string | undefined {
-  if (typeof v === 'string') return v.trim() === '' ? undefined : v.trim().slice(0, MESSAGE_LIMIT);
-  if (isObj(v)) return textOf(v['message']) ?? textOf(v['error']);
+function textOf(v: unknown, depth = 0): string | undefined {
+  if (typeof v === 'string') return v.trim() === '' ? undefined : v.trim();
+  if (isObj(v) && depth < 4) return textOf(v['message'], depth + 1) ?? textOf(v['error'], depth + 1);
   return undefined;
 }
 
-/** The server's explanation (`error`, then `message`), if it gave one. */
+/** The server's explanation (`error`, then `message`), if it gave one: whole, not yet redacted. */
 export function serverMessageOf(body: unknown): string | undefined {
   if (!isObj(body)) return undefined;
   for (const c of containers(body)) {
@@ -57,17 +62,23 @@ export function serverMessageOf(body: unknown): string | undefined {
   return undefined;
 }
 
-/** The server's machine-readable error code (`code`, `error_code`), if any. */
+/** The server's machine-readable error code (`code`, `error_code`), if any: whole, not yet redacted. */
 export function serverCodeOf(body: unknown): string | undefined {
   if (!isObj(body)) return undefined;
   for (const c of containers(body)) {
     for (const key of ['error_code', 'code'] as const) {
       const v = c[key];
-      if (typeof v === 'string' && v !== '') return v.slice(0, 64);
+      if (typeof v === 'string' && v.trim() !== '') return v.trim();
       if (typeof v === 'number' && Number.isFinite(v)) return String(v);
     }
     const err = c['error'];
-    if (isObj(err) && (typeof err['code'] === 'string' || typeof err['code'] === 'number')) return String(err['code']).slice(0, 64);
+    if (isObj(err)) {
+      for (const key of ['code', 'error_code'] as const) {
+        const v = err[key];
+        if (typeof v === 'string' && v.trim() !== '') return v.trim();
+        if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+      }
+    }
   }
   return undefined;
 }
@@ -91,7 +102,7 @@ export function declaresFailure(body: unknown): boolean {
 const PAYLOAD_KEYS = ['converted_qris', 'qris_string', 'qris'] as const;
 
 /** The converted payload, wherever the server put it; `undefined` when there is none. */
-export function payloadOf(body: unknown): string | undefined {
+export function payloadFromBody(body: unknown): string | undefined {
   if (!isObj(body)) return undefined;
   const cs = containers(body);
   for (const key of PAYLOAD_KEYS) {
@@ -118,23 +129,25 @@ export function infoOf(body: unknown): Record<string, unknown> | undefined {
 export interface HttpResult {
   readonly status: number;
   readonly retryAfter: string | null;
-  readonly text: string;
+  /** Length of the body in characters. */
+  readonly length: number;
 }
 
 /**
  * Turns an HTTP answer into a failure, or `undefined` when the body is a successful JSON object.
- * `secret` is redacted from anything the server said.
+ * Everything the server said is redacted (before it is cut) and quoted at most 40 characters long.
  */
-export function failureOf(res: HttpResult, body: unknown, secret: string, redact: (t: string, s: string) => string): RemoteError | undefined {
+export function failureOf(res: HttpResult, body: unknown, redactor: Redactor): RemoteError | undefined {
   const said = serverMessageOf(body);
-  const serverMessage = said === undefined ? undefined : redact(said, secret);
-  const code = serverCodeOf(body);
+  const serverMessage = said === undefined ? undefined : redactCut(said, redactor, SERVER_MESSAGE_MAX);
+  const rawCode = serverCodeOf(body);
+  const code = rawCode === undefined ? undefined : redactCut(rawCode, redactor, SERVER_CODE_MAX);
   const extra = {
     status: res.status,
     ...(code === undefined ? {} : { code }),
     ...(serverMessage === undefined ? {} : { serverMessage }),
   };
-  const tail = serverMessage === undefined ? '' : `: ${serverMessage}`;
+  const tail = serverMessage === undefined ? '' : `: ${quote(serverMessage)}`;
   const s = res.status;
   if (s === 401 || s === 403) {
     return new RemoteError('auth', `BAYAR GG refused the API key (HTTP ${s})${tail}`, extra);
@@ -146,7 +159,7 @@ export function failureOf(res: HttpResult, body: unknown, secret: string, redact
   if (s >= 500) return new RemoteError('server', `BAYAR GG server error (HTTP ${s})${tail}`, extra);
   if (s < 200 || s >= 300) return new RemoteError('rejected', `BAYAR GG rejected the request (HTTP ${s})${tail}`, extra);
   if (body === undefined) {
-    return new RemoteError('unreadable', `BAYAR GG answered HTTP ${s} with a body that is not JSON (${res.text.length} characters).`, extra);
+    return new RemoteError('unreadable', `BAYAR GG answered HTTP ${s} with a body that is not JSON (${res.length} characters).`, extra);
   }
   if (!isObj(body)) return new RemoteError('unreadable', `BAYAR GG answered HTTP ${s} with JSON that is not an object.`, extra);
   if (declaresFailure(body)) return new RemoteError('rejected', `BAYAR GG declined the request${tail || ' (success: false)'}`, extra);

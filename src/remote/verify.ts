@@ -1,10 +1,17 @@
 /**
  * The server is never trusted: every payload it returns is parsed and checked offline before the
- * caller sees it. Checks: sound structure and a valid CRC; 01 = "12" (dynamic); 54 equal to the
- * requested nominal as a decimal number; and, when we sent a payload, every merchant field and the
- * fee fields unchanged. A failure is a `RemoteError` of kind `untrusted`; the payload is dropped.
+ * caller sees it. Always: sound structure and a valid CRC (63), 01 = "12" once, 54 once and equal
+ * to the requested nominal as a decimal, no ID twice in any template. When the original payload is
+ * known, the answer must also equal the local conversion `toDynamic(original, ...)` object for
+ * object, in order, at every level: only 01 and 54 may sit elsewhere, and 54 may be written with
+ * other decimals. Anything added (an account in 02-25, a 62 field, a 65-99 template), removed,
+ * changed, moved or repeated is refused, naming its tag path. Without an original, only the checks
+ * above and the caller's `expect` (merchant name, NMID, PANs) can be made: `structure-only`.
+ * A failure is a `RemoteError` of kind `untrusted`; the payload is dropped.
  */
-import { QrisError } from '../errors.js';
+import { compareDecimal, isAmountText } from '../amount.js';
+import { toDynamic, type AdditionalDataEdits, type FeeOption } from '../convert.js';
+import { QrisError, QUOTE_MAX, quote } from '../errors.js';
 import { parse, type ParsedQris, type TlvNode } from '../tlv.js';
 import { RemoteError } from './errors.js';
 
@@ -28,10 +35,10 @@ export function canonicalNominal(nominal: unknown): string {
     throw new QrisError('BAD_AMOUNT', `The nominal must be a number or a decimal string; got ${nominal === null ? 'null' : typeof nominal}.`);
   }
   if (!isDecimal(text) || text.length > MAX_AMOUNT_LENGTH) {
-    throw new QrisError('BAD_AMOUNT', `The nominal ${JSON.stringify(text)} is not a decimal of at most ${MAX_AMOUNT_LENGTH} characters.`);
+    throw new QrisError('BAD_AMOUNT', `The nominal ${quote(text)} is not a decimal of at most ${MAX_AMOUNT_LENGTH} characters.`);
   }
   const dot = text.indexOf('.');
-  if (dot >= 0 && text.length - dot - 1 > 2) throw new QrisError('BAD_AMOUNT', `The nominal ${JSON.stringify(text)} has more than two decimals.`);
+  if (dot >= 0 && text.length - dot - 1 > 2) throw new QrisError('BAD_AMOUNT', `The nominal ${quote(text)} has more than two decimals.`);
   const canon = canonicalDecimal(text);
   if (canon === '0') throw new QrisError('BAD_AMOUNT', 'The nominal must be greater than zero.');
   return canon;
@@ -66,73 +73,239 @@ function canonicalDecimal(s: string): string {
   return frac === '' ? int : int + '.' + frac;
 }
 
-/** Root IDs that identify the merchant: a converter has no business changing them. */
-function isMerchantTag(id: number): boolean {
-  return (id >= 26 && id <= 53) || (id >= 58 && id <= 61) || id === 64;
+/** What the caller knows about the merchant: checked against the answer whatever else is known. */
+export interface ExpectedMerchant {
+  /** 59, exactly. */
+  readonly merchantName?: string;
+  /** The QRIS National Merchant ID, 51/02, exactly. */
+  readonly nmid?: string;
+  /**
+   * The merchant's PAN(s). Every account the payer's app could pay must carry one of them: each
+   * 02-25 value and each 01 of a 26-50 template; and at least one account must be there.
+   */
+  readonly pan?: string | readonly string[];
 }
 
-/** Tip / convenience fee: a fee the caller did not ask for costs the payer money. */
-function isFeeTag(id: number): boolean {
-  return id >= 55 && id <= 57;
-}
-
-function valueOf(nodes: readonly TlvNode[], id: string): string | undefined {
-  for (const n of nodes) if (n.id === id) return n.value;
-  return undefined;
-}
-
-function untrusted(code: string, message: string, tag?: string, cause?: unknown): RemoteError {
-  return new RemoteError('untrusted', `The payload returned by BAYAR GG failed the offline check: ${message}`, {
-    code,
-    ...(tag === undefined ? {} : { tag }),
-    ...(cause === undefined ? {} : { cause }),
-  });
+/** What the request asked for besides the amount: fee and Additional Data fields, amount format. */
+export interface RequestedChanges extends AdditionalDataEdits {
+  /** A tip or convenience fee asked for; without one, 55/56/57 must be the original's. */
+  readonly fee?: FeeOption;
+  /** @default 0 (only matters for a fixed fee's format; 54 and 56 are compared as decimals) */
+  readonly decimals?: 0 | 2;
 }
 
 export interface VerifyOptions {
   /** The nominal asked for, as returned by `canonicalNominal`. */
   readonly nominal: string;
-  /** The payload we sent, parsed; absent when we sent an image. */
-  readonly original?: ParsedQris;
+  /** The payload we sent (parsed or as text); absent when only the server read an image. */
+  readonly original?: ParsedQris | string;
+  /** Fee and 62 fields the request asked the server to set (none by default). */
+  readonly requested?: RequestedChanges;
+  /** Merchant facts to check, with or without an original. */
+  readonly expect?: ExpectedMerchant;
+  /**
+   * Applied to every value of the answer before it is quoted in a message (the client passes its
+   * API-key redactor), and refuses a structure-only answer that holds text it finds.
+   */
+  readonly redact?: ((text: string) => string) & { readonly finds?: (text: string) => boolean };
+}
+
+/** Codes of `untrusted` errors, by the root tag concerned. */
+export type UntrustedCode =
+  | 'NOT_A_STRING'
+  | 'NOT_DYNAMIC'
+  | 'AMOUNT_MISMATCH'
+  | 'MERCHANT_CHANGED'
+  | 'FEE_CHANGED'
+  | 'ADDITIONAL_DATA_CHANGED'
+  | 'PAYLOAD_CHANGED'
+  | 'DUPLICATE_ID'
+  | 'KEY_ECHOED';
+
+/** The code naming what a difference at root tag `id` puts at risk. */
+function codeOf(id: string): UntrustedCode {
+  const n = Number(id);
+  if ((n >= 2 && n <= 53) || (n >= 58 && n <= 61) || n === 64) return 'MERCHANT_CHANGED';
+  if (n >= 55 && n <= 57) return 'FEE_CHANGED';
+  if (n === 62) return 'ADDITIONAL_DATA_CHANGED';
+  if (n === 1) return 'NOT_DYNAMIC';
+  if (n === 54) return 'AMOUNT_MISMATCH';
+  return 'PAYLOAD_CHANGED';
+}
+
+function untrusted(code: string, message: string, tag?: string): RemoteError {
+  return new RemoteError('untrusted', `The payload returned by BAYAR GG failed the offline check: ${message}`, {
+    code,
+    ...(tag === undefined ? {} : { tag }),
+  });
+}
+
+const identity = (s: string): string => s;
+
+/**
+ * The local conversion an answer must equal: `toDynamic(original, { amount, ...requested })`,
+ * parsed. Throws the `QrisError` the local converter throws (before any request, in the client).
+ */
+export function localConversion(original: ParsedQris | string, nominal: string, requested: RequestedChanges = {}): ParsedQris {
+  const payload = typeof original === 'string' ? original : original.payload;
+  const decimals = requested.decimals ?? (nominal.includes('.') ? 2 : 0);
+  return parse(toDynamic(payload, { ...requested, amount: nominal, decimals, replaceAmount: true }));
 }
 
 /** Parses and checks a payload returned by the server; throws an `untrusted` RemoteError. */
 export function verifyConverted(payload: unknown, options: VerifyOptions): ParsedQris {
+  const expected = options.original === undefined ? undefined : localConversion(options.original, options.nominal, options.requested);
+  return verifyAgainst(payload, { ...options, expected });
+}
+
+interface CheckOptions extends VerifyOptions {
+  /** `localConversion(original, ...)`, computed once before the request. */
+  readonly expected: ParsedQris | undefined;
+}
+
+/** `verifyConverted` with the local conversion already computed. */
+export function verifyAgainst(payload: unknown, options: CheckOptions): ParsedQris {
+  const redact = options.redact ?? identity;
+  /** A server value as a message may show it: redacted first, then quoted (40 characters at most). */
+  const show = (v: string): string => quote(redact(v.length > QUOTE_MAX * 8 ? v.slice(0, QUOTE_MAX * 8) : v));
   if (typeof payload !== 'string') throw untrusted('NOT_A_STRING', 'no payload string.');
   let parsed: ParsedQris;
   try {
     parsed = parse(payload);
   } catch (e) {
-    if (e instanceof QrisError) throw untrusted(e.code, e.message, e.tag, e);
+    // The parse error quotes the answer: redact it, and keep no cause that would carry it.
+    if (e instanceof QrisError) throw untrusted(e.code, redact(e.message), e.tag);
     throw e;
   }
   const nodes = parsed.nodes;
-  const poi = valueOf(nodes, '01');
-  if (poi !== '12') throw untrusted('NOT_DYNAMIC', `ID 01 is ${poi === undefined ? 'missing' : JSON.stringify(poi)}, not "12" (dynamic).`, '01');
+  checkOnce(nodes, '01', (v) => v === '12', (v) => `ID 01 is ${show(v)}, not "12" (dynamic).`);
+  checkOnce(nodes, '54', (v) => isAmountText(v) && compareDecimal(v, options.nominal) === 0, (v) => `ID 54 (amount) is ${show(v)}; expected ${options.nominal}.`);
 
-  const amount = valueOf(nodes, '54');
-  if (amount === undefined) throw untrusted('AMOUNT_MISMATCH', `ID 54 (amount) is missing; expected ${options.nominal}.`, '54');
-  if (!isDecimal(amount) || canonicalDecimal(amount) !== options.nominal) {
-    throw untrusted('AMOUNT_MISMATCH', `ID 54 (amount) is ${JSON.stringify(amount)}; expected ${options.nominal}.`, '54');
+  const expected = options.expected;
+  if (expected !== undefined) {
+    const diff = compareLevel(expected.nodes, nodes, '', decimalTags(options.requested), show);
+    if (diff !== undefined) throw untrusted(codeOf(diff.tag.slice(0, 2)), diff.message, diff.tag);
+  } else {
+    const dup = findDuplicate(nodes, '');
+    if (dup !== undefined) throw untrusted('DUPLICATE_ID', `${dup} appears more than once.`, dup);
+    if (options.redact?.finds?.(parsed.payload) === true) throw untrusted('KEY_ECHOED', 'it holds the API key.');
   }
+  if (options.expect !== undefined) checkExpected(nodes, options.expect, show);
+  return parsed;
+}
 
-  const original = options.original;
-  if (original !== undefined) {
-    // Compare both ways, so an added, removed or changed data object is caught alike.
-    const ids = new Set<string>();
-    for (const n of original.nodes) ids.add(n.id);
-    for (const n of nodes) ids.add(n.id);
-    for (const id of ids) {
-      const num = Number(id);
-      const merchant = isMerchantTag(num);
-      if (!merchant && !isFeeTag(num)) continue;
-      const before = valueOf(original.nodes, id);
-      const after = valueOf(nodes, id);
-      if (before !== after) {
-        const what = before === undefined ? 'was added' : after === undefined ? 'was removed' : `changed from ${JSON.stringify(before)} to ${JSON.stringify(after)}`;
-        throw untrusted(merchant ? 'MERCHANT_CHANGED' : 'FEE_CHANGED', `${merchant ? 'merchant' : 'fee'} field ${id} ${what}.`, id);
-      }
+/** Root ID `id` must appear once with a value passing `ok`. */
+function checkOnce(nodes: readonly TlvNode[], id: string, ok: (v: string) => boolean, bad: (v: string) => string): void {
+  const code = codeOf(id);
+  const found = nodes.filter((n) => n.id === id);
+  if (found.length === 0) throw untrusted(code, `ID ${id} is missing.`, id);
+  if (found.length > 1) throw untrusted(code, `ID ${id} appears ${found.length} times.`, id);
+  if (!ok(found[0]!.value)) throw untrusted(code, bad(found[0]!.value), id);
+}
+
+/** Tags compared as decimals: 56 / 57 when the caller asked for that fee (their format may differ). */
+function decimalTags(requested: RequestedChanges | undefined): ReadonlySet<string> {
+  const t = requested?.fee?.type;
+  return new Set(t === 'fixed' ? ['56'] : t === 'percent' ? ['57'] : []);
+}
+
+interface Difference {
+  readonly tag: string;
+  readonly message: string;
+}
+
+/** Root objects that may differ in position (01, 54) or are checked on their own (63). */
+const ROOT_ASIDE: ReadonlySet<string> = new Set(['01', '54', '63']);
+
+const count = (nodes: readonly TlvNode[], id: string): number => nodes.reduce((k, n) => k + (n.id === id ? 1 : 0), 0);
+
+/** The first difference between the expected and the answered objects of one level, in order. */
+function compareLevel(want: readonly TlvNode[], got: readonly TlvNode[], path: string, decimals: ReadonlySet<string>, show: (v: string) => string): Difference | undefined {
+  const a = path === '' ? want.filter((n) => !ROOT_ASIDE.has(n.id)) : want;
+  const b = path === '' ? got.filter((n) => !ROOT_ASIDE.has(n.id)) : got;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const w = a[i];
+    const g = b[i];
+    if (g !== undefined && (w === undefined || w.id !== g.id)) {
+      const tag = path + g.id;
+      const inWant = count(a, g.id);
+      const inGot = count(b, g.id);
+      if (inWant === 0) return { tag, message: `${tag} was added (${show(g.value)}).` };
+      if (inGot > inWant) return { tag, message: `${tag} appears ${inGot} times; the local conversion has it ${inWant === 1 ? 'once' : `${inWant} times`}.` };
+      if (w === undefined) return { tag, message: `${tag} is out of order.` };
+      if (count(b, w.id) < count(a, w.id)) return { tag: path + w.id, message: `${path + w.id} was removed.` };
+      return { tag, message: `${tag} is out of order (the local conversion has ${path + w.id} here).` };
+    }
+    if (g === undefined) return { tag: path + w!.id, message: `${path + w!.id} was removed.` };
+    if (w!.value === g.value) continue;
+    const tag = path + g.id;
+    if (decimals.has(tag) && isAmountText(g.value) && compareDecimal(w!.value, g.value) === 0) continue;
+    if (w!.children !== undefined && g.children !== undefined) {
+      const inner = compareLevel(w!.children, g.children, tag + '/', decimals, show);
+      if (inner !== undefined) return inner;
+    }
+    return { tag, message: `${tag} changed from ${show(w!.value)} to ${show(g.value)}.` };
+  }
+  return undefined;
+}
+
+/** The tag path of the first ID repeated within a template, at any depth. */
+function findDuplicate(nodes: readonly TlvNode[], path: string): string | undefined {
+  const seen = new Set<string>();
+  for (const n of nodes) {
+    if (seen.has(n.id)) return path + n.id;
+    seen.add(n.id);
+    if (n.children !== undefined) {
+      const inner = findDuplicate(n.children, path + n.id + '/');
+      if (inner !== undefined) return inner;
     }
   }
-  return parsed;
+  return undefined;
+}
+
+/** Checks an `expect` object's shape; throws `BAD_OPTION` before any request. */
+export function checkExpect(expect: unknown): ExpectedMerchant | undefined {
+  if (expect === undefined) return undefined;
+  const bad = (what: string): QrisError => new QrisError('BAD_OPTION', `expect.${what} must be a non-empty string${what === 'pan' ? ' or an array of them' : ''}.`);
+  if (typeof expect !== 'object' || expect === null) throw new QrisError('BAD_OPTION', 'expect must be an object such as { merchantName, nmid, pan }.');
+  const e = expect as Record<string, unknown>;
+  for (const key of ['merchantName', 'nmid'] as const) if (e[key] !== undefined && (typeof e[key] !== 'string' || e[key] === '')) throw bad(key);
+  const pan = e['pan'];
+  if (pan !== undefined) {
+    const list = Array.isArray(pan) ? (pan as unknown[]) : [pan];
+    if (list.length === 0 || list.some((p) => typeof p !== 'string' || p === '')) throw bad('pan');
+  }
+  return expect as ExpectedMerchant;
+}
+
+function checkExpected(nodes: readonly TlvNode[], expect: ExpectedMerchant, show: (v: string) => string): void {
+  const root = (id: string): TlvNode | undefined => nodes.find((n) => n.id === id);
+  if (expect.merchantName !== undefined) {
+    const name = root('59')?.value;
+    if (name !== expect.merchantName) {
+      throw untrusted('MERCHANT_CHANGED', `the merchant name (59) is ${name === undefined ? 'missing' : show(name)}; expected ${quote(expect.merchantName)}.`, '59');
+    }
+  }
+  if (expect.nmid !== undefined) {
+    const nmid = root('51')?.children?.find((c) => c.id === '02')?.value;
+    if (nmid !== expect.nmid) throw untrusted('MERCHANT_CHANGED', `the NMID (51/02) is ${nmid === undefined ? 'missing' : show(nmid)}; expected ${quote(expect.nmid)}.`, '51/02');
+  }
+  if (expect.pan !== undefined) {
+    const pans: readonly string[] = typeof expect.pan === 'string' ? [expect.pan] : expect.pan;
+    let accounts = 0;
+    for (const n of nodes) {
+      const id = Number(n.id);
+      let pan: string | undefined;
+      let tag = n.id;
+      if (id >= 2 && id <= 25) pan = n.value;
+      else if (id >= 26 && id <= 50) {
+        pan = n.children?.find((c) => c.id === '01')?.value;
+        tag = n.id + '/01';
+        if (pan === undefined) continue; // a template without a PAN is not an account a payer pays
+      } else continue;
+      accounts++;
+      if (!pans.includes(pan)) throw untrusted('MERCHANT_CHANGED', `the account ${tag} is ${show(pan)}, not an expected PAN.`, tag);
+    }
+    if (accounts === 0) throw untrusted('MERCHANT_CHANGED', 'no merchant account (02-50) holds the expected PAN.', '26');
+  }
 }
