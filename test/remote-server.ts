@@ -133,3 +133,63 @@ export function parseMultipart(contentType: string | undefined, body: Buffer): P
   }
   return parts;
 }
+
+export interface Flood extends Handler {
+  /** Bytes the server handed to the socket before the client went away (or `maxBytes`). */
+  readonly sent: () => number;
+  /** Resolves when the server stopped sending: the client closed, or `maxBytes` went out. */
+  readonly done: Promise<'closed' | 'finished'>;
+}
+
+/**
+ * Sends `status` with a body of `chunk` repeated up to `maxBytes` (a bounded "endless" body),
+ * honouring backpressure, and stops as soon as the client closes the connection.
+ * `contentLength` declares a length in the headers (none: chunked).
+ */
+export function flood(options: { maxBytes: number; status?: number; chunk?: Buffer; contentLength?: number; prefix?: string }): Flood {
+  const chunk = options.chunk ?? Buffer.alloc(64 * 1024, 0x61);
+  let sent = 0;
+  let settle!: (v: 'closed' | 'finished') => void;
+  const done = new Promise<'closed' | 'finished'>((r) => (settle = r));
+  const handler: Handler = (_req, res) =>
+    new Promise<void>((resolve) => {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (options.contentLength !== undefined) headers['content-length'] = String(options.contentLength);
+      res.writeHead(options.status ?? 200, headers);
+      let closed = false;
+      res.on('close', () => {
+        closed = true;
+        settle('closed');
+        resolve();
+      });
+      if (options.prefix !== undefined) {
+        res.write(options.prefix);
+        sent += Buffer.byteLength(options.prefix);
+      }
+      const pump = (): void => {
+        while (!closed && sent < options.maxBytes) {
+          sent += chunk.length;
+          if (!res.write(chunk)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        if (!closed) {
+          settle('finished');
+          res.end();
+        }
+      };
+      pump();
+    });
+  return Object.assign(handler, { sent: () => sent, done });
+}
+
+/** Sends the headers and `partial` (part of a body), then nothing more until the client leaves. */
+export function stallMidBody(partial: string): Handler {
+  return (_req, res) =>
+    new Promise<void>((resolve) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(partial);
+      res.on('close', () => resolve());
+    });
+}

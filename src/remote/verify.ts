@@ -299,9 +299,10 @@ function checkExpected(nodes: readonly TlvNode[], expect: ExpectedMerchant, show
       let tag = n.id;
       if (id >= 2 && id <= 25) pan = n.value;
       else if (id >= 26 && id <= 50) {
+        // A 26-50 template without a readable PAN may still be one a payer's app can pay: refused.
         pan = n.children?.find((c) => c.id === '01')?.value;
+        if (pan === undefined) throw untrusted('MERCHANT_CHANGED', `the account ${n.id} holds no readable PAN (01); expected one of the given PANs.`, n.id);
         tag = n.id + '/01';
-        if (pan === undefined) continue; // a template without a PAN is not an account a payer pays
       } else continue;
       accounts++;
       if (!pans.includes(pan)) throw untrusted('MERCHANT_CHANGED', `the account ${tag} is ${show(pan)}, not an expected PAN.`, tag);
