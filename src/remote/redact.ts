@@ -93,24 +93,33 @@ function formsOf(key: string): string[] {
   return out;
 }
 
+const lowerCode = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
+
 /** A redactor for `key` (already trimmed). */
 export function createRedactor(key: string): Redactor {
-  // Window length -> every window of that length of every form.
+  // Window length -> every window of that length of every form; and the first two characters of
+  // any window, so most positions of a long text are passed over without building a string.
   const windows = new Map<number, Set<string>>();
+  const starts = new Set<number>();
   for (const form of formsOf(key)) {
     const w = Math.min(form.length, FRAGMENT);
     let set = windows.get(w);
     if (set === undefined) windows.set(w, (set = new Set()));
-    for (let i = 0; i + w <= form.length; i++) set.add(form.slice(i, i + w));
+    for (let i = 0; i + w <= form.length; i++) {
+      set.add(form.slice(i, i + w));
+      starts.add(form.charCodeAt(i) * 0x10000 + (w > 1 ? form.charCodeAt(i + 1) : 0x10000 - 1));
+    }
   }
+  const single = [...windows.keys()].some((w) => w === 1);
 
   /** Marks every character covered by a window; null when none is. */
   function cover(text: string): Uint8Array | null {
     let marks: Uint8Array | null = null;
-    const lower = asciiLower(text);
-    for (const [w, set] of windows) {
-      for (let i = 0; i + w <= lower.length; i++) {
-        if (!set.has(lower.slice(i, i + w))) continue;
+    for (let i = 0; i < text.length; i++) {
+      const c0 = lowerCode(text.charCodeAt(i));
+      if (!single && !starts.has(c0 * 0x10000 + lowerCode(text.charCodeAt(i + 1)))) continue;
+      for (const [w, set] of windows) {
+        if (i + w > text.length || !set.has(asciiLower(text.slice(i, i + w)))) continue;
         marks ??= new Uint8Array(text.length);
         marks.fill(1, i, i + w);
       }
