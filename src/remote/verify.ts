@@ -154,8 +154,11 @@ export function localConversion(original: ParsedQris | string, nominal: string, 
 
 /** Parses and checks a payload returned by the server; throws an `untrusted` RemoteError. */
 export function verifyConverted(payload: unknown, options: VerifyOptions): ParsedQris {
-  const expected = options.original === undefined ? undefined : localConversion(options.original, options.nominal, options.requested);
-  return verifyAgainst(payload, { ...options, expected });
+  if (typeof options !== 'object' || options === null) throw new QrisError('BAD_OPTION', 'verifyConverted() needs { nominal, original? }.');
+  const nominal = canonicalNominal(options.nominal);
+  const expect = checkExpect(options.expect);
+  const expected = options.original === undefined ? undefined : localConversion(options.original, nominal, options.requested);
+  return verifyAgainst(payload, { ...options, nominal, expected, ...(expect === undefined ? {} : { expect }) });
 }
 
 interface CheckOptions extends VerifyOptions {
