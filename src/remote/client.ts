@@ -150,7 +150,7 @@ export function createBayarClient(options: BayarClientOptions): BayarClient {
   const redactor: Redactor = createRedactor(apiKey);
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   // A key pasted into the URL would end up in server and proxy logs: refuse it.
-  if (baseUrl.includes(apiKey) || redactor.finds(baseUrl)) throw badOption('The API key must not be part of baseUrl; it is sent in the X-API-Key header.');
+  if (baseUrl.includes(apiKey) || baseUrl.includes(encodeURIComponent(apiKey))) throw badOption('The API key must not be part of baseUrl; it is sent in the X-API-Key header.');
   if (!/^https?:\/\//i.test(baseUrl)) throw badOption('baseUrl must be an http(s) URL.');
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') throw badOption('No fetch available: pass one in the fetch option.');
