@@ -3,6 +3,7 @@
 // client must refuse; the tallies at the end must read 0 accepted and 0 leaks.
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toDynamic } from '../src/convert.js';
@@ -562,6 +563,34 @@ describe('response bodies are bounded', () => {
     expect(d.code).toBe('RESPONSE_TOO_LARGE');
     expect(d.message).toContain('314572800');
     expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('a gzip bomb is capped on the decompressed bytes', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20)); // ~64 KB on the wire
+    server.reply((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(bomb.length) });
+      res.end(bomb);
+    });
+    const e = await rejection(client({ timeoutMs: 10_000 }).convert({ qris: STATIC, nominal: 25000 }));
+    expect(e.code).toBe('RESPONSE_TOO_LARGE');
+  });
+
+  it('a body dripped a byte at a time is cut off by the per-attempt timeout, not an idle timer', async () => {
+    server.reply(
+      (_req, res) =>
+        new Promise<void>((resolve) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const t = setInterval(() => res.write(' '), 20);
+          res.on('close', () => {
+            clearInterval(t);
+            resolve();
+          });
+        }),
+    );
+    const t0 = Date.now();
+    const e = await rejection(client({ timeoutMs: 400 }).convert({ qris: STATIC, nominal: 25000 }));
+    expect(e.kind).toBe('timeout');
+    expect(Date.now() - t0).toBeLessThan(3000);
   });
 
   it('a body of exactly maxResponseBytes is read', async () => {
