@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toDynamic } from '../src/convert.js';
@@ -519,6 +520,26 @@ describe('the API key never leaks', () => {
     }
     expect(server.seen).toHaveLength(0);
     expect(() => createBayarClient({ apiKey: 'sk_live_ümlaut' })).not.toThrow();
+  });
+
+  it('echoed in a response fetch cannot parse: the network error carries none of the raw bytes', async () => {
+    // undici's HTTPParserError keeps the raw bytes in `data`; util.inspect would print them.
+    const raw = createNetServer((socket) => {
+      socket.once('data', (req) => {
+        const k = /x-api-key: ([^\r\n]*)/i.exec(req.toString('latin1'))?.[1] ?? '';
+        socket.end(Buffer.from(`HTTP/1.1 200 OK\r\nX-Echo: ${k}\u0001\r\nbroken ${k}\r\n\r\n{"echo":"${k}"}`, 'latin1'));
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/api`;
+      const e = await rejection(client({ baseUrl }).convert({ qris: STATIC, nominal: 25000 }));
+      expect(e.kind).toBe('network');
+      expect(inspect(e, { depth: Infinity })).toMatch(/HPE_|HTTPParserError|protocol/); // the cause is still informative
+      expectNoLeak(e, 'parser error');
+    } finally {
+      await new Promise<void>((resolve) => raw.close(() => resolve()));
+    }
   });
 
   it('the redactor catches the forms it claims to, and leaves other text alone', () => {

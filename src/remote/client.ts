@@ -6,7 +6,7 @@
 import { QrisError } from '../errors.js';
 import { parse, type ParsedQris } from '../tlv.js';
 import { readCapped } from './body.js';
-import { RemoteError, redactError } from './errors.js';
+import { RemoteError, redactError, sanitizedCause } from './errors.js';
 import { createRedactor, redactDeep, type Redactor } from './redact.js';
 import { failureOf, infoOf, parseJson, payloadFromBody } from './response.js';
 import { abortedError, backoffDelay, isRetryable, sleep } from './retry.js';
@@ -174,9 +174,12 @@ export function createBayarClient(options: BayarClientOptions): BayarClient {
     signal?.addEventListener('abort', onAbort, { once: true });
     const fail = (e: unknown, during: string): RemoteError => {
       if (signal?.aborted) return abortedError(signal);
-      if (timedOut) return new RemoteError('timeout', `BAYAR GG did not answer within ${timeoutMs} ms (${during}).`, { cause: e });
+      // Never the fetch error itself: its causes may hold raw response bytes (see sanitizedCause).
+      const cause = sanitizedCause(e, redactor);
+      const withCause = cause === undefined ? {} : { cause };
+      if (timedOut) return new RemoteError('timeout', `BAYAR GG did not answer within ${timeoutMs} ms (${during}).`, withCause);
       const why = e instanceof Error ? redactor(String(e.message)).slice(0, 200) : 'unknown error';
-      return new RemoteError('network', `Could not reach BAYAR GG (${during}): ${why}`, { cause: e });
+      return new RemoteError('network', `Could not reach BAYAR GG (${during}): ${why}`, withCause);
     };
     try {
       const headers: Record<string, string> = { 'X-API-Key': apiKey, Accept: 'application/json' };

@@ -134,8 +134,34 @@ export function redactError(error: RemoteError, redactor: (text: string) => stri
   return new RemoteError(error.kind, message, details);
 }
 
-function causeIsClean(cause: unknown, redactor: (text: string) => string): boolean {
-  if (cause instanceof Error) return redactor(String(cause.message)) === String(cause.message) && redactor(cause.stack ?? '') === (cause.stack ?? '');
+/** Whether nothing `util.inspect` would print of `cause` (message, stack, own fields, causes) holds the key. */
+function causeIsClean(cause: unknown, redactor: (text: string) => string, depth = 0): boolean {
   if (typeof cause === 'string') return redactor(cause) === cause;
-  return true; // undefined, or a caller's own abort reason
+  if (!(cause instanceof Error)) return true; // undefined, or a caller's own abort reason
+  if (depth >= 4) return false;
+  const texts = [String(cause.message), cause.stack ?? ''];
+  for (const k of Object.getOwnPropertyNames(cause)) {
+    const v = (cause as unknown as Record<string, unknown>)[k];
+    if (typeof v === 'string') texts.push(v);
+    else if (v instanceof Uint8Array) return false; // raw bytes: not worth decoding to find out
+    else if (typeof v === 'object' && v !== null && k !== 'cause' && !(v instanceof Error)) return false;
+  }
+  if (texts.some((t) => redactor(t) !== t)) return false;
+  return causeIsClean(cause.cause, redactor, depth + 1);
+}
+
+/**
+ * A stand-in for a low-level error (fetch's `TypeError: fetch failed` and its causes) that keeps
+ * what helps debugging (name, message, `code`, the cause chain, 4 deep) and drops everything else:
+ * undici's parser errors carry the raw response bytes in `data`, which `util.inspect` prints and
+ * which may hold the echoed key. Messages and codes are redacted and cut.
+ */
+export function sanitizedCause(e: unknown, redactor: (text: string) => string, depth = 0): Error | undefined {
+  if (!(e instanceof Error) || depth >= 4) return undefined;
+  const inner = sanitizedCause(e.cause, redactor, depth + 1);
+  const copy = new Error(redactor(String(e.message)).slice(0, 200), inner === undefined ? undefined : { cause: inner });
+  copy.name = redactor(String(e.name)).slice(0, 40);
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' || typeof code === 'number') Object.defineProperty(copy, 'code', { value: redactor(String(code)).slice(0, 40), enumerable: true });
+  return copy;
 }
