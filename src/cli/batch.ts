@@ -6,8 +6,9 @@
  * file renamed at the end (opened before the first line is read), and a line over the cap gets an
  * error record quoting its first characters instead of being held whole in memory.
  */
-import { createReadStream, fstatSync, type Stats } from 'node:fs';
+import { createReadStream, fstatSync, open as openFd, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { UsageError, type Io } from './args.js';
 import type { Converter } from './converter.js';
 import { errorJson } from './format.js';
@@ -74,7 +75,7 @@ export async function runBatch(options: BatchOptions, io: Io): Promise<number> {
   const sink: Sink = outFile === undefined ? streamSink(io.stdout) : await openFileSink(outFile, existing);
   let counts: { ok: number; failed: number };
   try {
-    const source: AsyncIterable<Buffer | string> = fromStdin ? io.stdin : createReadStream(file);
+    const source: AsyncIterable<Buffer | string> = fromStdin ? io.stdin : await openSource(file, input!);
     counts = await convertLines(source, sink, convert, maxLineBytes, io.stderr.isTTY ? new Progress(io.stderr, input?.isFile() ? input.size : undefined) : undefined);
     await sink.commit();
   } catch (e) {
@@ -83,6 +84,18 @@ export async function runBatch(options: BatchOptions, io: Io): Promise<number> {
   }
   io.stderr.write(`${counts.ok} converted, ${counts.failed} failed${outFile !== undefined ? `; wrote ${outFile}` : ''}\n`);
   return counts.failed > 0 ? 1 : 0;
+}
+
+/**
+ * A readable stream over the batch file. A FIFO (also `<(command)`, /dev/fd/N) is read as a pipe,
+ * polled by the event loop: a blocking read on libuv's thread pool would keep the process from
+ * exiting while the writer stays silent. Everything else is read as a file.
+ */
+async function openSource(file: string, st: Stats): Promise<NodeJS.ReadableStream & AsyncIterable<Buffer | string>> {
+  if (!st.isFIFO()) return createReadStream(file);
+  // The open itself waits for a writer, as reading a FIFO should.
+  const fd = await new Promise<number>((resolve, reject) => openFd(file, 'r', (err, fd) => (err ? reject(err) : resolve(fd))));
+  return new Socket({ fd, readable: true, writable: false });
 }
 
 function fstatOrNothing(fd: number): Stats | undefined {
