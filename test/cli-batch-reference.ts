@@ -9,6 +9,26 @@ import { toDynamic } from '../src/index.js';
 import { isQrisError } from '../src/errors.js';
 import { inputPreview } from '../src/cli/batch.js';
 
+/** The old `runBatch` loop itself (one `for await` and one write per line), for the benchmark. */
+export async function readlineConvertLines(source: NodeJS.ReadableStream, write: (text: string) => void, convert: (payload: string) => Promise<string>): Promise<number> {
+  let lineNo = 0;
+  let ok = 0;
+  for await (const raw of createInterface({ input: source, crlfDelay: Infinity })) {
+    lineNo++;
+    const text = raw.trim();
+    if (text === '') continue;
+    let record: Record<string, unknown>;
+    try {
+      record = { line: lineNo, ok: true, input: text, qris: await convert(text), source: 'local' };
+      ok++;
+    } catch (e) {
+      record = { line: lineNo, ok: false, input: inputPreview(text), error: isQrisError(e) ? e.toJSON() : { message: String(e) } };
+    }
+    write(JSON.stringify(record) + '\n');
+  }
+  return ok;
+}
+
 export interface ReferenceLine {
   readonly number: number;
   readonly text: string;

@@ -10,7 +10,7 @@ import { createReadStream, fstatSync, open as openFd, type Stats } from 'node:fs
 import { stat } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { UsageError, type Io } from './args.js';
-import type { Converter } from './converter.js';
+import type { Converted, Converter } from './converter.js';
 import { errorJson } from './format.js';
 import { InputNotFoundError } from './input.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type BatchLine } from './lines.js';
@@ -76,7 +76,8 @@ export async function runBatch(options: BatchOptions, io: Io): Promise<number> {
   let counts: { ok: number; failed: number };
   try {
     const source: AsyncIterable<Buffer | string> = fromStdin ? io.stdin : await openSource(file, input!);
-    counts = await convertLines(source, sink, convert, maxLineBytes, io.stderr.isTTY ? new Progress(io.stderr, input?.isFile() ? input.size : undefined) : undefined);
+    const progress = io.stderr.isTTY ? new Progress(io.stderr, input?.isFile() ? input.size : undefined) : undefined;
+    counts = await convertLines({ source, sink, convert, maxLineBytes, ...(progress ? { progress } : {}) });
     await sink.commit();
   } catch (e) {
     await sink.abort();
@@ -106,15 +107,24 @@ function fstatOrNothing(fd: number): Stats | undefined {
   }
 }
 
+export interface ConvertLinesOptions {
+  readonly source: AsyncIterable<Buffer | string>;
+  readonly sink: Sink;
+  readonly convert: Converter;
+  readonly maxLineBytes: number;
+  readonly progress?: Progress;
+}
+
 /** Reads chunk by chunk, converts the lines each chunk completes, writes their records in one go. */
-async function convertLines(source: AsyncIterable<Buffer | string>, sink: Sink, convert: Converter, maxLineBytes: number, progress: Progress | undefined): Promise<{ ok: number; failed: number }> {
+export async function convertLines({ source, sink, convert, maxLineBytes, progress }: ConvertLinesOptions): Promise<{ ok: number; failed: number }> {
   const splitter = new LineSplitter({ maxLineBytes });
   const counts = { ok: 0, failed: 0 };
   let bytesRead = 0;
   const emit = async (lines: readonly BatchLine[]): Promise<void> => {
     let out = '';
     for (const line of lines) {
-      const record = await recordOf(line, convert, maxLineBytes);
+      const made = recordOf(line, convert, maxLineBytes);
+      const record = made instanceof Promise ? await made : made;
       if (record === undefined) continue;
       if (record.ok) counts.ok++;
       else counts.failed++;
@@ -133,8 +143,8 @@ async function convertLines(source: AsyncIterable<Buffer | string>, sink: Sink, 
   return counts;
 }
 
-/** The record for one line; undefined for a blank line. */
-async function recordOf(line: BatchLine, convert: Converter, maxLineBytes: number): Promise<BatchRecord | undefined> {
+/** The record for one line; undefined for a blank line. Synchronous when the conversion is. */
+function recordOf(line: BatchLine, convert: Converter, maxLineBytes: number): BatchRecord | undefined | Promise<BatchRecord> {
   if (line.kind === 'overlong') {
     return {
       line: line.number,
@@ -151,9 +161,19 @@ async function recordOf(line: BatchLine, convert: Converter, maxLineBytes: numbe
   const text = line.text.trim();
   if (text === '') return undefined;
   try {
-    const r = await convert({ kind: 'payload', payload: text, source: `line ${line.number}` });
-    return { line: line.number, ok: true, input: text, qris: r.payload, source: r.source };
+    const r = convert({ kind: 'payload', payload: text, source: `line ${line.number}` });
+    if (r instanceof Promise) return r.then((done) => convertedRecord(line.number, text, done), (e: unknown) => failedRecord(line.number, text, e));
+    return convertedRecord(line.number, text, r);
   } catch (e) {
-    return { line: line.number, ok: false, input: inputPreview(text), error: errorJson(e) };
+    return failedRecord(line.number, text, e);
   }
+}
+
+// Plain functions rather than closures per line: the loop runs once per line of a large file.
+function convertedRecord(line: number, input: string, r: Converted): BatchRecord {
+  return { line, ok: true, input, qris: r.payload, source: r.source };
+}
+
+function failedRecord(line: number, input: string, e: unknown): BatchRecord {
+  return { line, ok: false, input: inputPreview(input), error: errorJson(e) };
 }

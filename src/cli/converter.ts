@@ -45,8 +45,11 @@ export interface Converted {
   readonly source: 'local' | 'remote';
 }
 
-/** Converts one input; a QrisError about a payload comes out as a PayloadError naming its text. */
-export type Converter = (input: ResolvedInput) => Promise<Converted>;
+/**
+ * Converts one input; a QrisError about a payload comes out as a PayloadError naming its text. A
+ * payload converted locally is answered synchronously (no promise per batch line).
+ */
+export type Converter = (input: ResolvedInput) => Converted | Promise<Converted>;
 
 /** Local conversion, or local-first with the BAYAR GG fallback when `--remote` is given. */
 export async function makeConverter(values: ParsedValues, env: NodeJS.ProcessEnv): Promise<Converter> {
@@ -65,8 +68,6 @@ export async function makeConverter(values: ParsedValues, env: NodeJS.ProcessEnv
       return input.kind === 'payload' ? aboutPayloadAsync(input.payload, call) : call();
     };
   }
-  return async (input) => {
-    const payload = await payloadFromInput(input);
-    return { payload: aboutPayload(payload, () => toDynamic(payload, options)), source: 'local' };
-  };
+  const local = (payload: string): Converted => ({ payload: aboutPayload(payload, () => toDynamic(payload, options)), source: 'local' });
+  return (input) => (input.kind === 'payload' ? local(input.payload) : payloadFromInput(input).then(local));
 }
