@@ -74,14 +74,17 @@ export async function runBatch(options: BatchOptions, io: Io): Promise<number> {
   // Opened before the first line is read: a bad -o fails at once, not after the work is done.
   const sink: Sink = outFile === undefined ? streamSink(io.stdout) : await openFileSink(outFile, existing);
   let counts: { ok: number; failed: number };
+  let opened: (NodeJS.ReadableStream & { destroy(): void }) | undefined;
   try {
-    const source: AsyncIterable<Buffer | string> = fromStdin ? io.stdin : await openSource(file, input!);
+    const source: AsyncIterable<Buffer | string> = fromStdin ? io.stdin : (opened = await openSource(file, input!));
     const progress = io.stderr.isTTY ? new Progress(io.stderr, input?.isFile() ? input.size : undefined) : undefined;
     counts = await convertLines({ source, sink, convert, maxLineBytes, ...(progress ? { progress } : {}) });
     await sink.commit();
   } catch (e) {
     await sink.abort();
     throw e;
+  } finally {
+    opened?.destroy();
   }
   io.stderr.write(`${counts.ok} converted, ${counts.failed} failed${outFile !== undefined ? `; wrote ${outFile}` : ''}\n`);
   return counts.failed > 0 ? 1 : 0;
@@ -92,7 +95,7 @@ export async function runBatch(options: BatchOptions, io: Io): Promise<number> {
  * polled by the event loop: a blocking read on libuv's thread pool would keep the process from
  * exiting while the writer stays silent. Everything else is read as a file.
  */
-async function openSource(file: string, st: Stats): Promise<NodeJS.ReadableStream & AsyncIterable<Buffer | string>> {
+async function openSource(file: string, st: Stats): Promise<NodeJS.ReadableStream & AsyncIterable<Buffer | string> & { destroy(): void }> {
   if (!st.isFIFO()) return createReadStream(file);
   // The open itself waits for a writer, as reading a FIFO should.
   const fd = await new Promise<number>((resolve, reject) => openFd(file, 'r', (err, fd) => (err ? reject(err) : resolve(fd))));
