@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 
-/** Process exit codes: 0 success, 1 invalid input, 2 usage error. */
-export const EXIT = { OK: 0, INVALID: 1, USAGE: 2 } as const;
+/** Process exit codes: 0 success, 1 invalid input, 2 usage error, 70 internal error (a bug; EX_SOFTWARE). */
+export const EXIT = { OK: 0, INVALID: 1, USAGE: 2, INTERNAL: 70 } as const;
 
 /** A mistake in how the command was called (unknown option, missing argument): exit code 2. */
 export class UsageError extends Error {
@@ -144,12 +144,10 @@ export interface Io {
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly stdin: NodeJS.ReadableStream;
   readonly env: NodeJS.ProcessEnv;
-  /** The payload text being worked on, so an error can point at its offset. */
-  text?: string;
 }
 
 export interface Command {
   readonly spec: CommandSpec;
-  /** Runs the command; resolves to the exit code. Throws QrisError / UsageError for main to report. */
+  /** Runs the command; resolves to the exit code. Throws UsageError, or a PayloadError (a QrisError with its text) for run.ts to report. */
   run(args: ParsedCommand, io: Io): Promise<number>;
 }

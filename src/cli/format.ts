@@ -2,9 +2,10 @@
  * Human output: aligned label/value blocks, errors that point at the offending character, and the
  * JSON shapes the `--json` flag prints.
  */
-import { isQrisError, type QrisError } from '../errors.js';
+import type { QrisError } from '../errors.js';
 import type { QrisInfo } from '../index.js';
 import { columns } from './args.js';
+import { qrisErrorOf } from './payload-error.js';
 
 export type Row = readonly [label: string, value: string];
 
@@ -27,7 +28,8 @@ export function groupThousands(text: string): string {
   return out + frac;
 }
 
-export function formatAmount(info: QrisInfo): string {
+/** The amount of a code for people to read: `IDR 25,000.00` (not the core `formatAmount`, which writes tag 54). */
+export function displayAmount(info: QrisInfo): string {
   if (!info.amount) return '';
   const cur = info.currency?.code ?? info.currency?.numeric ?? '';
   return `${cur ? cur + ' ' : ''}${groupThousands(info.amount.text)}`;
@@ -54,7 +56,7 @@ export function formatInfo(info: QrisInfo, extra: readonly Row[] = []): string {
     ['Country', info.countryCode ?? ''],
     ['Currency', cur],
     ['Category (MCC)', info.mcc ?? ''],
-    ['Amount', formatAmount(info) || (info.isDynamic ? '' : 'none (payer enters it)')],
+    ['Amount', displayAmount(info) || (info.isDynamic ? '' : 'none (payer enters it)')],
     ['Tip / fee', formatTip(info)],
     ['NMID', info.nmid ?? ''],
     ['National GUID', info.national?.guid ?? ''],
@@ -115,7 +117,8 @@ export function formatQrisError(err: QrisError, text?: string): string {
 
 /** The JSON form of any error: QrisError fields, or `{ code, message }` for others. */
 export function errorJson(err: unknown): Record<string, unknown> {
-  if (isQrisError(err)) return err.toJSON();
+  const qrisError = qrisErrorOf(err);
+  if (qrisError) return qrisError.toJSON();
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     return { code: typeof code === 'string' ? code : err.name, message: err.message };

@@ -3,8 +3,10 @@
  * an image file, or `-` for standard input (text or image bytes). Images are decoded with the
  * image module, loaded only when an image actually shows up.
  */
+import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { QrisError } from '../errors.js';
+import { isQrisError, QrisError } from '../errors.js';
+import { sniff } from '../image/sniff.js';
 import { UsageError } from './args.js';
 import { decodeImageBytes } from './render.js';
 
@@ -20,15 +22,14 @@ export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.gif', '.webp', '.bmp'];
 const TEXT_EXTENSIONS = ['.txt', '.qris', '.emv'];
 
-/** True when the bytes start with a PNG, JPEG, GIF, WebP or BMP signature. */
+/** True when the bytes start with a PNG, JPEG, GIF, WebP or BMP signature (a truncated header still counts: the decoder then says why). */
 export function looksLikeImage(b: Uint8Array): boolean {
-  if (b.length < 4) return false;
-  if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return true; // PNG
-  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return true; // JPEG
-  if (b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38) return true; // GIF8
-  if (b[0] === 0x42 && b[1] === 0x4d) return true; // BM
-  if (b.length >= 12 && b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46 && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) return true; // RIFF....WEBP
-  return false;
+  try {
+    sniff(b);
+    return true;
+  } catch (e) {
+    return !(isQrisError(e) && e.code === 'IMAGE_UNSUPPORTED_FORMAT');
+  }
 }
 
 export async function readStdin(stdin: NodeJS.ReadableStream = process.stdin): Promise<Buffer> {
@@ -66,9 +67,10 @@ export async function resolveInput(arg: string, command: string, stdin?: NodeJS.
     const st = await stat(arg);
     if (st.isDirectory()) throw new UsageError(`${arg} is a directory, not a payload or a file.`, command);
     isFile = st.isFile();
+    if (!isFile) throw new NotARegularFileError(arg, fileKind(st));
     if (isFile && st.size > MAX_INPUT_BYTES) throw new QrisError('IMAGE_TOO_LARGE', `${arg} is larger than ${MAX_INPUT_BYTES} bytes.`);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof QrisError) throw e;
+    if (e instanceof UsageError || e instanceof QrisError || e instanceof NotARegularFileError) throw e;
     // ENOENT, ENAMETOOLONG (a long payload): not a file.
   }
   if (isFile) return fromBytes(await readFile(arg), arg);
@@ -90,7 +92,32 @@ export class InputNotFoundError extends Error {
   }
 }
 
+/**
+ * The input exists but is a FIFO, a device or a socket: it is read only through stdin (`-`), where
+ * its size is capped as it streams (invalid input: exit code 1).
+ */
+export class NotARegularFileError extends Error {
+  override readonly name = 'NotARegularFileError';
+  readonly code = 'NOT_A_REGULAR_FILE';
+  constructor(
+    readonly path: string,
+    kind: string,
+  ) {
+    super(`${path} is not a regular file (it is ${kind}). To read from it, use - and redirect: qris <command> - < ${path}`);
+  }
+}
+
+/** What kind of non-regular file a stat describes, for messages. */
+export function fileKind(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO or pipe';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  if (st.isDirectory()) return 'a directory';
+  return 'of an unknown kind';
+}
+
 /** The payload an input holds, decoding an image when needed. */
-export async function payloadOf(input: ResolvedInput): Promise<string> {
+export async function payloadFromInput(input: ResolvedInput): Promise<string> {
   return input.kind === 'payload' ? input.payload : (await decodeImageBytes(input.bytes)).payload;
 }

@@ -1,8 +1,9 @@
 /**
  * Dispatch for the `qris` command: picks the command module, parses its arguments, runs it, and
- * turns errors into messages and exit codes (0 success, 1 invalid input, 2 usage error).
+ * turns errors into one-line messages and exit codes (0 success, 1 invalid input, 2 usage error,
+ * 70 internal error: a bug, reported without a stack unless QRIS_DEBUG is set).
  */
-import { describeValue, isQrisError } from '../errors.js';
+import { describeValue } from '../errors.js';
 import { columns, EXIT, parseCommandArgs, renderHelp, UsageError, type Command, type Io } from './args.js';
 import { convertCommand } from './commands/convert.js';
 import { decodeCommand } from './commands/decode.js';
@@ -11,6 +12,8 @@ import { infoCommand } from './commands/info.js';
 import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { errorJson, formatQrisError, json } from './format.js';
+import { internalErrorText, stdoutErrorText } from './guard.js';
+import { PayloadError, qrisErrorOf } from './payload-error.js';
 import { packageVersion } from './paths.js';
 
 export const COMMANDS: readonly Command[] = [infoCommand, validateCommand, convertCommand, decodeCommand, encodeCommand, serveCommand];
@@ -25,7 +28,7 @@ function mainHelp(): string {
     ...columns(COMMANDS.map((c) => [c.spec.name, c.spec.summary] as const), '  '),
     '',
     'Run `qris <command> --help` for the options and examples of each command.',
-    'Exit codes: 0 success, 1 invalid input, 2 usage error.',
+    'Exit codes: 0 success, 1 invalid input, 2 usage error, 70 internal error (set QRIS_DEBUG=1 for details).',
     '',
     'Examples:',
     '  $ qris info sticker.jpg',
@@ -60,18 +63,24 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return await cmd.run(args, io);
   } catch (e) {
     if (e instanceof UsageError) return usageError(io, e);
-    if (wantsJson) {
+    const qrisError = qrisErrorOf(e);
+    if (isStdoutError(e)) {
+      const text = stdoutErrorText(e);
+      if (text === undefined) return EXIT.OK;
+      io.stderr.write(text);
+    } else if (qrisError === undefined && !isExpected(e)) {
+      io.stderr.write(internalErrorText(e, io.env));
+      return EXIT.INTERNAL;
+    } else if (wantsJson) {
       io.stdout.write(json({ ok: false, error: errorJson(e) }));
-    } else if (isQrisError(e)) {
-      io.stderr.write(formatQrisError(e, io.text));
-    } else if (isExpected(e)) {
+    } else if (qrisError !== undefined) {
+      io.stderr.write(formatQrisError(qrisError, e instanceof PayloadError ? e.text : undefined));
+    } else {
       const code = (e as { code?: unknown }).code;
       let message = (e as Error).message;
       // fs messages repeat their code ("ENOENT: no such file or directory, open 'x'").
       if (typeof code === 'string' && message.startsWith(code + ': ')) message = message.slice(code.length + 2);
       io.stderr.write(`error${typeof code === 'string' ? ' ' + code : ''}: ${message}\n`);
-    } else {
-      io.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     }
     return EXIT.INVALID;
   }
@@ -80,9 +89,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 /** Errors that describe the input or the environment, printed without a stack. */
 function isExpected(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
-  if (['InputNotFoundError', 'NotAnImageError', 'RemoteError'].includes(e.name)) return true;
+  if (['InputNotFoundError', 'NotARegularFileError', 'NotAnImageError', 'OutputFileError', 'RemoteError'].includes(e.name)) return true;
   const code = (e as { code?: unknown }).code;
   return typeof code === 'string' && /^E[A-Z]+$/.test(code); // ENOENT, EACCES, EISDIR ... from fs
+}
+
+/** A write to stdout failed (a closed pipe, a full disk): reported once, without the JSON body. */
+function isStdoutError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  // -o FILE failures are OutputFileErrors; nothing but stdout raises these codes otherwise.
+  return (code === 'EPIPE' || code === 'ENOSPC') && !(e instanceof Error && e.name === 'OutputFileError');
 }
 
 function usageError(io: Io, e: UsageError): number {

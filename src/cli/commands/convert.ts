@@ -1,73 +1,13 @@
 import { writeFile } from 'node:fs/promises';
-import { checkToDynamicOptions, info, toDynamic } from '../../index.js';
-import { bool, exclusive, str, UsageError, type Command, type ParsedValues } from '../args.js';
+import { checkToDynamicOptions, info } from '../../index.js';
+import { bool, exclusive, intOption, str, UsageError, type Command } from '../args.js';
 import { runBatch } from '../batch.js';
-import { block, formatAmount, json } from '../format.js';
-import { decodeImageBytes, resolveInput, type ResolvedInput } from '../input.js';
+import { convertOptions, makeConverter } from '../converter.js';
+import { block, displayAmount, json } from '../format.js';
+import { resolveInput } from '../input.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../lines.js';
+import { aboutPayload } from '../payload-error.js';
 import { renderPng, renderSvg, renderTerminal } from '../render.js';
-
-export type ConvertOptions = Parameters<typeof toDynamic>[1];
-
-/** The `toDynamic` options the flags describe. */
-export function convertOptions(values: ParsedValues): ConvertOptions {
-  exclusive(values, ['fee-fixed', 'fee-percent', 'tip'], 'convert');
-  const amount = str(values, 'amount');
-  if (amount === undefined) throw new UsageError('--amount is required.', 'convert');
-  const decimals = str(values, 'decimals');
-  if (decimals !== undefined && decimals !== '0' && decimals !== '2') throw new UsageError('--decimals must be 0 or 2.', 'convert');
-  const feeFixed = str(values, 'fee-fixed');
-  const feePercent = str(values, 'fee-percent');
-  const fee: ConvertOptions['fee'] | undefined = bool(values, 'tip')
-    ? { type: 'prompt' }
-    : feeFixed !== undefined
-      ? { type: 'fixed', value: feeFixed }
-      : feePercent !== undefined
-        ? { type: 'percent', value: feePercent }
-        : undefined;
-  const reference = str(values, 'reference');
-  const bill = str(values, 'bill');
-  const terminal = str(values, 'terminal-label');
-  return {
-    amount,
-    ...(decimals !== undefined ? { decimals: decimals === '2' ? 2 : 0 } : {}),
-    ...(fee ? { fee } : {}),
-    ...(reference !== undefined ? { referenceLabel: reference } : {}),
-    ...(bill !== undefined ? { billNumber: bill } : {}),
-    ...(terminal !== undefined ? { terminalLabel: terminal } : {}),
-    ...(bool(values, 'replace-amount') ? { replaceAmount: true } : {}),
-  };
-}
-
-export interface Converted {
-  readonly payload: string;
-  readonly source: 'local' | 'remote';
-}
-
-export type Converter = (input: ResolvedInput) => Promise<Converted>;
-
-/** Local conversion, or local-first with the BAYAR GG fallback when `--remote` is given. */
-export async function makeConverter(values: ParsedValues, env: NodeJS.ProcessEnv, io: { text?: string }): Promise<Converter> {
-  const options = convertOptions(values);
-  if (bool(values, 'remote')) {
-    const apiKey = env['BAYAR_API_KEY'];
-    if (!apiKey) throw new UsageError('--remote needs the API key in the BAYAR_API_KEY environment variable.', 'convert');
-    const remote = await import('../../remote/index.js');
-    const baseUrl = env['BAYAR_BASE_URL'];
-    const client = remote.createBayarClient(baseUrl ? { apiKey, baseUrl } : { apiKey });
-    return async (input) => {
-      if (input.kind === 'payload') io.text = input.payload;
-      const r = await remote.convertWithFallback(input.kind === 'payload' ? input.payload : input.bytes, { ...options, client });
-      return { payload: r.payload, source: r.source };
-    };
-  }
-  return async (input) => {
-    let payload: string;
-    if (input.kind === 'payload') payload = input.payload;
-    else payload = (await decodeImageBytes(input.bytes)).payload;
-    io.text = payload;
-    return { payload: toDynamic(payload, options), source: 'local' };
-  };
-}
 
 export const convertCommand: Command = {
   spec: {
@@ -75,14 +15,16 @@ export const convertCommand: Command = {
     summary: 'Turn a static QRIS into a dynamic one for an amount (optionally with a fee), and draw it.',
     usage: [
       'convert <input> --amount N [--fee-fixed N | --fee-percent P | --tip] [--reference R] [--png FILE | --svg FILE | --terminal] [--json] [--remote]',
-      'convert --batch FILE --amount N [-o FILE] [--remote]',
+      'convert --batch FILE --amount N [-o FILE] [--max-line-bytes N] [--remote]',
     ],
     details: [
       '<input> is a payload, a file holding one, an image file, or - for stdin.',
       'Batch mode reads one payload per line (FILE or - for stdin) and writes one NDJSON object per',
       'line: {"line":N,"ok":true,"qris":...} or {"line":N,"ok":false,"error":{code,message,offset,tag}}.',
       'It never stops at a bad line; the exit code is 1 when any line failed. A progress bar is drawn',
-      'on stderr when stderr is a terminal.',
+      'on stderr when stderr is a terminal. FILE may be a FIFO or <(command). -o FILE is written to a',
+      'temporary file renamed onto FILE at the end, so a failed run leaves FILE as it was; -o naming the',
+      'batch input is refused (exit 2). Error records quote the first 40 characters of their line.',
       '--remote lets a code that cannot be read locally (an unreadable image) go to the BAYAR GG API,',
       'with the key from the BAYAR_API_KEY environment variable (BAYAR_BASE_URL overrides the URL).',
     ].join('\n'),
@@ -103,7 +45,8 @@ export const convertCommand: Command = {
       json: { type: 'boolean', description: 'Print the result as JSON.' },
       remote: { type: 'boolean', description: 'Allow the BAYAR GG fallback (needs BAYAR_API_KEY).' },
       batch: { type: 'string', value: 'FILE', description: 'Convert one payload per line of FILE (- for stdin) to NDJSON.' },
-      output: { type: 'string', short: 'o', value: 'FILE', description: 'Batch mode: write the NDJSON to FILE instead of stdout.' },
+      output: { type: 'string', short: 'o', value: 'FILE', description: 'Batch mode: write the NDJSON to FILE instead of stdout (replaced at the end; never the input).' },
+      'max-line-bytes': { type: 'string', value: 'N', description: `Batch mode: longest line read; longer ones get a LINE_TOO_LONG record (default ${DEFAULT_MAX_LINE_BYTES}).` },
     },
     positionals: [0, 1],
     examples: [
@@ -122,17 +65,17 @@ export const convertCommand: Command = {
       exclusive(values, ['png', 'svg', 'terminal', 'batch'], 'convert');
       // Bad options (an invalid amount or fee) would fail every line: report them once, up front.
       checkToDynamicOptions(convertOptions(values));
-      const convert = await makeConverter(values, io.env, {});
-      return runBatch(batch, str(values, 'output'), convert, io);
+      const maxLineBytes = intOption(values, 'max-line-bytes', 64, 1024 * 1024, 'convert');
+      const convert = await makeConverter(values, io.env);
+      return runBatch({ file: batch, outFile: str(values, 'output'), convert, ...(maxLineBytes !== undefined ? { maxLineBytes } : {}) }, io);
     }
     if (!positionals.length) throw new UsageError('Missing <input> (or --batch FILE).', 'convert');
     exclusive(values, ['png', 'svg'], 'convert');
     exclusive(values, ['json', 'quiet'], 'convert');
-    const convert = await makeConverter(values, io.env, io);
+    const convert = await makeConverter(values, io.env);
     const input = await resolveInput(positionals[0]!, 'convert', io.stdin);
     const result = await convert(input);
-    io.text = result.payload;
-    const meta = info(result.payload);
+    const meta = aboutPayload(result.payload, () => info(result.payload));
     const png = str(values, 'png');
     const svg = str(values, 'svg');
     let written: { path: string; bytes: number; format: 'png' | 'svg' } | undefined;
@@ -169,7 +112,7 @@ export const convertCommand: Command = {
       block([
         ['Payload', result.payload],
         ['Merchant', meta.merchantName ?? ''],
-        ['Amount', formatAmount(meta)],
+        ['Amount', displayAmount(meta)],
         ['Source', result.source],
         written ? [written.format.toUpperCase(), `${written.path} (${written.bytes} bytes)`] : false,
       ]),

@@ -3,6 +3,7 @@ import { parse } from '../../index.js';
 import { bool, intOption, str, UsageError, type Command } from '../args.js';
 import { json } from '../format.js';
 import { resolveInput } from '../input.js';
+import { aboutPayload } from '../payload-error.js';
 import { renderPng, renderSvg, renderTerminal, type RenderOptions } from '../render.js';
 
 export const encodeCommand: Command = {
@@ -52,8 +53,7 @@ export const encodeCommand: Command = {
 
     const input = await resolveInput(positionals[0]!, 'encode', io.stdin);
     if (input.kind === 'image') throw new UsageError('encode draws a payload; to read an image use: qris decode <image>', 'encode');
-    io.text = input.payload;
-    const payload = parse(input.payload).payload;
+    const payload = aboutPayload(input.payload, () => parse(input.payload).payload);
 
     let bytes: Uint8Array | undefined;
     if (output !== undefined) {

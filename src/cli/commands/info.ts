@@ -2,6 +2,7 @@ import { info } from '../../index.js';
 import { bool, type Command } from '../args.js';
 import { formatInfo, json } from '../format.js';
 import { decodeImageBytes, resolveInput } from '../input.js';
+import { aboutPayload } from '../payload-error.js';
 
 export const infoCommand: Command = {
   spec: {
@@ -34,8 +35,7 @@ export const infoCommand: Command = {
     } else {
       payload = input.payload;
     }
-    io.text = payload;
-    const result = info(payload);
+    const result = aboutPayload(payload, () => info(payload));
     if (bool(values, 'json')) {
       io.stdout.write(json(image ? { ...result, payload, image: { format: image.format, width: image.width, height: image.height } } : { ...result, payload }));
     } else {

@@ -1,7 +1,8 @@
 import { validate } from '../../index.js';
 import { bool, type Command } from '../args.js';
 import { json, pointAt } from '../format.js';
-import { payloadOf, resolveInput } from '../input.js';
+import { payloadFromInput, resolveInput } from '../input.js';
+import { aboutPayload } from '../payload-error.js';
 
 export const validateCommand: Command = {
   spec: {
@@ -17,9 +18,8 @@ export const validateCommand: Command = {
     examples: ['qris validate 00020101021126570011ID.DANA.WWW...6304ABCD', 'qris validate --json sticker.png', 'qris validate - < payload.txt'],
   },
   async run({ values, positionals }, io) {
-    const payload = await payloadOf(await resolveInput(positionals[0]!, 'validate', io.stdin));
-    io.text = payload;
-    const result = validate(payload);
+    const payload = await payloadFromInput(await resolveInput(positionals[0]!, 'validate', io.stdin));
+    const result = aboutPayload(payload, () => validate(payload));
     const failed = !result.valid || (bool(values, 'strict') && result.issues.length > 0);
     if (bool(values, 'json')) {
       io.stdout.write(json({ ...result, payload }));
