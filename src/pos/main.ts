@@ -77,7 +77,8 @@ function render(): void {
   $('setup-cancel').hidden = merchant === null;
   $('camera-start').hidden = state.camera !== null;
   $('camera').hidden = state.camera === null;
-  $('shop').hidden = merchant === null;
+  // While the payer looks at the QR, nothing above it but the bar.
+  $('shop').hidden = merchant === null || (state.current !== null && !settingUp);
   $('sale').hidden = merchant === null || settingUp || state.current !== null;
   $('result').hidden = merchant === null || settingUp || state.current === null;
   $('today').hidden = merchant === null || settingUp;
