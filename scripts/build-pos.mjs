@@ -4,16 +4,18 @@
 // Usage: node scripts/build-pos.mjs [--out DIR] (default dist/pos)
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
 
 const root = new URL('../', import.meta.url);
 const src = (f) => readFileSync(new URL(`src/pos/${f}`, root), 'utf8');
 const outArg = process.argv.indexOf('--out');
-const outDir = outArg > 0 ? new URL(process.argv[outArg + 1].replace(/\/?$/, '/'), `file://${process.cwd()}/`) : new URL('dist/pos/', root);
+const outDir = outArg > 0 && process.argv[outArg + 1] ? pathToFileURL(resolve(process.argv[outArg + 1]) + '/') : new URL('dist/pos/', root);
 
 const bundle = await build({
-  entryPoints: [new URL('src/pos/main.ts', root).pathname],
+  entryPoints: [fileURLToPath(new URL('src/pos/main.ts', root))],
   bundle: true,
   write: false,
   minify: true,
@@ -40,4 +42,4 @@ mkdirSync(outDir, { recursive: true });
 writeFileSync(new URL('index.html', outDir), html);
 writeFileSync(new URL('sw.js', outDir), sw);
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
-console.log(`pos: ${new URL('index.html', outDir).pathname} ${kb(html.length)} (${kb(gzipSync(html, { level: 9 }).length)} gzipped), sw.js ${kb(sw.length)}`);
+console.log(`pos: ${fileURLToPath(new URL('index.html', outDir))} ${kb(html.length)} (${kb(gzipSync(html, { level: 9 }).length)} gzipped), sw.js ${kb(sw.length)}`);
