@@ -16,7 +16,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { info, toDynamic } from '../src/index.js';
-import { decodeImage } from '../src/image/index.js';
+import { decodeImage, toPng } from '../src/image/index.js';
 import { explain } from '../src/pos/i18n.js';
 import { thrown } from './expect-error.js';
 
@@ -338,6 +338,52 @@ describe('qris pos --out DIR: one self-contained file', () => {
     }
   });
 });
+
+describe('set-up from the camera', () => {
+  it("Chromium's fake camera showing the static QRIS: getUserMedia + the bundled decoder set the merchant", async () => {
+    // A Y4M video (what Chromium's fake capture device plays): the QR on a grey 640x480 frame.
+    const dir = mkdtempSync(join(tmpdir(), 'qris-pos-cam-'));
+    const cam = await launchWithCamera(dir);
+    const server2 = await serve(); // the first one was stopped by the offline test
+    try {
+      const context = await cam.newContext({ viewport: { width: 360, height: 760 } });
+      await context.grantPermissions(['camera'], { origin: server2.url });
+      const p = await context.newPage();
+      await p.goto(server2.url + '/');
+      await p.waitForSelector('body[data-ready="true"]');
+      await p.locator('#camera-start').click();
+      await expect.poll(() => p.locator('#sale').isVisible(), { timeout: 15_000 }).toBe(true);
+      expect(await p.locator('#shop-name').textContent()).toBe(NAME);
+      // The camera is released once the code is read.
+      expect(await p.locator('#camera-video').evaluate((v: HTMLVideoElement) => v.srcObject)).toBeNull();
+      await context.close();
+    } finally {
+      await cam.close();
+      await stop(server2);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A Chromium whose fake camera plays a Y4M clip of the static QRIS. */
+async function launchWithCamera(dir: string): Promise<Browser> {
+  const W = 640;
+  const H = 480;
+  const qr = await sharp(await toPng(STATIC, { scale: 4 })).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const y = Buffer.alloc(W * H, 160);
+  const x0 = (W - qr.info.width) >> 1;
+  const y0 = (H - qr.info.height) >> 1;
+  for (let r = 0; r < qr.info.height; r++) qr.data.copy(y, (y0 + r) * W + x0, r * qr.info.width, (r + 1) * qr.info.width);
+  const chroma = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma]);
+  const file = join(dir, 'qr.y4m');
+  writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), frame, frame]));
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`],
+  });
+}
 
 /** Visible form controls with no label (ids, for the failure message). */
 function unlabelled(): Promise<string[]> {
