@@ -214,6 +214,11 @@ describe('the cashier page in headless Chromium', () => {
       expect(await page.locator('#amount').getAttribute('aria-invalid')).toBe('true');
       expect(await page.locator('#result').isVisible()).toBe(false);
     }
+    // A dot the cashier typed is theirs: "25.5" is neither regrouped to 255 nor read as 25,5.
+    await sell('25.5');
+    await expect.poll(() => page.locator('#sale-error').textContent()).toContain(explain('id', 'AMOUNT_GROUPING'));
+    expect(await page.locator('#amount').inputValue()).toBe('25.5');
+    expect(await page.locator('#result').isVisible()).toBe(false);
   });
 
   it("today's list has time, amount and bill; the CSV export has the payloads", async () => {

@@ -88,11 +88,14 @@ describe('csv', () => {
 describe('rupiah', () => {
   const amountArb = fc.bigInt({ min: 1n, max: 10n ** 13n - 1n }).map(String);
 
+  const ok = (text: string) => ({ ok: true, text });
+
   it('property: a grouped amount reads back as its digits, and typing digits shows them grouped', () => {
     fc.assert(
       fc.property(amountArb, (n) => {
-        expect(amountFromInput(groupDigits(n))).toBe(n);
-        expect(amountFromInput(` ${n} `)).toBe(n);
+        expect(amountFromInput(groupDigits(n))).toEqual(ok(n));
+        expect(amountFromInput(` ${n} `)).toEqual(ok(n));
+        expect(amountFromInput(groupDigits(n) + ',5')).toEqual(ok(n + '.5'));
         expect(liveFormat(n)).toBe(groupDigits(n));
         expect(liveFormat(groupDigits(n))).toBe(groupDigits(n));
         expect(groupDigits(n).replace(/\./g, '')).toBe(n);
@@ -100,10 +103,22 @@ describe('rupiah', () => {
     );
   });
 
-  it('property: text with anything but digits, dots and one comma is handed on exactly as typed (no silent fix)', () => {
+  it('property: a dot anywhere but between groups of three is refused, never read as a decimal or dropped', () => {
+    const misplaced = fc
+      .tuple(fc.stringMatching(/^\d{1,6}$/), fc.stringMatching(/^\d{0,2}$|^\d{4,6}$/))
+      .map(([a, b]) => `${a}.${b}`)
+      .filter((s) => !/^\d{1,3}\.\d{3}$/.test(s));
     fc.assert(
-      fc.property(fc.string().filter((s) => /[^\d.,\s]/.test(s.trim()) || /,.*,/.test(s)), (s) => {
-        expect(amountFromInput(s)).toBe(s.trim());
+      fc.property(misplaced, (s) => {
+        expect(amountFromInput(s)).toEqual({ ok: false, code: 'AMOUNT_GROUPING' });
+      }),
+    );
+  });
+
+  it('property: text with anything but digits, dots and commas is handed on exactly as typed (no silent fix)', () => {
+    fc.assert(
+      fc.property(fc.string().filter((s) => /[^\d.,]/.test(s.trim())), (s) => {
+        expect(amountFromInput(s)).toEqual(ok(s.trim()));
         expect(liveFormat(s)).toBe(s);
       }),
     );
@@ -111,9 +126,12 @@ describe('rupiah', () => {
 
   it('leading zeros stay, so the converter can refuse them', () => {
     expect(liveFormat('0500')).toBe('0500');
-    expect(amountFromInput('0500')).toBe('0500');
-    expect(amountFromInput('0')).toBe('0');
-    expect(amountFromInput('12,5')).toBe('12.5');
+    expect(amountFromInput('0500')).toEqual(ok('0500'));
+    expect(amountFromInput('0')).toEqual(ok('0'));
+    expect(amountFromInput('12,5')).toEqual(ok('12.5'));
+    expect(amountFromInput('25.5')).toEqual({ ok: false, code: 'AMOUNT_GROUPING' });
+    expect(amountFromInput('2.50')).toEqual({ ok: false, code: 'AMOUNT_GROUPING' });
+    expect(amountFromInput('1,000')).toEqual(ok('1.000'));
     expect(formatRupiah('1250000')).toBe('Rp 1.250.000');
     expect(formatRupiah('25000.50')).toBe('Rp 25.000,50');
   });
@@ -150,6 +168,8 @@ describe('makeSale', () => {
       expect(r).toEqual({ ok: false, code: 'BAD_AMOUNT', message: thrown(() => toDynamic(STATIC, { amount: lib })).message, field: 'amount' });
     }
     expect(makeSale(STATIC, sale({ amount: '' }), NOW)).toMatchObject({ ok: false, code: 'EMPTY_AMOUNT' });
+    expect(makeSale(STATIC, sale({ amount: '25.5' }), NOW)).toMatchObject({ ok: false, code: 'AMOUNT_GROUPING', field: 'amount' });
+    expect(makeSale(STATIC, sale({ amount: '1', feeKind: 'fixed', feeValue: '1.00' }), NOW)).toMatchObject({ ok: false, code: 'AMOUNT_GROUPING', field: 'fee' });
     expect(makeSale(STATIC, sale({ amount: '1', feeKind: 'fixed' }), NOW)).toMatchObject({ ok: false, code: 'EMPTY_FEE', field: 'fee' });
     expect(makeSale(STATIC, sale({ amount: '1', feeKind: 'percent', feeValue: '100' }), NOW)).toMatchObject({ ok: false, code: 'BAD_FEE', field: 'fee' });
     const long = 'X'.repeat(26);
@@ -187,7 +207,10 @@ describe('checkStaticCode', () => {
     fc.assert(
       fc.property(staticQrisArb, (payload) => {
         const r = checkStaticCode(payload, NOW);
-        if (!validate(payload).valid) return expect(r.ok).toBe(false);
+        if (!validate(payload).valid) {
+          expect(r.ok).toBe(false);
+          return;
+        }
         expect(r.ok).toBe(true);
         expect(checkStaticCode(toDynamic(payload, { amount: 1 }), NOW)).toMatchObject({ ok: false, issues: [{ code: 'NOT_STATIC' }] });
       }),

@@ -85,6 +85,10 @@ export function isStringKey(key: string): key is StringKey {
 /** Plain words for the error codes a cashier meets (library codes and this app's own). */
 const EXPLAIN: Readonly<Record<string, Readonly<Record<Lang, string>>>> = {
   EMPTY_AMOUNT: { id: 'Masukkan jumlahnya dulu.', en: 'Enter the amount first.' },
+  AMOUNT_GROUPING: {
+    id: 'Titik hanya untuk ribuan (25.000), koma untuk desimal (12,50). Periksa jumlahnya.',
+    en: 'A dot only separates thousands (25.000), a comma decimals (12,50). Check the amount.',
+  },
   EMPTY_FEE: { id: 'Isi nilai biaya, atau pilih tanpa biaya.', en: 'Enter the fee, or choose no fee.' },
   BAD_AMOUNT: { id: 'Jumlah ini tidak bisa dipakai di QRIS.', en: 'This amount cannot be used in a QRIS.' },
   BAD_FEE: { id: 'Biaya ini tidak bisa dipakai di QRIS.', en: 'This fee cannot be used in a QRIS.' },

@@ -29,6 +29,8 @@ interface State {
   saleError: Shown | null;
   notice: string;
   camera: MediaStream | null;
+  /** The cashier typed a separator into the amount: its dots are theirs, not regrouped. */
+  ownDots: boolean;
 }
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -48,6 +50,7 @@ const state: State = {
   saleError: null,
   notice: '',
   camera: null,
+  ownDots: false,
 };
 
 const loaded = store.loadMerchant();
@@ -350,6 +353,7 @@ function newSale(): void {
   state.saleError = null;
   $<HTMLInputElement>('amount').value = '';
   $<HTMLInputElement>('bill').value = '';
+  state.ownDots = false;
   render();
   $('amount').focus();
 }
@@ -359,10 +363,11 @@ function keypad(key: string): void {
   if (key === 'back') {
     const v = input.value;
     // Deleting the digit before a grouping dot deletes the dot with it.
-    input.value = liveFormat(v.replace(/\.?.$/, ''));
+    input.value = state.ownDots ? v.slice(0, -1) : liveFormat(v.replace(/\.?.$/, ''));
   } else {
-    input.value = liveFormat(input.value + key);
+    input.value = state.ownDots ? input.value + key : liveFormat(input.value + key);
   }
+  if (input.value === '') state.ownDots = false;
   state.saleError = null;
   renderSaleError();
 }
@@ -445,8 +450,13 @@ $('forget').addEventListener('click', () => {
   $('photo').focus();
 });
 const amount = $<HTMLInputElement>('amount');
-amount.addEventListener('input', () => {
-  const formatted = liveFormat(amount.value);
+amount.addEventListener('input', (e) => {
+  // Once the cashier types or pastes a separator, the dots are theirs: stop regrouping (a "25.5"
+  // must be refused as typed, not turned into "255") until the field is emptied.
+  const data = (e as InputEvent).data ?? '';
+  if (/[^\d]/.test(data)) state.ownDots = true;
+  if (amount.value === '') state.ownDots = false;
+  const formatted = state.ownDots ? amount.value : liveFormat(amount.value);
   if (formatted !== amount.value) amount.value = formatted;
   if (state.saleError) {
     state.saleError = null;

@@ -23,32 +23,36 @@ export function formatRupiah(amount: string): string {
   return 'Rp ' + groupDigits(int) + (frac === '' ? '' : ',' + frac);
 }
 
-/** Digits with thousands dots, optionally a decimal comma: the shapes the field reads. */
-const DOTTED = /^\d[\d.]*(,\d*)?$/;
+/** Thousands dots between groups of three, optionally a decimal comma: "25.000", "1.250.000,50". */
+const GROUPED = /^\d{1,3}(\.\d{3})+(,\d*)?$/;
+
+export type AmountText = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly code: 'AMOUNT_GROUPING' };
 
 /**
- * What the cashier typed -> the amount text handed to `toDynamic`. In this field a dot is always a
- * thousands separator (the Indonesian convention, shown live as the cashier types) and a comma is
- * the decimal mark. Surrounding spaces go. Any other text (a sign, a letter, a leading zero) is
- * passed through unchanged for the library to refuse with its reason.
+ * What the cashier typed -> the amount text handed to `toDynamic`. In this field a dot is a
+ * thousands separator (the Indonesian convention) and a comma the decimal mark: "25.000" and
+ * "25.000,50" lose their dots, "12,5" becomes "12.5". Dots anywhere else ("25.5", "2.50") are
+ * refused with AMOUNT_GROUPING rather than guessed at. Any other text (a sign, a letter, a leading
+ * zero) is passed on as typed, trimmed of surrounding spaces, for the library to refuse with its
+ * reason.
  */
-export function amountFromInput(typed: string): string {
+export function amountFromInput(typed: string): AmountText {
   const s = typed.trim();
-  if (DOTTED.test(s) && !hasLeadingZero(s)) return s.replace(/\./g, '').replace(',', '.');
-  return s;
+  if (GROUPED.test(s)) return { ok: true, text: s.replace(/\./g, '').replace(',', '.') };
+  if (s.includes('.') && /^[\d.,]+$/.test(s)) return { ok: false, code: 'AMOUNT_GROUPING' };
+  if (/^\d+,\d*$/.test(s)) return { ok: true, text: s.replace(',', '.') };
+  return { ok: true, text: s };
 }
 
 /**
- * Live formatting while typing: digits and dots are regrouped from their digits (so typing and
- * deleting digits keeps "2.500" readable); anything else, or a leading zero, is left as typed so
- * the refusal can name it.
+ * Live grouping while the cashier types digits: text of digits and dots is regrouped from its
+ * digits ("25000" -> "25.000", and deleting a digit of "2.500" gives "250"). The page calls it only
+ * while the dots in the field are its own (main.ts stops once the cashier types a dot or comma);
+ * a leading zero or any other character leaves the text as typed so the refusal can name it.
  */
 export function liveFormat(typed: string): string {
-  if (!/^\d[\d.]*$/.test(typed) || hasLeadingZero(typed)) return typed;
-  return groupDigits(typed.replace(/\./g, ''));
-}
-
-function hasLeadingZero(s: string): boolean {
-  const digits = s.replace(/\./g, '');
-  return digits.length > 1 && digits[0] === '0' && digits[1] !== ',';
+  if (!/^\d[\d.]*$/.test(typed)) return typed;
+  const digits = typed.replace(/\./g, '');
+  if (digits.length > 1 && digits[0] === '0') return typed;
+  return groupDigits(digits);
 }

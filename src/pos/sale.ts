@@ -36,9 +36,12 @@ export type SaleResult =
 /** The codes this module adds for a field left empty (the library's own codes otherwise). */
 export const EMPTY_AMOUNT = 'EMPTY_AMOUNT';
 export const EMPTY_FEE = 'EMPTY_FEE';
+const GROUPING_MESSAGE = 'A dot separates thousands (25.000) and a comma decimals (12,50); this amount has a dot elsewhere.';
 
 export function makeSale(staticPayload: string, input: SaleInput, now: Date): SaleResult {
-  const amount = amountFromInput(input.amount);
+  const typed = amountFromInput(input.amount);
+  if (!typed.ok) return { ok: false, code: typed.code, message: GROUPING_MESSAGE, field: 'amount' };
+  const amount = typed.text;
   if (amount === '') return { ok: false, code: EMPTY_AMOUNT, message: 'Enter an amount.', field: 'amount' };
   let fee: FeeOption | undefined;
   let feeText: string | undefined;
@@ -46,7 +49,9 @@ export function makeSale(staticPayload: string, input: SaleInput, now: Date): Sa
     fee = { type: 'prompt' };
     feeText = 'tip';
   } else if (input.feeKind === 'fixed' || input.feeKind === 'percent') {
-    const value = input.feeKind === 'fixed' ? amountFromInput(input.feeValue) : input.feeValue.trim().replace(',', '.');
+    const fixed = input.feeKind === 'fixed' ? amountFromInput(input.feeValue) : null;
+    if (fixed !== null && !fixed.ok) return { ok: false, code: fixed.code, message: GROUPING_MESSAGE, field: 'fee' };
+    const value = fixed !== null ? fixed.text : input.feeValue.trim().replace(',', '.');
     if (value === '') return { ok: false, code: EMPTY_FEE, message: 'Enter the fee, or choose no fee.', field: 'fee' };
     fee = { type: input.feeKind, value };
     feeText = input.feeKind === 'fixed' ? `Rp ${value}` : `${value}%`;
