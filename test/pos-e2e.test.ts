@@ -148,6 +148,14 @@ describe('the cashier page in headless Chromium', () => {
     const blank = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#ffffff' } }).png().toBuffer();
     await page.locator('#photo').setInputFiles({ name: 'blank.png', mimeType: 'image/png', buffer: blank });
     await expect.poll(() => error.textContent()).toContain('IMAGE_NO_QR');
+    // A PNG header claiming 100000x100000 pixels is refused from the header, not inflated.
+    const bomb = Buffer.from(blank);
+    bomb.writeUInt32BE(100_000, 16);
+    bomb.writeUInt32BE(100_000, 20);
+    await page.locator('#photo').setInputFiles({ name: 'bomb.png', mimeType: 'image/png', buffer: bomb });
+    await expect.poll(() => error.textContent()).toContain('IMAGE_TOO_LARGE');
+    await page.locator('#photo').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await expect.poll(() => error.textContent()).toContain('IMAGE_UNSUPPORTED_FORMAT');
     expect(await page.locator('#sale').isVisible()).toBe(false);
   });
 

@@ -4,16 +4,20 @@
  * from a picture (file or camera frame), and turn a canvas into PNG bytes.
  * Drawing takes the module matrix from `qrcode` (as src/image/encode.ts does, same ECL M and
  * 4-module quiet zone). Reading uses the browser's BarcodeDetector when it has one, else jsQR on
- * the canvas pixels, at most MAX_SIDE pixels a side.
+ * the canvas pixels, at most MAX_SIDE pixels a side. A file's format and size come from its header
+ * first (src/image/sniff.ts), so oversized images are refused before they are decoded.
  */
 import jsQRModule from 'jsqr';
 import QRCode from 'qrcode';
 import { QrisError } from '../errors.js';
+import { sniff } from '../image/sniff.js';
 
 /** Pictures are scaled down to this many pixels a side before reading (bounds time and memory). */
 export const MAX_SIDE = 1600;
-/** Larger files are refused before decoding. */
+/** Larger files are refused before decoding (as decodeImage's maxBytes default). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+/** Larger images are refused from their header, before the browser inflates them (decodeImage's default). */
+export const MAX_PIXELS = 50_000_000;
 const MARGIN = 4;
 
 type JsQr = (data: Uint8ClampedArray, width: number, height: number, options: { inversionAttempts: 'attemptBoth' }) => { data: string } | null;
@@ -48,6 +52,12 @@ export function canvasPng(canvas: HTMLCanvasElement): Promise<Blob> {
 /** Reads the QR payload in an image file. Throws QrisError IMAGE_* codes. */
 export async function decodeFromFile(file: Blob): Promise<string> {
   if (file.size > MAX_FILE_BYTES) throw new QrisError('IMAGE_TOO_LARGE', `The image is ${file.size} bytes; the limit is ${MAX_FILE_BYTES}.`);
+  // The header says the size: a tiny file claiming 100000x100000 pixels is refused un-inflated.
+  const header = sniff(new Uint8Array(await file.arrayBuffer())); // at most MAX_FILE_BYTES
+  const pixels = header.width * header.height;
+  if (pixels > MAX_PIXELS) {
+    throw new QrisError('IMAGE_TOO_LARGE', `The image is ${header.width}x${header.height} (${pixels} pixels); the limit is ${MAX_PIXELS}.`);
+  }
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file);
