@@ -7,6 +7,7 @@ export type Lang = 'id' | 'en';
 
 const STRINGS = {
   title: { id: 'Kasir QRIS', en: 'QRIS cashier' },
+  skip: { id: 'Langsung ke isi', en: 'Skip to content' },
   language: { id: 'Bahasa', en: 'Language' },
   setupHeading: { id: 'Pasang QRIS toko', en: 'Set up the shop QRIS' },
   setupIntro: {
