@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import fc from 'fast-check';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -281,6 +282,25 @@ describe('the cashier page in headless Chromium', () => {
     expect(await page.locator('#sale').isVisible()).toBe(true);
     expect(await page.locator('#shop-name').textContent()).toBe(NAME);
     expect(await page.locator('#sales tbody tr').count()).toBe(2);
+  });
+
+  it('property (6 seeded cases): random amounts and bill numbers drawn by the page decode to toDynamic in Node', async () => {
+    const cases = fc.sample(
+      fc.record({ amount: fc.bigInt({ min: 1n, max: 10n ** 12n }), bill: fc.stringMatching(/^[A-Za-z0-9-]{0,25}$/) }),
+      { numRuns: 6, seed: 14 },
+    );
+    for (const { amount, bill } of cases) {
+      if (await page.locator('#result').isVisible()) await page.locator('#new-sale').click();
+      await page.locator('#more').evaluate((d: HTMLDetailsElement) => (d.open = true));
+      await page.locator('#bill').fill(bill);
+      await page.locator('#fee-kind').selectOption('none');
+      await sell(String(amount));
+      await expect.poll(() => page.locator('#result').isVisible()).toBe(true);
+      expect(await shownPayload()).toBe(toDynamic(STATIC, { amount: String(amount), ...(bill !== '' ? { billNumber: bill } : {}) }));
+    }
+    await page.locator('#new-sale').click();
+    await page.locator('#bill').fill('');
+    expect(await page.locator('#sales tbody tr').count()).toBe(2 + cases.length);
   });
 
   it('the print view shows only the receipt, 48 mm wide on 58 mm paper and 72 mm on 80 mm', async () => {
