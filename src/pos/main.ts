@@ -26,7 +26,8 @@ interface State {
   current: Sale | null;
   setupErrors: readonly Shown[];
   setupWarnings: readonly QrisIssue[];
-  saleError: Shown | null;
+  /** The refused sale's reason and the id of the field at fault. */
+  saleError: (Shown & { readonly fieldId: string }) | null;
   notice: string;
   camera: MediaStream | null;
   /** The cashier typed a separator into the amount: its dots are theirs, not regrouped. */
@@ -127,9 +128,10 @@ function renderSaleError(): void {
   const e = state.saleError;
   box.replaceChildren();
   box.hidden = e === null;
-  for (const id of ['amount', 'bill', 'fee-value']) $(id).removeAttribute('aria-invalid');
+  for (const id of ['amount', 'bill', 'fee-kind', 'fee-value']) $(id).removeAttribute('aria-invalid');
   if (e === null) return;
   box.append(para(explain(state.lang, e.code)), para(`${e.code}: ${e.message}`, 'detail'));
+  $(e.fieldId).setAttribute('aria-invalid', 'true');
 }
 
 function renderFeeField(): void {
@@ -322,13 +324,11 @@ function onSale(): void {
     new Date(),
   );
   if (!result.ok) {
-    state.saleError = { code: result.code, message: result.message };
-    render();
-    const field = result.field === 'amount' ? 'amount' : result.field === 'billNumber' ? 'bill' : 'fee-value';
+    const field = result.field === 'amount' ? 'amount' : result.field === 'billNumber' ? 'bill' : $('fee-value-field').hidden ? 'fee-kind' : 'fee-value';
+    state.saleError = { code: result.code, message: result.message, fieldId: field };
     if (field !== 'amount') ($('more') as HTMLDetailsElement).open = true;
-    const el = $(field === 'fee-value' && $('fee-value-field').hidden ? 'fee-kind' : field);
-    el.setAttribute('aria-invalid', 'true');
-    el.focus();
+    render();
+    $(field).focus();
     return;
   }
   state.saleError = null;
