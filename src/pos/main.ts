@@ -7,7 +7,7 @@ import { isQrisError, type QrisIssue } from '../index.js';
 import { salesCsv } from './csv.js';
 import { explain, isStringKey, t, type Lang } from './i18n.js';
 import { checkStaticCode, type Merchant } from './merchant.js';
-import { canvasPng, decodeFrame, decodeFromFile, drawQr } from './qr.js';
+import { decodeFrame, decodeFromFile, drawQr, qrPng } from './qr.js';
 import { formatRupiah, liveFormat } from './rupiah.js';
 import { makeSale, type FeeKind, type Sale } from './sale.js';
 import { PosStore, salesOfDay, type Paper } from './store.js';
@@ -175,7 +175,7 @@ function renderList(): void {
     copy.setAttribute('aria-label', `${t(state.lang, 'copy')} ${timeText(s.time)} ${formatRupiah(s.amount)}`);
     copy.title = s.payload;
     copy.dataset['payload'] = s.payload;
-    const show = button(t(state.lang, 'show'), 'show secondary', () => showSale(s));
+    const show = button(t(state.lang, 'show'), 'show secondary', () => void showSale(s));
     show.setAttribute('aria-label', `${t(state.lang, 'show')} ${timeText(s.time)} ${formatRupiah(s.amount)}`);
     actions.append(copy, ' ', show);
     tr.append(time, amount, bill, actions);
@@ -338,12 +338,12 @@ function onSale(): void {
   } catch {
     state.notice = t(state.lang, 'storageFull'); // quota: the QR is still shown, the list says why it lacks it
   }
-  showSale(result.sale);
+  void showSale(result.sale);
 }
 
-function showSale(sale: Sale): void {
+async function showSale(sale: Sale): Promise<void> {
+  await drawQr($<HTMLCanvasElement>('qr'), sale.payload);
   state.current = sale;
-  drawQr($<HTMLCanvasElement>('qr'), sale.payload);
   render();
   $('result-h').focus();
 }
@@ -476,7 +476,7 @@ $('new-sale').addEventListener('click', newSale);
 $('download').addEventListener('click', () => {
   const sale = state.current;
   if (!sale) return;
-  void canvasPng($<HTMLCanvasElement>('qr')).then((png) => download(`qris-${sale.amount}-${stamp(sale.time)}.png`, png));
+  void qrPng(sale.payload).then((png) => download(`qris-${sale.amount}-${stamp(sale.time)}.png`, png));
 });
 $('print').addEventListener('click', () => window.print());
 $<HTMLSelectElement>('paper').addEventListener('change', (e) => setPaper((e.currentTarget as HTMLSelectElement).value === '80' ? '80' : '58'));

@@ -1,7 +1,7 @@
 /**
- * The page's only image code, behind three functions so it can move to the library's browser
- * entry (`qris-codec/image`) once that exists: draw a payload as a QR on a canvas, read a payload
- * from a picture (file or camera frame), and turn a canvas into PNG bytes.
+ * The page's only image code, behind four functions so it can move to the library's browser
+ * entry (`qris-codec/image`) once that exists: draw a payload as a QR on a canvas, the same as a
+ * PNG file, and read a payload from an image file or from a camera frame.
  * Drawing takes the module matrix from `qrcode` (as src/image/encode.ts does, same ECL M and
  * 4-module quiet zone). Reading uses the browser's BarcodeDetector when it has one, else jsQR on
  * the canvas pixels, at most MAX_SIDE pixels a side. A file's format and size come from its header
@@ -25,8 +25,8 @@ type JsQr = (data: Uint8ClampedArray, width: number, height: number, options: { 
 // function or the module object holding it.
 const jsQR: JsQr = (typeof jsQRModule === 'function' ? jsQRModule : (jsQRModule as { default: unknown }).default) as JsQr;
 
-/** Draws `payload` on `canvas` with `scale` pixels per module; returns the side in pixels. */
-export function drawQr(canvas: HTMLCanvasElement, payload: string, scale = 10): number {
+/** Draws `payload` on `canvas`, `scale` pixels per module (async, like drawing from PNG bytes). */
+export function drawQr(canvas: HTMLCanvasElement, payload: string, scale = 10): Promise<void> {
   const qr = QRCode.create(payload, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
   const side = (n + 2 * MARGIN) * scale;
@@ -41,11 +41,13 @@ export function drawQr(canvas: HTMLCanvasElement, payload: string, scale = 10): 
   for (let y = 0; y < n; y++) {
     for (let x = 0; x < n; x++) if (data[y * n + x]) ctx.fillRect((x + MARGIN) * scale, (y + MARGIN) * scale, scale, scale);
   }
-  return side;
+  return Promise.resolve();
 }
 
-/** The canvas as PNG bytes (for the download). */
-export function canvasPng(canvas: HTMLCanvasElement): Promise<Blob> {
+/** The QR of `payload` as a PNG file (the download). */
+export async function qrPng(payload: string, scale = 10): Promise<Blob> {
+  const canvas = document.createElement('canvas');
+  await drawQr(canvas, payload, scale);
   return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('The browser could not make a PNG.'))), 'image/png'));
 }
 
