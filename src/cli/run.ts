@@ -9,6 +9,7 @@ import { convertCommand } from './commands/convert.js';
 import { decodeCommand } from './commands/decode.js';
 import { encodeCommand } from './commands/encode.js';
 import { infoCommand } from './commands/info.js';
+import { posCommand } from './commands/pos.js';
 import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { errorJson, formatQrisError, json } from './format.js';
@@ -16,7 +17,7 @@ import { internalErrorText, stdoutErrorText } from './guard.js';
 import { PayloadError, qrisErrorOf } from './payload-error.js';
 import { packageVersion } from './paths.js';
 
-export const COMMANDS: readonly Command[] = [infoCommand, validateCommand, convertCommand, decodeCommand, encodeCommand, serveCommand];
+export const COMMANDS: readonly Command[] = [infoCommand, validateCommand, convertCommand, decodeCommand, encodeCommand, serveCommand, posCommand];
 
 function mainHelp(): string {
   return [

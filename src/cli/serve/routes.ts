@@ -11,6 +11,7 @@ import { info, parse, toDynamic } from '../../index.js';
 import { decodeBody, drain, readBody, type RequestFields } from './body.js';
 import { HttpError, toErrorResponse } from './http-error.js';
 import type { DecodeTask } from './pool.js';
+import { servePosPage } from './static.js';
 
 export interface HandlerOptions {
   /** When set, every endpoint except qr.png needs `X-API-Key` equal to it. */
@@ -57,6 +58,7 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
 async function handle(req: IncomingMessage, res: ServerResponse, o: HandlerOptions, keyHash: Buffer | undefined): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname.length > 1 && url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
+  if (await servePosPage(req, res, path)) return; // the cashier page (static.ts)
   const route = ROUTES.get(path);
   if (!route) throw new HttpError(404, 'NOT_FOUND', `No endpoint at ${path}. Endpoints: ${[...ROUTES.keys()].join(', ')}.`);
   const method = req.method ?? 'GET';
