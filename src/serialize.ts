@@ -10,9 +10,8 @@ import { crc16, formatCrc } from './crc16.js';
 import { callerThrew, describeValue, QrisError } from './errors.js';
 import type { ParsedQris } from './parse.js';
 import { LEVELS } from './scan-context.js';
-import { codePointLength, TWO_DIGITS } from './scan.js';
+import { TWO_DIGITS } from './scan.js';
 import { MAX_PAYLOAD_LENGTH } from './spec.js';
-import { firstLoneSurrogate } from './text.js';
 
 /** Input for `serialize`: a parsed node, or any object with an ID and a value or children. */
 export interface TlvInput {
@@ -137,14 +136,25 @@ function writeObject(w: Writer, node: TlvInput, id: string, path: string, depth:
     if (typeof v !== 'string') throw new QrisError('BAD_FIELD', `Data object ${path} needs a string value or children${v === undefined ? '' : `; got ${describeValue(v)}`}.`, { tag: path });
     // More than 198 UTF-16 units is more than 99 code points: refused without counting a huge value.
     if (v.length > 198) throw new QrisError('VALUE_TOO_LONG', `Data object ${path} would be over 99 characters long (${v.length} UTF-16 units); the length field allows at most 99.`, { tag: path });
-    const bad = firstLoneSurrogate(v);
-    if (bad >= 0) {
-      throw new QrisError('BAD_FIELD', `Data object ${path} holds an unpaired UTF-16 surrogate at index ${bad}: it has no UTF-8 form, so no QR code can carry it.`, { tag: path });
+    len = codePointsOrLone(v);
+    if (len < 0) {
+      throw new QrisError('BAD_FIELD', `Data object ${path} holds an unpaired UTF-16 surrogate at index ${-1 - len}: it has no UTF-8 form, so no QR code can carry it.`, { tag: path });
     }
     value = v;
-    len = codePointLength(v);
   }
   if (len > 99) throw new QrisError('VALUE_TOO_LONG', `Data object ${path} would be ${len} characters long; the length field allows at most 99.`, { tag: path });
   w.cps += len + 4;
   return id + TWO_DIGITS[len]! + value;
+}
+
+/** Code points of `s` (what a length field counts), or -1 - i when s[i] is an unpaired surrogate: one pass for both. */
+function codePointsOrLone(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    if ((c & 0xf800) !== 0xd800) continue; // not a surrogate: the common case, one compare
+    if (c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+    else return -1 - i;
+  }
+  return n;
 }
