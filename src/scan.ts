@@ -11,8 +11,11 @@ import { QrisError, quote } from './errors.js';
 import { MAX_OBJECTS, type Level, type ScanContext } from './scan-context.js';
 import { MAX_PAYLOAD_LENGTH } from './spec.js';
 
-/** "00".."99", so IDs and lengths never allocate. */
-export const TWO_DIGITS: readonly string[] = /* @__PURE__ */ Object.freeze(Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i));
+/**
+ * "00".."99", so IDs and lengths never allocate. Typed readonly but not frozen: loads from a frozen
+ * array measured 10% slower parses (frozen elements kind).
+ */
+export const TWO_DIGITS: readonly string[] = /* @__PURE__ */ Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
 
 /**
  * Scans the data objects in ctx.payload[start, end) into `ctx.objects[level]`; returns the count.
