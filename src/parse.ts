@@ -4,7 +4,7 @@
  * dropped. The scan (scan.ts) finds the objects; this module builds the nodes from its offsets.
  */
 import { CRC_INIT, crcUpdate, formatCrc } from './crc16.js';
-import { callerThrew, QrisError, type QrisIssue } from './errors.js';
+import { callerThrew, describeValue, QrisError, type QrisIssue } from './errors.js';
 import { ScanContext, type Level } from './scan-context.js';
 import { codePointLength, crcMismatch, scanLevel, scanRoot, TWO_DIGITS } from './scan.js';
 import { isTemplate } from './spec.js';
@@ -101,14 +101,18 @@ export function parseWith(ctx: ScanContext, input: string, options?: ParseOption
   return { payload, start, nodes, crc: { declared, computed: formatCrc(computed), valid: computed === ctx.declared }, warnings };
 }
 
-/** `options.verifyCrc !== false`, refusing an options value whose read throws (revoked Proxy, getter). */
+/** `options.verifyCrc`, read once; BAD_OPTION for options that are not an object or a flag that is not a boolean. */
 function readVerifyCrc(options: ParseOptions): boolean {
-  if (options === null || typeof options !== 'object') return true; // as before: only an explicit false turns the check off
+  if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', `parse() options must be an object such as { verifyCrc: false }; got ${describeValue(options)}.`);
+  let v: unknown;
   try {
-    return options.verifyCrc !== false;
+    v = options.verifyCrc;
   } catch (e) {
-    throw callerThrew('BAD_OPTION', 'parse() options', e);
+    throw callerThrew('BAD_OPTION', 'the parse() options', e);
   }
+  if (v === undefined || v === true) return true;
+  if (v === false) return false;
+  throw new QrisError('BAD_OPTION', `verifyCrc must be true or false; got ${describeValue(v)}.`);
 }
 
 /** Children of the template at ctx.payload[vStart, vEnd), scanned into level `depth`; undefined when not TLV. */
