@@ -82,7 +82,7 @@ function buildTree(fields: BuildFields): TlvInput[] {
     if (a === null || typeof a !== 'object') throw new QrisError('BAD_FIELD', 'Each account must be an object with a GUID.', { tag: String(next) });
     const tag = a.tag ?? String(next);
     if (typeof tag !== 'string' || !/^(2[6-9]|[34][0-9]|50)$/.test(tag) || used.has(tag)) {
-      throw new QrisError('BAD_FIELD', `Account tag ${describeValue(tag)} must be an unused ID from 26 to 50.`, typeof tag === 'string' && /^\d\d$/.test(tag) ? { tag } : {});
+      throw new QrisError('BAD_FIELD', `Account tag ${describeValue(tag)} must be an unused ID from 26 to 50.`, typeof tag === 'string' && tag.length <= 5 ? { tag } : {});
     }
     used.add(tag);
     next = Math.max(next, Number(tag) + 1);
