@@ -109,11 +109,11 @@ export class QrisError extends Error {
  */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return quote(value);
-  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'bigint') return cut(`${value}n`);
   if (typeof value === 'symbol' || typeof value === 'function') return `a ${typeof value}`;
   try {
     const json = JSON.stringify(value);
-    if (json !== undefined) return json.length > QUOTE_MAX ? json.slice(0, QUOTE_MAX - 3) + '...' : json;
+    if (json !== undefined) return cut(json);
   } catch {
     // cyclic, holding a bigint, a revoked Proxy or a throwing getter / toJSON: fall through
   }
@@ -159,11 +159,18 @@ export const QUOTE_MAX = 40;
 /** A caller's string, JSON-quoted, cut to `QUOTE_MAX` characters with its full length named. */
 export function quote(s: string): string {
   if (s.length <= QUOTE_MAX) return JSON.stringify(s);
-  // Never cut between the halves of a surrogate pair.
-  let end = QUOTE_MAX;
+  return `${JSON.stringify(s.slice(0, cutAt(s, QUOTE_MAX)))}... (${s.length} characters)`;
+}
+
+/** `text` (already rendered) cut to `QUOTE_MAX` characters. */
+function cut(text: string): string {
+  return text.length > QUOTE_MAX ? text.slice(0, cutAt(text, QUOTE_MAX - 3)) + '...' : text;
+}
+
+/** `end`, or one less so a cut never falls between the halves of a surrogate pair. */
+function cutAt(s: string, end: number): number {
   const c = s.charCodeAt(end - 1);
-  if (c >= 0xd800 && c <= 0xdbff) end--;
-  return `${JSON.stringify(s.slice(0, end))}... (${s.length} characters)`;
+  return c >= 0xd800 && c <= 0xdbff ? end - 1 : end;
 }
 
 /** True for a `QrisError`, also across module copies (ESM and CJS builds loaded together). */

@@ -197,16 +197,23 @@ function isParsedShape(x: object): boolean {
   return (
     typeof p.payload === 'string' &&
     Array.isArray(p.warnings) &&
-    typeof crc === 'object' && crc !== null && typeof crc.valid === 'boolean' &&
+    typeof crc === 'object' && crc !== null && typeof crc.valid === 'boolean' && isCrcText(crc.declared) && isCrcText(crc.computed) &&
     Array.isArray(p.nodes) && p.nodes.every((n) => isNodeShape(n, 0))
   );
+}
+
+/** The declared / computed CRC of a parse result: four characters. */
+function isCrcText(x: unknown): boolean {
+  return typeof x === 'string' && x.length === 4;
 }
 
 /** A parse result nests at most root > template > 62's 50-99 templates: deeper (or cyclic) is no parse result. */
 function isNodeShape(n: unknown, depth: number): boolean {
   if (typeof n !== 'object' || n === null) return false;
   const t = n as Partial<Record<keyof TlvNode, unknown>>;
-  if (typeof t.id !== 'string' || typeof t.value !== 'string' || typeof t.offset !== 'number') return false;
+  // IDs are two characters and values fit a length field: a hand-made "parse result" cannot carry a
+  // huge string into info / validate messages.
+  if (typeof t.id !== 'string' || t.id.length !== 2 || typeof t.value !== 'string' || t.value.length > 198 || typeof t.offset !== 'number') return false;
   if (t.children === undefined) return true;
   return depth < 2 && Array.isArray(t.children) && t.children.every((c) => isNodeShape(c, depth + 1));
 }

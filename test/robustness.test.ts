@@ -305,6 +305,13 @@ describe('messages quote at most ~40 characters of any caller value', () => {
     'build: a huge additional data key': () => core.build({ merchantName: 'A', merchantCity: 'B', mcc: '5411', accounts: [{ guid: 'ID.CO.QRIS.WWW' }], additionalData: { [big('k')]: 'x' } as never }),
     'build: a huge account tag': () => core.build({ merchantName: 'A', merchantCity: 'B', mcc: '5411', accounts: [{ tag: big('2'), guid: 'ID.CO.QRIS.WWW' }] }),
     'crc16: a huge array': () => core.crc16(new Array(HUGE).fill(7) as unknown as string),
+    'crc16: a huge bigint': () => core.crc16((10n ** 5000n) as unknown as string),
+    'toDynamic: a huge bigint amount': () => core.toDynamic(STATIC, { amount: (10n ** 5000n) as unknown as number }),
+    'info: a hand-made parse result with a huge ID': () => core.info({ ...core.parse(STATIC), nodes: [{ id: big('5'), value: 'x', offset: 0 }] } as unknown as string),
+    'validate: a hand-made parse result with a huge declared CRC': () => {
+      const r = core.validate({ ...core.parse(STATIC), crc: { declared: big('F'), computed: '0000', valid: false } } as unknown as string);
+      throw new core.QrisError(r.issues[0]!.code as core.QrisErrorCode, r.issues[0]!.message);
+    },
   };
   for (const [name, run] of Object.entries(CASES)) {
     it(`${name}: the message stays short`, () => {
