@@ -175,7 +175,11 @@ function cutAt(s: string, end: number): number {
 
 /** True for a `QrisError`, also across module copies (ESM and CJS builds loaded together). */
 export function isQrisError(value: unknown): value is QrisError {
-  return value instanceof QrisError || (value instanceof Error && value.name === 'QrisError' && typeof (value as QrisError).code === 'string');
+  try {
+    return value instanceof QrisError || (value instanceof Error && value.name === 'QrisError' && typeof (value as QrisError).code === 'string');
+  } catch {
+    return false; // a revoked Proxy (or one whose traps throw) is no error of ours
+  }
 }
 
 function withWhere(message: string, d: QrisErrorDetails): string {
