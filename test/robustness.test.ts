@@ -268,7 +268,10 @@ describe('hostile objects: a revoked Proxy or a throwing getter is a QrisError w
     it(`${name}: a revoked Proxy or a throwing object gives ${code}`, () => {
       expect(qrisError(() => call(revoked())).code).toBe(code);
       fc.assert(
-        fc.property(fc.oneof(fc.constant(new TypeError('trap')), fc.constant(revoked()), fc.string().map((m) => new Error(m)), fc.anything()), fc.boolean(), (thrownValue, asArray) => {
+        // "revoked" stands for a revoked Proxy thrown by the trap, made inside the property:
+        // fast-check itself cannot handle one as a generated value.
+        fc.property(fc.oneof(fc.constant<unknown>('revoked'), fc.constant(new TypeError('trap')), fc.string().map((m) => new Error(m)), fc.anything()), fc.boolean(), (raw, asArray) => {
+          const thrownValue = raw === 'revoked' ? revoked() : raw;
           const err = qrisError(() => call(throwing(thrownValue, asArray ? [] : {})));
           expect(err.code).toBe(code);
           // The caller's exception is kept as the cause when it was a read that threw.
