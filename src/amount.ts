@@ -103,14 +103,22 @@ export function formatAmount(amount: unknown, options: FormatAmountOptions = {})
   try {
     // One read of each option: a getter cannot answer differently later, and one that throws is BAD_OPTION.
     field = options.field;
-    const { decimals, maxAmount } = options;
-    format = decimals === undefined ? (maxAmount === undefined ? {} : { maxAmount }) : maxAmount === undefined ? { decimals } : { decimals, maxAmount };
+    format = amountFormatOf(options);
   } catch (e) {
     throw callerThrew('BAD_OPTION', 'the formatAmount() options', e);
   }
   if (field === undefined || field === 'amount') return formatAmountAs(amount, format, 'amount', 'BAD_AMOUNT', '54');
   if (field === 'fixedFee') return formatAmountAs(amount, format, 'fixed fee', 'BAD_FEE', '56');
   throw new QrisError('BAD_OPTION', `field must be "amount" or "fixedFee"; got ${describeValue(field)}.`);
+}
+
+/**
+ * Just the amount format (`decimals`, `maxAmount`) of a larger options object, e.g. toDynamic's or
+ * build's, for `formatAmount`: its other keys must not be read as formatAmount options.
+ */
+export function amountFormatOf(options: AmountFormat): AmountFormat {
+  const { decimals, maxAmount } = options;
+  return decimals === undefined ? (maxAmount === undefined ? {} : { maxAmount }) : maxAmount === undefined ? { decimals } : { decimals, maxAmount };
 }
 
 /**

@@ -3,7 +3,7 @@
  * written by `serialize` (lengths and CRC computed there), and the result must pass `validate` with
  * no errors, so build never hands out a code that would fail at the till.
  */
-import { formatAmount, type AmountFormat } from './amount.js';
+import { amountFormatOf, formatAmount, type AmountFormat } from './amount.js';
 import { callerThrew, describeValue, QrisError, quote } from './errors.js';
 import { encodeFee, type FeeOption } from './fee.js';
 import { serialize, type TlvInput } from './serialize.js';
@@ -100,7 +100,7 @@ function buildTree(fields: BuildFields): TlvInput[] {
     nodes.push({ id: '51', children });
   }
   nodes.push({ id: '52', value: text(fields.mcc, '52', 'MCC') }, { id: '53', value: text(fields.currency ?? '360', '53', 'currency') });
-  if (fields.amount !== undefined) nodes.push({ id: '54', value: formatAmount(fields.amount, amountFormat(fields)) });
+  if (fields.amount !== undefined) nodes.push({ id: '54', value: formatAmount(fields.amount, amountFormatOf(fields)) });
   if (fields.fee !== undefined) nodes.push(...feeNodes(fields.fee, fields.decimals));
   nodes.push(
     { id: '58', value: text(fields.countryCode ?? 'ID', '58', 'country code') },
@@ -140,12 +140,6 @@ function text(v: unknown, tag: string, what: string): string {
     throw new QrisError('BAD_FIELD', `The ${what} (${tag}) holds an unpaired UTF-16 surrogate at index ${bad}: it has no UTF-8 form, so no QR code can carry it.`, { tag });
   }
   return v;
-}
-
-/** Just the amount format of the fields (formatAmount's options object takes nothing else). */
-function amountFormat(fields: BuildFields): AmountFormat {
-  const { decimals, maxAmount } = fields;
-  return decimals === undefined ? (maxAmount === undefined ? {} : { maxAmount }) : maxAmount === undefined ? { decimals } : { decimals, maxAmount };
 }
 
 /** 55 and 56 / 57 from the fee encoder `toDynamic` uses too. */
