@@ -4,8 +4,9 @@
  * One root scan finds where each data object sits; the conversion is a short list of
  * (start, end, replacement) edits; every other character is copied from the input unchanged and in
  * order. One pass over the input's bytes verifies its CRC and records the states where an edit
- * changes the length; because CRC is linear the output CRC follows from those states (`crcShift`)
- * without a second pass over the bytes.
+ * changes the length; because CRC is linear the output CRC follows from those states without a
+ * second pass over the bytes (crc-splice.ts). The scan, its bytes and those states all live in this
+ * module's own `ScanContext`, passed to every helper.
  */
 import { formatAmountAs, type AmountFormat } from './amount.js';
 import { CRC_INIT, crc16, crcShift, crcUpdate, crcUpdateAscii, formatCrc } from './crc16.js';

@@ -5,8 +5,9 @@
  *
  * A context holds one scan at a time: the next `scanRoot` on it replaces everything below. Each
  * public entry point owns a context of its own (parse.ts one, convert.ts one) and never lends it
- * out, so no caller can see a scan replaced under it. Reusing the typed arrays is the speed: a
- * scan allocates nothing but the substring it may trim.
+ * out, and reads the caller's options before it scans, so no caller code (a getter, a Proxy trap)
+ * runs between a scan and its use and nothing can replace a scan under its reader. Reusing the
+ * typed arrays is the speed: a scan allocates nothing but the substring it may trim.
  */
 import { CrcSplice } from './crc-splice.js';
 import { Utf8Buffer } from './utf8-buffer.js';

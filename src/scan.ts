@@ -85,7 +85,7 @@ function scanChecked(ctx: ScanContext, start: number, end: number, out: Int32Arr
       const tag = tagPath(path, id);
       throw new QrisError('TRUNCATED', `Data object ${tag} declares ${len} character(s) but only ${countCodePoints(s, vStart, end)} remain.`, { offset: base + p, tag });
     }
-    if (n === MAX_OBJECTS) throw new QrisError('TOO_LONG', `More than ${MAX_OBJECTS} data objects in one template.`, where(base + p, path));
+    if (n === MAX_OBJECTS) throw new QrisError('TOO_LONG', `More than ${MAX_OBJECTS} data objects at one level.`, where(base + p, path));
     const k = n * 4;
     out[k] = p;
     out[k + 1] = id;
