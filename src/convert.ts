@@ -11,6 +11,7 @@
 import { formatAmountAs, type AmountFormat } from './amount.js';
 import { CRC_INIT, crc16, crcShift, crcUpdate, crcUpdateAscii, formatCrc } from './crc16.js';
 import { callerThrew, describeValue, QrisError, quote } from './errors.js';
+import { markBlock } from './crc-splice.js';
 import { encodeFee, type FeeOption } from './fee.js';
 import { ScanContext } from './scan-context.js';
 import { codePointLength, crcMismatch, scanRoot, scanTemplate, TWO_DIGITS } from './scan.js';
@@ -232,13 +233,14 @@ function staticToDynamicFast(ctx: ScanContext, amount: string): string | null {
   const amountObj = '54' + TWO_DIGITS[amount.length]! + amount;
   const crcStart = s.length - 4;
   if (s.length + amountObj.length > MAX_PAYLOAD_LENGTH) return null; // the general path reports it
-  const { bytes, splice } = ctx;
-  // One pass verifies the input CRC and records the state at the insert; CRC linearity gives the rest.
-  splice.reset();
-  splice.mark(b);
-  const fin = splice.run(CRC_INIT, bytes, crcStart);
+  const bytes = ctx.bytes;
+  // One pass verifies the input CRC, keeping the state at the insert's 8-byte block (one mark needs
+  // no splice slots); CRC linearity gives the rest.
+  const block = markBlock(b);
+  const atBlock = crcUpdate(CRC_INIT, bytes, 0, block);
+  const fin = crcUpdate(atBlock, bytes, block, crcStart);
   if (fin !== ctx.declared) throw crcMismatch(ctx, fin);
-  const sIn = splice.stateAt(0, bytes, b);
+  const sIn = crcUpdate(atBlock, bytes, block, b);
   const sOut = crcUpdateAscii(sIn ^ crcShift(POI_11_TO_12, b - a - 2), amountObj);
   const crc = fin ^ crcShift(sOut ^ sIn, crcStart - b);
   return s.slice(0, a) + '12' + s.slice(a + 2, b) + amountObj + s.slice(b, crcStart) + formatCrc(crc);

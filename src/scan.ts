@@ -183,7 +183,7 @@ export function scanRoot(ctx: ScanContext, input: unknown): void {
 
   // Duplicate root IDs: seen[id] holds the number of the scan that last saw id, so nothing is cleared.
   const objects = ctx.objects[0];
-  const seen = ctx.seen;
+  const { seen, index } = ctx;
   const stamp = ctx.nextStamp();
   let pfiAt = -1;
   let crcAt = -1;
@@ -193,7 +193,7 @@ export function scanRoot(ctx: ScanContext, input: unknown): void {
       throw new QrisError('DUPLICATE_ID', `Data object ${TWO_DIGITS[id]} appears more than once at the root.`, { offset: start + objects[i * 4]!, tag: TWO_DIGITS[id]! });
     }
     seen[id] = stamp;
-    ctx.index[id] = i;
+    index[id] = i;
     if (id === 0) pfiAt = i;
     else if (id === 63) crcAt = i;
   }
