@@ -185,8 +185,6 @@ export function scanRoot(ctx: ScanContext, input: unknown): void {
   const objects = ctx.objects[0];
   const { seen, index } = ctx;
   const stamp = ctx.nextStamp();
-  let pfiAt = -1;
-  let crcAt = -1;
   for (let i = 0; i < count; i++) {
     const id = objects[i * 4 + 1]!;
     if (seen[id] === stamp) {
@@ -194,9 +192,10 @@ export function scanRoot(ctx: ScanContext, input: unknown): void {
     }
     seen[id] = stamp;
     index[id] = i;
-    if (id === 0) pfiAt = i;
-    else if (id === 63) crcAt = i;
   }
+  // Looked up once after the loop rather than compared for every object.
+  const pfiAt = seen[0] === stamp ? index[0]! : -1;
+  const crcAt = seen[63] === stamp ? index[63]! : -1;
   if (pfiAt !== 0) {
     if (pfiAt < 0) throw new QrisError('PFI_MISSING', 'The Payload Format Indicator (ID 00) is missing; every EMVCo payload starts with "000201".', { offset: start, tag: '00' });
     throw new QrisError('PFI_NOT_FIRST', 'The Payload Format Indicator (ID 00) must be the first data object.', { offset: start + objects[pfiAt * 4]!, tag: '00' });
