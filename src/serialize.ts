@@ -59,15 +59,18 @@ function writeRoot(tree: ParsedQris | readonly TlvInput[]): string {
   const n = list.length;
   if (n === 0) throw new QrisError('PFI_MISSING', 'Nothing to serialize: the Payload Format Indicator (ID 00) is missing.', { tag: '00' });
   const w: Writer = { cps: 0, ancestors: [] };
-  const seen = new Uint8Array(100);
+  // Root IDs written so far, one bit each. A plain array: a 100-byte Uint8Array is past V8's on-heap
+  // typed-array size and cost this function a quarter of its time.
+  const seen = [0, 0, 0, 0];
   let out = '';
   let crcAt = -1;
   for (let i = 0; i < n; i++) {
     const node = list[i]!;
     const id = checkId(node, '');
     const num = (id.charCodeAt(0) - 48) * 10 + id.charCodeAt(1) - 48;
-    if (seen[num] === 1) throw new QrisError('DUPLICATE_ID', `Data object ${id} appears more than once at the root.`, { tag: id });
-    seen[num] = 1;
+    const bit = 1 << (num & 31);
+    if ((seen[num >>> 5]! & bit) !== 0) throw new QrisError('DUPLICATE_ID', `Data object ${id} appears more than once at the root.`, { tag: id });
+    seen[num >>> 5]! |= bit;
     if (id === '63') {
       crcAt = i;
       continue;
