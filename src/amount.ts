@@ -4,7 +4,7 @@
  * what the payer is asked for; a number input is accepted only when its shortest decimal form is
  * already exact (0.1 + 0.2 is refused, not rounded).
  */
-import { describeValue, QrisError, type QrisErrorCode } from './errors.js';
+import { callerThrew, describeValue, QrisError, type QrisErrorCode } from './errors.js';
 
 export const MAX_AMOUNT_LENGTH = 13;
 
@@ -74,12 +74,58 @@ function decimalText(input: unknown, what: string, code: QrisErrorCode, tag: str
   throw new QrisError(code, `The ${what} must be a number or a decimal string; got ${input === null ? 'null' : typeof input}.`, { tag });
 }
 
+export interface FormatAmountOptions extends AmountFormat {
+  /**
+   * What the value is: the transaction amount (tag 54; errors are BAD_AMOUNT) or a fixed
+   * convenience fee (tag 56; errors are BAD_FEE). Replaces the old positional what/code/tag.
+   * @default "amount"
+   */
+  readonly field?: 'amount' | 'fixedFee';
+}
+
 /**
- * Formats a positive amount for tag 54 (or a fixed fee for 56). Throws BAD_AMOUNT (or `code`) for
- * zero, negatives, NaN, Infinity, exponents, signs, separators, leading zeros, more than two
- * decimals, cents when integer output is asked for, more than 13 characters, or above `maxAmount`.
+ * Formats a positive amount for tag 54 (or, with `field: 'fixedFee'`, a fixed fee for 56). Throws
+ * BAD_AMOUNT (BAD_FEE for a fee) for zero, negatives, NaN, Infinity, exponents, signs, separators,
+ * leading zeros, more than two decimals, cents when integer output is asked for, more than 13
+ * characters, or above `maxAmount`; BAD_OPTION for bad options.
+ *
+ * Migration from 0.1: `formatAmount(v, format, 'fixed fee', 'BAD_FEE', '56')` is now
+ * `formatAmount(v, { ...format, field: 'fixedFee' })`. A call with more than two arguments is
+ * refused with BAD_OPTION rather than silently reporting a fee's errors as the amount's.
  */
-export function formatAmount(input: unknown, format: AmountFormat = {}, what = 'amount', code: QrisErrorCode = 'BAD_AMOUNT', tag = '54'): string {
+export function formatAmount(amount: unknown, options: FormatAmountOptions = {}): string {
+  if (arguments.length > 2) {
+    throw new QrisError('BAD_OPTION', "formatAmount() takes (amount, options); the positional (what, code, tag) form is gone: pass { field: 'fixedFee' } for a fee.");
+  }
+  if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'The amount format must be an object such as { decimals: 2 }.');
+  let format: AmountFormat;
+  let field: unknown;
+  try {
+    // One read of each option: a getter cannot answer differently later, and one that throws is BAD_OPTION.
+    field = options.field;
+    format = amountFormatOf(options);
+  } catch (e) {
+    throw callerThrew('BAD_OPTION', 'the formatAmount() options', e);
+  }
+  if (field === undefined || field === 'amount') return formatAmountAs(amount, format, 'amount', 'BAD_AMOUNT', '54');
+  if (field === 'fixedFee') return formatAmountAs(amount, format, 'fixed fee', 'BAD_FEE', '56');
+  throw new QrisError('BAD_OPTION', `field must be "amount" or "fixedFee"; got ${describeValue(field)}.`);
+}
+
+/**
+ * Just the amount format (`decimals`, `maxAmount`) of a larger options object, e.g. toDynamic's or
+ * build's, for `formatAmount`: its other keys must not be read as formatAmount options.
+ */
+export function amountFormatOf(options: AmountFormat): AmountFormat {
+  const { decimals, maxAmount } = options;
+  return decimals === undefined ? (maxAmount === undefined ? {} : { maxAmount }) : maxAmount === undefined ? { decimals } : { decimals, maxAmount };
+}
+
+/**
+ * `formatAmount` for the core's own callers, which say what the value is: `what` names it in
+ * messages, `code` is the error code and `tag` the data object reported.
+ */
+export function formatAmountAs(input: unknown, format: AmountFormat, what: string, code: QrisErrorCode, tag: string): string {
   if (format === null || typeof format !== 'object') throw new QrisError('BAD_OPTION', 'The amount format must be an object such as { decimals: 2 }.');
   // The common case, a whole number of rupiah with integer output, needs no decimal scanning.
   // Only for decimals 0 / absent: any other value must reach the BAD_OPTION check below (a
@@ -100,16 +146,16 @@ export function formatAmount(input: unknown, format: AmountFormat = {}, what = '
   if (decimals !== 0 && decimals !== 2) throw new QrisError('BAD_OPTION', `decimals must be 0 or 2; got ${describeValue(decimals)}.`);
   let out: string;
   if (decimals === 0) {
-    if (!isZero('', frac)) throw new QrisError(code, `The ${what} ${s} has cents; integer output was asked for (pass decimals: 2 to keep them).`, { tag });
+    if (!isZero('', frac)) throw new QrisError(code, `The ${what} ${describeValue(s)} has cents; integer output was asked for (pass decimals: 2 to keep them).`, { tag });
     out = int;
   } else {
     out = int + '.' + frac.padEnd(2, '0');
   }
-  if (out.length > MAX_AMOUNT_LENGTH) throw new QrisError(code, `The ${what} ${out} is ${out.length} characters; EMVCo allows at most ${MAX_AMOUNT_LENGTH}.`, { tag });
+  if (out.length > MAX_AMOUNT_LENGTH) throw new QrisError(code, `The ${what} ${describeValue(out)} is ${out.length} characters; EMVCo allows at most ${MAX_AMOUNT_LENGTH}.`, { tag });
   if (format.maxAmount !== undefined) {
     const max = decimalText(format.maxAmount, 'maxAmount', 'BAD_OPTION', tag);
     if (scanDecimal(max) === null) throw new QrisError('BAD_OPTION', `maxAmount ${describeValue(max)} is not a plain decimal.`);
-    if (compareDecimal(out, max) > 0) throw new QrisError(code, `The ${what} ${out} is above the maximum of ${max}.`, { tag });
+    if (compareDecimal(out, max) > 0) throw new QrisError(code, `The ${what} ${out} is above the maximum of ${describeValue(max)}.`, { tag });
   }
   return out;
 }
@@ -121,7 +167,7 @@ export function formatPercent(input: unknown): string {
   if (parts === null) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} is not a plain decimal.`, { tag: '57' });
   const [int, frac] = parts;
   if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} has leading zeros.`, { tag: '57' });
-  if (isZero(int, frac) || compareDecimal(s, '100') >= 0) throw new QrisError('BAD_FEE', `The fee percentage must be above 0 and below 100; got ${s}.`, { tag: '57' });
-  if (s.length > 5) throw new QrisError('BAD_FEE', `The fee percentage ${s} is longer than the 5 characters tag 57 allows.`, { tag: '57' });
+  if (isZero(int, frac) || compareDecimal(s, '100') >= 0) throw new QrisError('BAD_FEE', `The fee percentage must be above 0 and below 100; got ${describeValue(s)}.`, { tag: '57' });
+  if (s.length > 5) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} is longer than the 5 characters tag 57 allows.`, { tag: '57' });
   return s;
 }

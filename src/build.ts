@@ -3,11 +3,12 @@
  * written by `serialize` (lengths and CRC computed there), and the result must pass `validate` with
  * no errors, so build never hands out a code that would fail at the till.
  */
-import { formatAmount, formatPercent as formatPercentValue, type AmountFormat } from './amount.js';
-import type { FeeOption } from './convert.js';
-import { describeValue, QrisError } from './errors.js';
-import { ADDITIONAL_DATA_ID, TIP_INDICATOR, type AdditionalDataKey } from './spec.js';
-import { serialize, type TlvInput } from './tlv.js';
+import { amountFormatOf, formatAmount, type AmountFormat } from './amount.js';
+import { callerThrew, describeValue, QrisError, quote } from './errors.js';
+import { encodeFee, type FeeOption } from './fee.js';
+import { serialize, type TlvInput } from './serialize.js';
+import { ADDITIONAL_DATA_ID, type AdditionalDataKey } from './spec.js';
+import { firstLoneSurrogate } from './text.js';
 import { validate } from './validate.js';
 
 export interface BuildAccount {
@@ -46,9 +47,27 @@ export interface BuildFields extends AmountFormat {
   readonly language?: { readonly preference: string; readonly merchantName: string; readonly merchantCity?: string };
 }
 
-/** Builds a valid payload from fields; throws `QrisError` (BAD_FIELD, BAD_AMOUNT, ...) naming the field. */
+/**
+ * Builds a valid payload from fields; throws `QrisError` (BAD_FIELD, BAD_AMOUNT, ...) naming the
+ * field. Reading the fields object is guarded: one that throws (revoked Proxy, getter) is BAD_FIELD.
+ */
 export function build(fields: BuildFields): string {
   if (fields === null || typeof fields !== 'object') throw new QrisError('BAD_FIELD', 'build() takes an object of fields.');
+  let payload: string;
+  try {
+    payload = serialize(buildTree(fields));
+  } catch (e) {
+    throw callerThrew('BAD_FIELD', 'the build() fields', e);
+  }
+  const firstError = validate(payload).issues.find((i) => i.severity === 'error');
+  if (firstError) {
+    throw new QrisError('BAD_FIELD', `The fields do not make a valid QRIS: ${firstError.message}`, firstError.tag === undefined ? {} : { tag: firstError.tag });
+  }
+  return payload;
+}
+
+/** The data objects for `fields`, every value checked on the way. */
+function buildTree(fields: BuildFields): TlvInput[] {
   const nodes: TlvInput[] = [
     { id: '00', value: '01' },
     { id: '01', value: fields.amount === undefined ? '11' : '12' },
@@ -63,7 +82,7 @@ export function build(fields: BuildFields): string {
     if (a === null || typeof a !== 'object') throw new QrisError('BAD_FIELD', 'Each account must be an object with a GUID.', { tag: String(next) });
     const tag = a.tag ?? String(next);
     if (typeof tag !== 'string' || !/^(2[6-9]|[34][0-9]|50)$/.test(tag) || used.has(tag)) {
-      throw new QrisError('BAD_FIELD', `Account tag ${describeValue(tag)} must be an unused ID from 26 to 50.`, typeof tag === 'string' ? { tag } : {});
+      throw new QrisError('BAD_FIELD', `Account tag ${describeValue(tag)} must be an unused ID from 26 to 50.`, typeof tag === 'string' && tag.length <= 5 ? { tag } : {});
     }
     used.add(tag);
     next = Math.max(next, Number(tag) + 1);
@@ -81,8 +100,8 @@ export function build(fields: BuildFields): string {
     nodes.push({ id: '51', children });
   }
   nodes.push({ id: '52', value: text(fields.mcc, '52', 'MCC') }, { id: '53', value: text(fields.currency ?? '360', '53', 'currency') });
-  if (fields.amount !== undefined) nodes.push({ id: '54', value: formatAmount(fields.amount, fields) });
-  if (fields.fee !== undefined) nodes.push(...feeNodes(fields.fee, fields));
+  if (fields.amount !== undefined) nodes.push({ id: '54', value: formatAmount(fields.amount, amountFormatOf(fields)) });
+  if (fields.fee !== undefined) nodes.push(...feeNodes(fields.fee, fields.decimals));
   nodes.push(
     { id: '58', value: text(fields.countryCode ?? 'ID', '58', 'country code') },
     { id: '59', value: text(fields.merchantName, '59', 'merchant name') },
@@ -95,7 +114,7 @@ export function build(fields: BuildFields): string {
       // Own keys only: a plain lookup found Object.prototype members for keys like "constructor",
       // which then failed later in serialize as BAD_ID instead of being refused here.
       const id = Object.prototype.hasOwnProperty.call(ADDITIONAL_DATA_ID, key) ? ADDITIONAL_DATA_ID[key as AdditionalDataKey] : undefined;
-      if (id === undefined) throw new QrisError('BAD_FIELD', `Unknown additional data field ${JSON.stringify(key)}.`, { tag: '62' });
+      if (id === undefined) throw new QrisError('BAD_FIELD', `Unknown additional data field ${quote(key)}.`, { tag: '62' });
       if (value !== undefined) children.push({ id, value: text(value, `62/${id}`, key) });
     }
     children.sort((a, b) => Number(a.id) - Number(b.id));
@@ -111,35 +130,22 @@ export function build(fields: BuildFields): string {
     if (l.merchantCity !== undefined) children.push({ id: '02', value: text(l.merchantCity, '64/02', 'alternate merchant city') });
     nodes.push({ id: '64', children });
   }
-  const payload = serialize(nodes);
-  const firstError = validate(payload).issues.find((i) => i.severity === 'error');
-  if (firstError) {
-    throw new QrisError('BAD_FIELD', `The fields do not make a valid QRIS: ${firstError.message}`, firstError.tag === undefined ? {} : { tag: firstError.tag });
-  }
-  return payload;
+  return nodes;
 }
 
 function text(v: unknown, tag: string, what: string): string {
-  if (typeof v !== 'string' || v.length === 0) throw new QrisError('BAD_FIELD', `The ${what} (${tag}) must be a non-empty string.`, { tag });
+  if (typeof v !== 'string' || v.length === 0) throw new QrisError('BAD_FIELD', `The ${what} (${tag}) must be a non-empty string${v === undefined ? '' : `; got ${describeValue(v)}`}.`, { tag });
+  const bad = firstLoneSurrogate(v);
+  if (bad >= 0) {
+    throw new QrisError('BAD_FIELD', `The ${what} (${tag}) holds an unpaired UTF-16 surrogate at index ${bad}: it has no UTF-8 form, so no QR code can carry it.`, { tag });
+  }
   return v;
 }
 
-function feeNodes(fee: FeeOption, format: AmountFormat): TlvInput[] {
-  switch (fee?.type) {
-    case 'prompt':
-      return [{ id: '55', value: TIP_INDICATOR.prompt }];
-    case 'fixed':
-      return [
-        { id: '55', value: TIP_INDICATOR.fixed },
-        { id: '56', value: formatAmount(fee.value, format.decimals === undefined ? {} : { decimals: format.decimals }, 'fixed fee', 'BAD_FEE', '56') },
-      ];
-    case 'percent': {
-      return [
-        { id: '55', value: TIP_INDICATOR.percent },
-        { id: '57', value: formatPercentValue(fee.value) },
-      ];
-    }
-    default:
-      throw new QrisError('BAD_FEE', 'fee must be { type: "prompt" | "fixed" | "percent", value? }.', { tag: '55' });
-  }
+/** 55 and 56 / 57 from the fee encoder `toDynamic` uses too. */
+function feeNodes(fee: FeeOption, decimals: AmountFormat['decimals']): TlvInput[] {
+  const f = encodeFee(fee, decimals);
+  const nodes: TlvInput[] = [{ id: '55', value: f.indicator }];
+  if (f.valueId !== undefined && f.value !== undefined) nodes.push({ id: f.valueId, value: f.value });
+  return nodes;
 }

@@ -4,20 +4,24 @@
  * One root scan finds where each data object sits; the conversion is a short list of
  * (start, end, replacement) edits; every other character is copied from the input unchanged and in
  * order. One pass over the input's bytes verifies its CRC and records the states where an edit
- * changes the length; because CRC is linear the output CRC follows from those states (`crcShift`)
- * without a second pass over the bytes.
+ * changes the length; because CRC is linear the output CRC follows from those states without a
+ * second pass over the bytes (crc-splice.ts). The scan, its bytes and those states all live in this
+ * module's own `ScanContext`, passed to every helper.
  */
-import { formatAmount, formatPercent, type AmountFormat } from './amount.js';
-import { CRC_INIT, crcShift, crcUpdate, crcUpdateAscii, crcUpdateMarked, encodeToScratch, formatCrc, markBlock, scratchBytes } from './crc16.js';
-import { describeValue, QrisError } from './errors.js';
-import { ADDITIONAL_DATA_ID, ADDITIONAL_DATA_MAX, MAX_PAYLOAD_LENGTH, TIP_INDICATOR } from './spec.js';
-import { codePointLength, crcMismatch, rootIndexOf, scanRoot, scanTemplate, TWO_DIGITS, type RootScan } from './tlv.js';
+import { formatAmountAs, type AmountFormat } from './amount.js';
+import { CRC_INIT, crc16, crcShift, crcUpdate, crcUpdateAscii, formatCrc } from './crc16.js';
+import { callerThrew, describeValue, QrisError, quote } from './errors.js';
+import { markBlock } from './crc-splice.js';
+import { encodeFee, type FeeOption } from './fee.js';
+import { ScanContext } from './scan-context.js';
+import { codePointLength, crcMismatch, scanRoot, scanTemplate, TWO_DIGITS } from './scan.js';
+import { ADDITIONAL_DATA_ID, ADDITIONAL_DATA_MAX, MAX_PAYLOAD_LENGTH } from './spec.js';
+import { firstLoneSurrogate } from './text.js';
 
-/** Tip or convenience fee: 55 `01` (payer enters a tip), `02` + 56 (fixed), `03` + 57 (percent). */
-export type FeeOption =
-  | { readonly type: 'prompt' }
-  | { readonly type: 'fixed'; readonly value: number | string }
-  | { readonly type: 'percent'; readonly value: number | string };
+export type { FeeOption } from './fee.js';
+
+/** The context the conversions scan into: this module's own, lent to nobody. */
+const CTX = /* @__PURE__ */ new ScanContext();
 
 /** Additional Data (62) fields the converter can set; each at most 25 characters. */
 export interface AdditionalDataEdits {
@@ -43,6 +47,7 @@ export interface ToStaticOptions {
   readonly removeFees?: boolean;
 }
 
+/** Replace ctx.payload[start, end) by `text`. */
 interface Edit {
   readonly start: number;
   readonly end: number;
@@ -61,45 +66,56 @@ interface Layout {
   readonly i62: number;
 }
 
-function layout(scan: RootScan): Layout {
+function layout(ctx: ScanContext): Layout {
   return {
-    i00: rootIndexOf(scan, 0),
-    i01: rootIndexOf(scan, 1),
-    i53: rootIndexOf(scan, 53),
-    i54: rootIndexOf(scan, 54),
-    i55: rootIndexOf(scan, 55),
-    i56: rootIndexOf(scan, 56),
-    i57: rootIndexOf(scan, 57),
-    i62: rootIndexOf(scan, 62),
+    i00: ctx.rootIndexOf(0),
+    i01: ctx.rootIndexOf(1),
+    i53: ctx.rootIndexOf(53),
+    i54: ctx.rootIndexOf(54),
+    i55: ctx.rootIndexOf(55),
+    i56: ctx.rootIndexOf(56),
+    i57: ctx.rootIndexOf(57),
+    i62: ctx.rootIndexOf(62),
   };
 }
 
 /** The first object, in written order, whose ID is above `id`: where a missing `id` goes. */
-function firstAbove(scan: RootScan, id: number): number {
-  const o = scan.objects;
-  for (let i = 0; i < scan.count; i++) if (o[i * 4 + 1]! > id) return i;
+function firstAbove(ctx: ScanContext, id: number): number {
+  const o = ctx.objects[0];
+  for (let i = 0; i < ctx.count; i++) if (o[i * 4 + 1]! > id) return i;
   return -1;
 }
 
-const objStart = (scan: RootScan, i: number): number => scan.objects[i * 4]!;
-const valStart = (scan: RootScan, i: number): number => scan.objects[i * 4 + 2]!;
-const objEnd = (scan: RootScan, i: number): number => scan.objects[i * 4 + 3]!;
+const objStart = (ctx: ScanContext, i: number): number => ctx.objects[0][i * 4]!;
+const valStart = (ctx: ScanContext, i: number): number => ctx.objects[0][i * 4 + 2]!;
+const objEnd = (ctx: ScanContext, i: number): number => ctx.objects[0][i * 4 + 3]!;
 
 /** Point of Initiation (01) as '11', '12' or null when absent; anything else is refused. */
-function pointOfInitiation(scan: RootScan, l: Layout): '11' | '12' | null {
+function pointOfInitiation(ctx: ScanContext, l: Layout): '11' | '12' | null {
   if (l.i01 < 0) return null;
-  const s = scan.payload;
-  const v0 = valStart(scan, l.i01);
-  if (objEnd(scan, l.i01) - v0 === 2 && s.charCodeAt(v0) === 0x31) {
+  const s = ctx.payload;
+  const v0 = valStart(ctx, l.i01);
+  if (objEnd(ctx, l.i01) - v0 === 2 && s.charCodeAt(v0) === 0x31) {
     const c = s.charCodeAt(v0 + 1);
     if (c === 0x31) return '11';
     if (c === 0x32) return '12';
   }
-  const v = s.slice(v0, objEnd(scan, l.i01));
-  throw fail(scan, new QrisError('BAD_POINT_OF_INITIATION', `The Point of Initiation Method (ID 01) is ${JSON.stringify(v)}; it must be 11 (static) or 12 (dynamic).`, {
-    offset: scan.start + objStart(scan, l.i01),
+  const v = s.slice(v0, objEnd(ctx, l.i01));
+  throw fail(ctx, new QrisError('BAD_POINT_OF_INITIATION', `The Point of Initiation Method (ID 01) is ${quote(v)}; it must be 11 (static) or 12 (dynamic).`, {
+    offset: ctx.start + objStart(ctx, l.i01),
     tag: '01',
   }));
+}
+
+/** toDynamic's options after one guarded read: checked values the conversion works from. */
+interface DynamicRequest {
+  /** The text for 54. */
+  readonly amount: string;
+  /** 55 (+ 56 / 57), or '' without a fee. */
+  readonly feeText: string;
+  /** Checked 62 edits, or null. */
+  readonly extras: [string, string][] | null;
+  readonly replaceAmount: boolean;
 }
 
 /**
@@ -108,59 +124,83 @@ function pointOfInitiation(scan: RootScan, l: Layout): '11' | '12' | null {
  * set, and the CRC is recomputed. Every other character stays as it was, in order.
  */
 export function toDynamic(payload: string, options: ToDynamicOptions): string {
-  const amount = amountText(options);
-  const feeText = feeTextOf(options);
-  const extras = additionalDataEdits(options);
-  const scan = scanRoot(payload);
-  if (feeText === '' && extras === null) {
-    const fast = staticToDynamicFast(scan, amount);
+  const req = dynamicRequest(options);
+  const ctx = CTX;
+  scanRoot(ctx, payload);
+  if (req.feeText === '' && req.extras === null) {
+    const fast = staticToDynamicFast(ctx, req.amount);
     if (fast !== null) return fast;
   }
-  const l = layout(scan);
-  const poi = pointOfInitiation(scan, l);
-  if (poi === '12' && options.replaceAmount !== true) {
-    throw fail(scan, new QrisError('ALREADY_DYNAMIC', 'The payload is already dynamic (ID 01 = 12); pass replaceAmount: true to change its amount.', {
-      offset: scan.start + objStart(scan, l.i01),
+  const { amount, feeText, extras } = req;
+  const l = layout(ctx);
+  const poi = pointOfInitiation(ctx, l);
+  if (poi === '12' && !req.replaceAmount) {
+    throw fail(ctx, new QrisError('ALREADY_DYNAMIC', 'The payload is already dynamic (ID 01 = 12); pass replaceAmount: true to change its amount.', {
+      offset: ctx.start + objStart(ctx, l.i01),
       tag: '01',
     }));
   }
-  if (l.i54 >= 0 && options.replaceAmount !== true) {
-    throw fail(scan, new QrisError('ALREADY_DYNAMIC', 'The payload already carries an amount (ID 54); pass replaceAmount: true to replace it.', {
-      offset: scan.start + objStart(scan, l.i54),
+  if (l.i54 >= 0 && !req.replaceAmount) {
+    throw fail(ctx, new QrisError('ALREADY_DYNAMIC', 'The payload already carries an amount (ID 54); pass replaceAmount: true to replace it.', {
+      offset: ctx.start + objStart(ctx, l.i54),
       tag: '54',
     }));
   }
 
   const edits: Edit[] = [];
-  if (poi === '11') edits.push({ start: valStart(scan, l.i01), end: objEnd(scan, l.i01), text: '12' });
-  else if (poi === null) edits.push({ start: objEnd(scan, l.i00), end: objEnd(scan, l.i00), text: '010212' });
+  if (poi === '11') edits.push({ start: valStart(ctx, l.i01), end: objEnd(ctx, l.i01), text: '12' });
+  else if (poi === null) edits.push({ start: objEnd(ctx, l.i00), end: objEnd(ctx, l.i00), text: '010212' });
 
   // 54, followed by a new 55/56/57 when the merchant had no 55 of their own.
   const amountObj = '54' + TWO_DIGITS[amount.length]! + amount;
   const trailingFee = feeText !== '' && l.i55 < 0 ? feeText : '';
-  if (l.i54 >= 0) edits.push({ start: objStart(scan, l.i54), end: objEnd(scan, l.i54), text: amountObj + trailingFee });
+  if (l.i54 >= 0) edits.push({ start: objStart(ctx, l.i54), end: objEnd(ctx, l.i54), text: amountObj + trailingFee });
   else {
-    const at = l.i53 >= 0 ? objEnd(scan, l.i53) : objStart(scan, firstAbove(scan, 54));
+    const at = l.i53 >= 0 ? objEnd(ctx, l.i53) : objStart(ctx, firstAbove(ctx, 54));
     edits.push({ start: at, end: at, text: amountObj + trailingFee });
   }
   if (feeText !== '') {
-    if (l.i55 >= 0) edits.push({ start: objStart(scan, l.i55), end: objEnd(scan, l.i55), text: feeText });
-    if (l.i56 >= 0) edits.push({ start: objStart(scan, l.i56), end: objEnd(scan, l.i56), text: '' });
-    if (l.i57 >= 0) edits.push({ start: objStart(scan, l.i57), end: objEnd(scan, l.i57), text: '' });
+    if (l.i55 >= 0) edits.push({ start: objStart(ctx, l.i55), end: objEnd(ctx, l.i55), text: feeText });
+    if (l.i56 >= 0) edits.push({ start: objStart(ctx, l.i56), end: objEnd(ctx, l.i56), text: '' });
+    if (l.i57 >= 0) edits.push({ start: objStart(ctx, l.i57), end: objEnd(ctx, l.i57), text: '' });
   }
-  if (extras !== null) edits.push(additionalDataEdit(scan, l, extras));
-  return applyEdits(scan, edits);
+  if (extras !== null) edits.push(additionalDataEdit(ctx, l, extras));
+  return applyEdits(ctx, edits);
 }
 
-/** The amount for 54; also refuses a missing options object (the first thing toDynamic reads). */
-function amountText(options: ToDynamicOptions): string {
+/**
+ * Reads and checks toDynamic's options, each field once. An exception the options object itself
+ * throws (revoked Proxy, throwing getter) becomes BAD_OPTION; the core's own refusals pass as they are.
+ */
+function dynamicRequest(options: ToDynamicOptions): DynamicRequest {
   if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'toDynamic() needs an options object with an amount.');
-  return formatAmount(options.amount, options);
+  try {
+    const decimals = options.decimals;
+    const amount = formatAmountAs(options.amount, options, 'amount', 'BAD_AMOUNT', '54');
+    const fee = options.fee;
+    return {
+      amount,
+      feeText: fee === undefined ? '' : feeText(fee, decimals),
+      extras: additionalDataEdits(options),
+      replaceAmount: flag(options.replaceAmount, 'replaceAmount'),
+    };
+  } catch (e) {
+    throw callerThrew('BAD_OPTION', 'the toDynamic() options', e);
+  }
 }
 
-/** 55 (+ 56 / 57) for the fee option, or '' without one. */
-function feeTextOf(options: ToDynamicOptions): string {
-  return options.fee === undefined ? '' : feeObjects(options.fee, options.decimals);
+/** A boolean option: absent is false; anything but a boolean is BAD_OPTION. */
+function flag(value: unknown, name: string): boolean {
+  if (value === undefined || value === false) return false;
+  if (value === true) return true;
+  throw new QrisError('BAD_OPTION', `${name} must be true or false; got ${describeValue(value)}.`);
+}
+
+/** 55 (+ 56 / 57) for a fee option, from the encoder build uses too. */
+function feeText(fee: unknown, decimals: AmountFormat['decimals']): string {
+  const f = encodeFee(fee, decimals);
+  const head = '5502' + f.indicator;
+  return f.valueId === undefined || f.value === undefined ? head : head + f.valueId + TWO_DIGITS[f.value.length]! + f.value;
 }
 
 /**
@@ -169,9 +209,7 @@ function feeTextOf(options: ToDynamicOptions): string {
  * once before a batch, or before an image is decoded or uploaded.
  */
 export function checkToDynamicOptions(options: ToDynamicOptions): void {
-  amountText(options);
-  feeTextOf(options);
-  additionalDataEdits(options);
+  dynamicRequest(options);
 }
 
 /** CRC difference between writing `11` and `12` from the same state: what the 01 edit adds. */
@@ -182,24 +220,27 @@ const POI_11_TO_12 = crcUpdateAscii(0, '11') ^ crcUpdateAscii(0, '12');
  * 01 = `11`, a 53 and no 54, getting only an amount. It writes exactly what the general path writes
  * (01 -> `12`, 54 right after 53), or returns null to leave any other input to the general path.
  */
-function staticToDynamicFast(scan: RootScan, amount: string): string | null {
-  const i01 = rootIndexOf(scan, 1);
-  const i53 = rootIndexOf(scan, 53);
-  if (!scan.ascii || i01 < 0 || i53 < 0 || rootIndexOf(scan, 54) >= 0) return null;
-  const s = scan.payload;
-  const a = valStart(scan, i01);
-  if (objEnd(scan, i01) - a !== 2 || s.charCodeAt(a) !== 0x31 || s.charCodeAt(a + 1) !== 0x31) return null;
-  const b = objEnd(scan, i53);
+function staticToDynamicFast(ctx: ScanContext, amount: string): string | null {
+  const i01 = ctx.rootIndexOf(1);
+  const i53 = ctx.rootIndexOf(53);
+  if (!ctx.ascii || i01 < 0 || i53 < 0 || ctx.rootIndexOf(54) >= 0) return null;
+  const s = ctx.payload;
+  const a = valStart(ctx, i01);
+  if (objEnd(ctx, i01) - a !== 2 || s.charCodeAt(a) !== 0x31 || s.charCodeAt(a + 1) !== 0x31) return null;
+  const b = objEnd(ctx, i53);
   if (b < a) return null; // 53 written before 01: unusual enough for the general path
 
   const amountObj = '54' + TWO_DIGITS[amount.length]! + amount;
   const crcStart = s.length - 4;
   if (s.length + amountObj.length > MAX_PAYLOAD_LENGTH) return null; // the general path reports it
-  const bytes = scratchBytes();
-  MARKS[0] = b;
-  const fin = crcUpdateMarked(CRC_INIT, bytes, crcStart, MARKS, 1, STATES);
-  if (fin !== scan.declared) throw crcMismatch(scan, fin);
-  const sIn = crcUpdate(STATES[0]!, bytes, markBlock(b), b);
+  const bytes = ctx.bytes;
+  // One pass verifies the input CRC, keeping the state at the insert's 8-byte block (one mark needs
+  // no splice slots); CRC linearity gives the rest.
+  const block = markBlock(b);
+  const atBlock = crcUpdate(CRC_INIT, bytes, 0, block);
+  const fin = crcUpdate(atBlock, bytes, block, crcStart);
+  if (fin !== ctx.declared) throw crcMismatch(ctx, fin);
+  const sIn = crcUpdate(atBlock, bytes, block, b);
   const sOut = crcUpdateAscii(sIn ^ crcShift(POI_11_TO_12, b - a - 2), amountObj);
   const crc = fin ^ crcShift(sOut ^ sIn, crcStart - b);
   return s.slice(0, a) + '12' + s.slice(a + 2, b) + amountObj + s.slice(b, crcStart) + formatCrc(crc);
@@ -211,38 +252,26 @@ function staticToDynamicFast(scan: RootScan, amount: string): string | null {
  */
 export function toStatic(payload: string, options: ToStaticOptions = {}): string {
   if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'toStatic() options must be an object such as { removeFees: true }.');
-  const scan = scanRoot(payload);
-  const l = layout(scan);
-  const poi = pointOfInitiation(scan, l);
+  let removeFees: boolean;
+  try {
+    removeFees = flag(options.removeFees, 'removeFees');
+  } catch (e) {
+    throw callerThrew('BAD_OPTION', 'the toStatic() options', e);
+  }
+  const ctx = CTX;
+  scanRoot(ctx, payload);
+  const l = layout(ctx);
+  const poi = pointOfInitiation(ctx, l);
   if (poi !== '12' && l.i54 < 0) {
-    throw fail(scan, new QrisError('ALREADY_STATIC', 'The payload is already static (ID 01 is not 12 and there is no amount).', l.i01 >= 0 ? { offset: scan.start + objStart(scan, l.i01), tag: '01' } : { tag: '01' }));
+    throw fail(ctx, new QrisError('ALREADY_STATIC', 'The payload is already static (ID 01 is not 12 and there is no amount).', l.i01 >= 0 ? { offset: ctx.start + objStart(ctx, l.i01), tag: '01' } : { tag: '01' }));
   }
   const edits: Edit[] = [];
-  if (poi === '12') edits.push({ start: valStart(scan, l.i01), end: objEnd(scan, l.i01), text: '11' });
-  else if (poi === null) edits.push({ start: objEnd(scan, l.i00), end: objEnd(scan, l.i00), text: '010211' });
+  if (poi === '12') edits.push({ start: valStart(ctx, l.i01), end: objEnd(ctx, l.i01), text: '11' });
+  else if (poi === null) edits.push({ start: objEnd(ctx, l.i00), end: objEnd(ctx, l.i00), text: '010211' });
   const drop = [l.i54];
-  if (options.removeFees === true) drop.push(l.i55, l.i56, l.i57);
-  for (const i of drop) if (i >= 0) edits.push({ start: objStart(scan, i), end: objEnd(scan, i), text: '' });
-  return applyEdits(scan, edits);
-}
-
-/** The 55 (+ 56 or 57) objects for a fee option. */
-function feeObjects(fee: FeeOption, decimals: 0 | 2 | undefined): string {
-  if (fee === null || typeof fee !== 'object') throw new QrisError('BAD_FEE', 'fee must be { type: "prompt" | "fixed" | "percent", value? }.', { tag: '55' });
-  switch (fee.type) {
-    case 'prompt':
-      return '5502' + TIP_INDICATOR.prompt;
-    case 'fixed': {
-      const v = formatAmount(fee.value, decimals === undefined ? {} : { decimals }, 'fixed fee', 'BAD_FEE', '56');
-      return '5502' + TIP_INDICATOR.fixed + '56' + TWO_DIGITS[v.length]! + v;
-    }
-    case 'percent': {
-      const v = formatPercent(fee.value);
-      return '5502' + TIP_INDICATOR.percent + '57' + TWO_DIGITS[v.length]! + v;
-    }
-    default:
-      throw new QrisError('BAD_FEE', `Unknown fee type ${describeValue((fee as { type: unknown }).type)}; use "prompt", "fixed" or "percent".`, { tag: '55' });
-  }
+  if (removeFees) drop.push(l.i55, l.i56, l.i57);
+  for (const i of drop) if (i >= 0) edits.push({ start: objStart(ctx, i), end: objEnd(ctx, i), text: '' });
+  return applyEdits(ctx, edits);
 }
 
 /** Checked Additional Data values keyed by sub-ID, in sub-ID order, or null when none is set. */
@@ -270,18 +299,18 @@ function isPrintableAscii(s: string): boolean {
 }
 
 /** Sets sub-objects of 62 in place (existing ones keep their position), or adds a new 62. */
-function additionalDataEdit(scan: RootScan, l: Layout, extras: [string, string][]): Edit {
-  const s = scan.payload;
+function additionalDataEdit(ctx: ScanContext, l: Layout, extras: [string, string][]): Edit {
+  const s = ctx.payload;
   let value = '';
   if (l.i62 >= 0) {
-    const vStart = valStart(scan, l.i62);
-    let scanned: ReturnType<typeof scanTemplate>;
+    const vStart = valStart(ctx, l.i62);
+    let count: number;
     try {
-      scanned = scanTemplate(scan, vStart, objEnd(scan, l.i62), '62');
+      count = scanTemplate(ctx, vStart, objEnd(ctx, l.i62), '62');
     } catch (err) {
-      throw err instanceof QrisError ? fail(scan, err) : err; // a broken CRC is reported first
+      throw err instanceof QrisError ? fail(ctx, err) : err; // a broken CRC is reported first
     }
-    const { objects: c, count } = scanned;
+    const c = ctx.objects[1];
     const pending = new Map(extras);
     for (let i = 0; i < count; i++) {
       const id = TWO_DIGITS[c[i * 4 + 1]!]!;
@@ -298,60 +327,45 @@ function additionalDataEdit(scan: RootScan, l: Layout, extras: [string, string][
   }
   const len = codePointLength(value);
   if (len > 99) {
-    throw fail(scan, new QrisError('VALUE_TOO_LONG', `The Additional Data Field (62) would be ${len} characters long; the length field allows at most 99.`, { tag: '62' }));
+    throw fail(ctx, new QrisError('VALUE_TOO_LONG', `The Additional Data Field (62) would be ${len} characters long; the length field allows at most 99.`, { tag: '62' }));
   }
   const obj = '62' + TWO_DIGITS[len]! + value;
-  if (l.i62 >= 0) return { start: objStart(scan, l.i62), end: objEnd(scan, l.i62), text: obj };
-  const at = objStart(scan, firstAbove(scan, 62));
+  if (l.i62 >= 0) return { start: objStart(ctx, l.i62), end: objEnd(ctx, l.i62), text: obj };
+  const at = objStart(ctx, firstAbove(ctx, 62));
   return { start: at, end: at, text: obj };
 }
 
 /**
  * Applies edits (pushed in positional order for equal starts) and writes the new CRC, verifying the
- * input CRC on the way. ASCII payloads take the linear-CRC path; others re-encode the output.
+ * input CRC on the way. ASCII payloads take the CRC splice (crc-splice.ts); others re-encode the output.
  */
-function applyEdits(scan: RootScan, edits: Edit[]): string {
+function applyEdits(ctx: ScanContext, edits: Edit[]): string {
   if (!isSorted(edits)) edits.sort((a, b) => a.start - b.start); // stable: inserts at one position keep their order
-  const s = scan.payload;
+  const s = ctx.payload;
   const crcStart = s.length - 4;
   let out = '';
   let pos = 0;
   let crc: number;
-  if (scan.ascii) {
-    // One pass over the input verifies its CRC and records its states where the length changes.
-    // `d` is the XOR of the output's and the input's CRC states at input position `pos`: an
-    // unchanged span shifts it, an edit of the same length adds the CRC difference of its two texts,
-    // and an edit that changes the length restarts it from the input's state at the edit.
-    const bytes = scratchBytes();
-    let marks = 0;
-    for (const e of edits) if (e.end - e.start !== e.text.length) MARKS[marks++] = e.start;
-    const fin = crcUpdateMarked(CRC_INIT, bytes, crcStart, MARKS, marks, STATES);
-    if (fin !== scan.declared) throw crcMismatch(scan, fin);
-    let d = 0;
-    let k = 0;
+  if (ctx.ascii) {
+    const { bytes, splice } = ctx;
+    const fin = splice.inputCrc(CRC_INIT, bytes, crcStart, edits);
+    if (fin !== ctx.declared) throw crcMismatch(ctx, fin);
+    crc = splice.outputCrc(bytes, crcStart, fin, edits);
     for (const e of edits) {
-      if (e.end - e.start === e.text.length) {
-        d = crcShift(d, e.end - pos) ^ crcUpdate(0, bytes, e.start, e.end) ^ crcUpdateAscii(0, e.text);
-      } else {
-        const block = markBlock(e.start);
-        const sIn = crcUpdate(STATES[k++]!, bytes, block, e.start);
-        const sOut = crcUpdateAscii(sIn ^ crcShift(d, e.start - pos), e.text);
-        d = sOut ^ crcUpdate(sIn, bytes, e.start, e.end);
-      }
       out += s.slice(pos, e.start) + e.text;
       pos = e.end;
     }
-    crc = fin ^ crcShift(d, crcStart - pos);
     out += s.slice(pos, crcStart);
   } else {
-    const computed = crcUpdate(CRC_INIT, scratchBytes(), 0, scan.crcIndex);
-    if (computed !== scan.declared) throw crcMismatch(scan, computed);
+    const computed = crcUpdate(CRC_INIT, ctx.bytes, 0, ctx.crcIndex);
+    if (computed !== ctx.declared) throw crcMismatch(ctx, computed);
+    refuseLoneSurrogate(ctx);
     for (const e of edits) {
       out += s.slice(pos, e.start) + e.text;
       pos = e.end;
     }
     out += s.slice(pos, crcStart);
-    crc = crcUpdate(CRC_INIT, scratchBytes(), 0, encodeToScratch(out));
+    crc = crc16(out);
   }
   if (out.length + 4 > MAX_PAYLOAD_LENGTH && codePointLength(out) + 4 > MAX_PAYLOAD_LENGTH) {
     throw new QrisError('TOO_LONG', `The converted payload would have ${codePointLength(out) + 4} characters; EMVCo allows at most ${MAX_PAYLOAD_LENGTH}.`);
@@ -359,9 +373,19 @@ function applyEdits(scan: RootScan, edits: Edit[]): string {
   return out + formatCrc(crc);
 }
 
-/** Input positions where an edit changes the length, and the input's CRC states recorded there. */
-const MARKS = new Int32Array(16);
-const STATES = new Int32Array(16);
+/**
+ * An unpaired surrogate has no UTF-8 form: the input's CRC was computed over U+FFFD in its place,
+ * and no QR code can carry the text. Refused (BAD_FIELD, the object holding it) rather than copied.
+ * Only non-ASCII text can hold one, so the ASCII paths never pay for this scan.
+ */
+function refuseLoneSurrogate(ctx: ScanContext): void {
+  const at = firstLoneSurrogate(ctx.payload);
+  if (at < 0) return;
+  const o = ctx.objects[0];
+  let tag = '';
+  for (let i = 0; i < ctx.count; i++) if (o[i * 4]! <= at && at < o[i * 4 + 3]!) tag = TWO_DIGITS[o[i * 4 + 1]!]!;
+  throw new QrisError('BAD_FIELD', `The payload holds an unpaired UTF-16 surrogate: it has no UTF-8 form, so no QR code can carry it.`, tag ? { offset: ctx.start + at, tag } : { offset: ctx.start + at });
+}
 
 function isSorted(edits: readonly Edit[]): boolean {
   for (let i = 1; i < edits.length; i++) if (edits[i]!.start < edits[i - 1]!.start) return false;
@@ -369,7 +393,7 @@ function isSorted(edits: readonly Edit[]): boolean {
 }
 
 /** A broken input must be reported as broken before anything else: check its CRC first. */
-function fail(scan: RootScan, err: QrisError): QrisError {
-  const computed = crcUpdate(CRC_INIT, scratchBytes(), 0, scan.crcIndex);
-  return computed === scan.declared ? err : crcMismatch(scan, computed);
+function fail(ctx: ScanContext, err: QrisError): QrisError {
+  const computed = crcUpdate(CRC_INIT, ctx.bytes, 0, ctx.crcIndex);
+  return computed === ctx.declared ? err : crcMismatch(ctx, computed);
 }

@@ -2,14 +2,15 @@
  * CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection, no final XOR) over UTF-8 bytes.
  *
  * Speed matters here: the CRC is the one piece of work every parse and every conversion must do.
- * - Strings are UTF-8 encoded into one reused scratch buffer (`encodeInto`), never a fresh array.
+ * - Strings are UTF-8 encoded into a reused buffer (`Utf8Buffer`), never a fresh array.
  * - Bytes go through slice-by-8 tables: eight independent lookups per step instead of a chain of
  *   eight dependent ones.
  * - Hex comes from a 256-entry table of two-character strings.
  * - `crcShift` advances a CRC state over N zero bytes in O(log N) lookups. CRC is linear, so a
  *   converter can reuse the states it computed over the input for every unchanged span of the output.
  */
-import { QrisError } from './errors.js';
+import { describeValue, QrisError } from './errors.js';
+import { Utf8Buffer } from './utf8-buffer.js';
 
 const POLY = 0x1021;
 export const CRC_INIT = 0xffff;
@@ -52,36 +53,20 @@ export function crcUpdate(crc: number, bytes: Uint8Array, start: number, end: nu
   return crc;
 }
 
-// ---- UTF-8 scratch ---------------------------------------------------------------------------
-
-const encoder = /* @__PURE__ */ new TextEncoder();
-let scratch = new Uint8Array(2048);
-
-/**
- * UTF-8 encodes `s` into the shared scratch buffer and returns the byte count. The bytes stay valid
- * until the next call: callers use them at once and never keep the buffer.
- */
-export function encodeToScratch(s: string): number {
-  // encodeInto writes at most 3 bytes per UTF-16 code unit.
-  if (s.length * 3 > scratch.length) scratch = new Uint8Array(Math.max(s.length * 3, scratch.length * 2));
-  return encoder.encodeInto(s, scratch).written;
-}
-
-/** The scratch buffer filled by the last `encodeToScratch` call. */
-export function scratchBytes(): Uint8Array {
-  return scratch;
-}
+/** The bytes `crc16` encodes a string into: private to it, filled and read within one call. */
+const crcInput = /* @__PURE__ */ new Utf8Buffer();
 
 // ---- Public API ------------------------------------------------------------------------------
 
 /** CRC-16/CCITT-FALSE of a string (over its UTF-8 bytes) or of raw bytes. */
 export function crc16(input: string | Uint8Array): number {
   if (typeof input === 'string') {
-    const n = encodeToScratch(input);
-    return crcUpdate(CRC_INIT, scratch, 0, n);
+    const n = crcInput.encode(input);
+    return crcUpdate(CRC_INIT, crcInput.bytes, 0, n);
   }
-  if (input instanceof Uint8Array) return crcUpdate(CRC_INIT, input, 0, input.length);
-  throw new QrisError('NOT_A_STRING', 'crc16() takes a string or a Uint8Array.');
+  // isView first: `instanceof` runs a Proxy's traps (and throws on a revoked one); isView reads no property.
+  if (ArrayBuffer.isView(input) && input instanceof Uint8Array) return crcUpdate(CRC_INIT, input, 0, input.length);
+  throw new QrisError('NOT_A_STRING', `crc16() takes a string or a Uint8Array; got ${describeValue(input)}.`);
 }
 
 /** The CRC as EMVCo writes it: four uppercase hex digits, zero padded. */
@@ -118,7 +103,6 @@ const HEX_VALUE: Int8Array = /* @__PURE__ */ (() => {
 
 // ---- Zero-byte shift (for combining CRCs of unchanged spans) -------------------------------------
 
-/** SHIFT[k] holds two 256-entry tables: the state advanced over 2^k zero bytes, split by byte. */
 /**
  * SHIFT[(k * 16 + d) * 512 + ...]: advance over d * 16^k zero bytes, as a table for the high state
  * byte followed by one for the low byte. Four hex digits cover spans up to 64 KiB; d = 0 is the
@@ -165,29 +149,6 @@ export function crcShift(crc: number, n: number): number {
     crc = t[row + (crc >>> 8)]! ^ t[row + 256 + (crc & 0xff)]!;
   }
   return crc;
-}
-
-/**
- * `crcUpdate` from `crc` over bytes[0, end) that also records, for each position in
- * `marks[0, count)` (ascending), the state at the 8-byte block boundary at or below it into
- * `states`. The pieces between boundaries are whole blocks, so this costs what one pass costs;
- * splitting at the exact positions instead leaves byte-at-a-time tails in every piece. A caller
- * replays the few bytes from the recorded state to the exact position (see `markBlock`).
- */
-export function crcUpdateMarked(crc: number, bytes: Uint8Array, end: number, marks: Int32Array, count: number, states: Int32Array): number {
-  let i = 0;
-  for (let k = 0; k < count; k++) {
-    const block = markBlock(marks[k]!);
-    crc = crcUpdate(crc, bytes, i, block);
-    states[k] = crc;
-    i = block;
-  }
-  return crcUpdate(crc, bytes, i, end);
-}
-
-/** The block boundary `crcUpdateMarked` records a state at for a mark: `mark` rounded down to 8. */
-export function markBlock(mark: number): number {
-  return mark & ~7;
 }
 
 /** Continues CRC state `crc` over an ASCII string's characters (its UTF-8 bytes are the same). */

@@ -1,6 +1,24 @@
+import type { ParseWarningCode } from './parse.js';
+import type { ValidationCode } from './validate.js';
+
 /**
  * Every failure caused by bad data is a `QrisError` with a stable `code` from this table.
  * Codes are part of the public API: never rename one; add new ones instead.
+ *
+ * Which code a bad argument gets (the policy every core function follows; the README repeats it):
+ * - `NOT_A_STRING`: the thing to *read* is of the wrong kind: the payload given to parse, info,
+ *   validate, toDynamic or toStatic is not a string (info/validate also take a parse() result),
+ *   crc16's input is neither a string nor a Uint8Array.
+ * - `BAD_FIELD`: data to be *written* is wrong: build()'s fields (the fields object itself
+ *   included), a tree given to serialize (not an array, a node without a value, too deep, cyclic,
+ *   an unpaired surrogate), a 62 label given to toDynamic.
+ * - `BAD_OPTION`: a setting that says *how* is wrong: an options argument that is not an object,
+ *   `decimals`, `maxAmount`, `verifyCrc`, `replaceAmount`, `removeFees`, image and remote options.
+ * - An option that carries data keeps that data's own code: `amount` is `BAD_AMOUNT`, `fee` is
+ *   `BAD_FEE`, `billNumber` / `referenceLabel` / `terminalLabel` are `BAD_FIELD`.
+ * - An exception the caller's own object throws while the core reads it (a revoked Proxy, a getter
+ *   or Proxy trap that throws) becomes a QrisError with the code of the argument being read, and
+ *   the original exception as `cause` (see `callerThrew`). Nothing else from the caller runs.
  */
 export const ERROR_CODES = {
   // Input shape
@@ -91,15 +109,48 @@ export class QrisError extends Error {
  */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return quote(value);
-  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'bigint') return cut(`${value}n`);
   if (typeof value === 'symbol' || typeof value === 'function') return `a ${typeof value}`;
   try {
     const json = JSON.stringify(value);
-    if (json !== undefined) return json.length > QUOTE_MAX ? json.slice(0, QUOTE_MAX - 3) + '...' : json;
+    if (json !== undefined) return cut(json);
   } catch {
-    // cyclic or holding a bigint: fall through
+    // cyclic, holding a bigint, a revoked Proxy or a throwing getter / toJSON: fall through
   }
-  return value === undefined ? 'undefined' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  if (value === undefined) return 'undefined';
+  try {
+    return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  } catch {
+    return 'a revoked Proxy'; // Array.isArray throws only on a revoked Proxy
+  }
+}
+
+/** Codes a bad argument can get (see the policy at the top of this file). */
+export type ArgumentCode = 'NOT_A_STRING' | 'BAD_FIELD' | 'BAD_OPTION';
+
+/**
+ * The error for an exception thrown while the core read the caller's `what` (a revoked Proxy, a
+ * throwing getter or Proxy trap): a QrisError with `code` and the original as `cause`. A QrisError
+ * (the core's own refusal raised while reading) is returned as it is.
+ */
+export function callerThrew(code: ArgumentCode, what: string, e: unknown): QrisError {
+  if (isQrisError(e)) return e;
+  return new QrisError(code, `Reading ${what} threw ${thrownName(e)}; it may be a revoked Proxy or have a getter that throws.`, { cause: e });
+}
+
+/** "a TypeError", without running any of the thrown value's own code. */
+function thrownName(e: unknown): string {
+  if (e === null || (typeof e !== 'object' && typeof e !== 'function')) return typeof e === 'string' ? 'a string' : `a ${typeof e}`;
+  for (const C of [TypeError, RangeError, ReferenceError, SyntaxError]) if (isInstance(e, C)) return `a ${C.name}`;
+  return isInstance(e, Error) ? 'an Error' : 'a non-Error value';
+}
+
+function isInstance(e: object, C: abstract new (...args: never[]) => unknown): boolean {
+  try {
+    return e instanceof C;
+  } catch {
+    return false; // a revoked Proxy thrown as the exception
+  }
 }
 
 /** At most this many characters of a caller's value appear in a message (a 5 MB amount must not make a 5 MB error). */
@@ -108,16 +159,27 @@ export const QUOTE_MAX = 40;
 /** A caller's string, JSON-quoted, cut to `QUOTE_MAX` characters with its full length named. */
 export function quote(s: string): string {
   if (s.length <= QUOTE_MAX) return JSON.stringify(s);
-  // Never cut between the halves of a surrogate pair.
-  let end = QUOTE_MAX;
+  return `${JSON.stringify(s.slice(0, cutAt(s, QUOTE_MAX)))}... (${s.length} characters)`;
+}
+
+/** `text` (already rendered) cut to `QUOTE_MAX` characters. */
+function cut(text: string): string {
+  return text.length > QUOTE_MAX ? text.slice(0, cutAt(text, QUOTE_MAX - 3)) + '...' : text;
+}
+
+/** `end`, or one less so a cut never falls between the halves of a surrogate pair. */
+function cutAt(s: string, end: number): number {
   const c = s.charCodeAt(end - 1);
-  if (c >= 0xd800 && c <= 0xdbff) end--;
-  return `${JSON.stringify(s.slice(0, end))}... (${s.length} characters)`;
+  return c >= 0xd800 && c <= 0xdbff ? end - 1 : end;
 }
 
 /** True for a `QrisError`, also across module copies (ESM and CJS builds loaded together). */
 export function isQrisError(value: unknown): value is QrisError {
-  return value instanceof QrisError || (value instanceof Error && value.name === 'QrisError' && typeof (value as QrisError).code === 'string');
+  try {
+    return value instanceof QrisError || (value instanceof Error && value.name === 'QrisError' && typeof (value as QrisError).code === 'string');
+  } catch {
+    return false; // a revoked Proxy (or one whose traps throw) is no error of ours
+  }
 }
 
 function withWhere(message: string, d: QrisErrorDetails): string {
@@ -128,11 +190,17 @@ function withWhere(message: string, d: QrisErrorDetails): string {
   return `${message} (${where.join(', ')})`;
 }
 
+/**
+ * Every code a `QrisIssue` can carry: parse warnings, the rules `validate` checks, and the
+ * QrisError code of a payload too broken to check (validate reports it as its one issue).
+ */
+export type IssueCode = QrisErrorCode | ParseWarningCode | ValidationCode;
+
 /** A finding that does not stop parsing (parse warnings) or a rule broken (`validate`). */
 export interface QrisIssue {
   readonly severity: 'error' | 'warning';
   /** Stable code, e.g. `CRC_LOWERCASE` or `TEMPLATE_NOT_TLV`. */
-  readonly code: string;
+  readonly code: IssueCode;
   readonly message: string;
   /** Character offset in the input as given, where it applies. */
   readonly offset?: number;

@@ -1,15 +1,15 @@
 // 'qris-codec': the core entry. Re-exports only; no I/O and no dependencies, so it runs in Node,
 // browsers and edge runtimes alike.
 export { QrisError, isQrisError, ERROR_CODES } from './errors.js';
-export type { QrisErrorCode, QrisErrorDetails, QrisIssue } from './errors.js';
+export type { IssueCode, QrisErrorCode, QrisErrorDetails, QrisIssue } from './errors.js';
 export { crc16, crc16Hex, formatCrc } from './crc16.js';
-export { parse, safeParse, serialize, codePointLength } from './tlv.js';
-export type { TlvNode, TlvInput, ParsedQris, ParseOptions, CrcCheck, SafeParseResult } from './tlv.js';
+export { parse, safeParse, serialize, codePointLength, MAX_NESTING } from './tlv.js';
+export type { TlvNode, TlvInput, ParsedQris, ParseOptions, ParseWarningCode, CrcCheck, SafeParseResult } from './tlv.js';
 export { isTemplate, MAX_PAYLOAD_LENGTH } from './spec.js';
 export { checkToDynamicOptions, toDynamic, toStatic } from './convert.js';
 export type { ToDynamicOptions, ToStaticOptions, FeeOption, AdditionalDataEdits } from './convert.js';
 export { formatAmount } from './amount.js';
-export type { AmountFormat } from './amount.js';
+export type { AmountFormat, FormatAmountOptions } from './amount.js';
 export { info } from './info.js';
 export type { QrisInfo, Amount, Tip, MerchantAccount, NationalTemplate, AdditionalData, LanguageTemplate } from './info.js';
 export { validate, VALIDATION_CODES } from './validate.js';

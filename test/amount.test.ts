@@ -121,11 +121,17 @@ describe('formatAmount: refusals', () => {
     if (code === 'BAD_AMOUNT') expect(err.tag).toBe('54');
   });
 
-  it('uses the caller code and tag (fixed fee: BAD_FEE on 56)', () => {
-    const err = thrown(() => formatAmount(0, {}, 'fixed fee', 'BAD_FEE', '56'));
+  it("field: 'fixedFee' reports a fixed fee's errors as BAD_FEE on 56", () => {
+    const err = thrown(() => formatAmount(0, { field: 'fixedFee' }));
     expect({ code: err.code, tag: err.tag }).toEqual({ code: 'BAD_FEE', tag: '56' });
     expect(err.message).toContain('fixed fee');
-    expect(formatAmount(500, { decimals: 2 }, 'fixed fee', 'BAD_FEE', '56')).toBe('500.00');
+    expect(formatAmount(500, { decimals: 2, field: 'fixedFee' })).toBe('500.00');
+  });
+
+  it('the old positional (what, code, tag) form and an unknown field are refused with BAD_OPTION', () => {
+    const legacy = formatAmount as unknown as (...args: unknown[]) => string;
+    expect(thrown(() => legacy(0, {}, 'fixed fee', 'BAD_FEE', '56')).code).toBe('BAD_OPTION');
+    expect(thrown(() => formatAmount(500, { field: 'tip' as 'amount' })).code).toBe('BAD_OPTION');
   });
 
   it('MAX_AMOUNT_LENGTH is the EMVCo 13', () => {

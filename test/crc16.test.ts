@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crc16, crc16Hex, formatCrc, QrisError } from '../src/index.js';
-import { crcShift, crcUpdate, crcUpdateMarked, markBlock } from '../src/crc16.js';
+import { crcShift } from '../src/crc16.js';
 import corpus from '../fixtures/dev-payloads.json' with { type: 'json' };
 import { astralCharArb, bmpCharArb, crc16Ref, crcHexRef, loneSurrogateArb } from './arbitraries.js';
 
@@ -134,27 +134,13 @@ function refUpdate(state: number, bytes: Uint8Array): number {
   return crc;
 }
 
-describe('internal CRC helpers the converter relies on', () => {
+describe('crcShift (the converter relies on it; the splice itself is tested in crc-splice.test.ts)', () => {
   it('property: crcShift(state, n) equals running the state over n zero bytes', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 0xffff }), fc.oneof(fc.integer({ min: 0, max: 600 }), fc.integer({ min: 0, max: 65535 })), (state, n) => {
         expect(crcShift(state, n)).toBe(refUpdate(state, new Uint8Array(n)));
       }),
       { numRuns: 200 },
-    );
-  });
-
-  it('property: crcUpdateMarked gives the full CRC and, replayed from each mark block, the exact state at each mark', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat(), { maxLength: 6 }), fc.integer({ min: 0, max: 0xffff }), (bytes, rawMarks, init) => {
-        const marks = Int32Array.from(rawMarks.map((m) => m % (bytes.length + 1)).sort((a, b) => a - b));
-        const states = new Int32Array(marks.length);
-        expect(crcUpdateMarked(init, bytes, bytes.length, marks, marks.length, states)).toBe(refUpdate(init, bytes));
-        marks.forEach((m, k) => {
-          expect(crcUpdate(states[k]!, bytes, markBlock(m), m)).toBe(refUpdate(init, bytes.subarray(0, m)));
-        });
-      }),
-      { numRuns: 300 },
     );
   });
 });

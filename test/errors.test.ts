@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, isQrisError, parse, QrisError, safeParse, serialize } from '../src/index.js';
-import type { QrisErrorCode, TlvInput } from '../src/index.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ERROR_CODES, isQrisError, parse, QrisError, safeParse, serialize, validate, VALIDATION_CODES } from '../src/index.js';
+import type { IssueCode, ParseWarningCode, QrisErrorCode, QrisIssue, TlvInput, ValidationCode } from '../src/index.js';
+import { callerThrew, describeValue, quote, QUOTE_MAX } from '../src/errors.js';
+import corpus from '../fixtures/dev-payloads.json' with { type: 'json' };
 import { crcHexRef, tlv, withCrc } from './arbitraries.js';
 import { thrown } from './expect-error.js';
 
@@ -219,5 +221,54 @@ describe('coverage of the code table', () => {
       .join('\n');
     const missing = Object.keys(ERROR_CODES).filter((code) => !new RegExp(`(toBe|toEqual|code:|toThrow[A-Za-z]*|rejects[^\\n]*)\\(?\\s*['"\`]${code}['"\`]`).test(text));
     expect(missing).toEqual([]);
+  });
+});
+
+describe('issue codes', () => {
+  it('QrisIssue.code is typed as the union of parse warning, validation and QrisError codes, not string', () => {
+    expectTypeOf<QrisIssue['code']>().toEqualTypeOf<IssueCode>();
+    expectTypeOf<IssueCode>().toEqualTypeOf<QrisErrorCode | ParseWarningCode | ValidationCode>();
+    expectTypeOf<'SOMETHING_ELSE'>().not.toMatchTypeOf<IssueCode>();
+  });
+
+  it('every code parse and validate report on the whole corpus (and on broken inputs) is in that union at run time', () => {
+    const known = new Set<string>([...Object.keys(ERROR_CODES), ...Object.keys(VALIDATION_CODES), 'TEMPLATE_NOT_TLV', 'CRC_LOWERCASE']);
+    const seen = new Set<string>();
+    for (const e of corpus) {
+      for (const i of validate(e.payload).issues) seen.add(i.code);
+      const r = safeParse(e.payload, { verifyCrc: false });
+      if (r.ok) for (const w of r.value.warnings) seen.add(w.code);
+    }
+    for (const bad of ['', '0102', '000201630400', 42]) for (const i of validate(bad as string).issues) seen.add(i.code);
+    expect(seen.size).toBeGreaterThan(5);
+    expect([...seen].filter((c) => !known.has(c))).toEqual([]);
+  });
+});
+
+describe('the argument-code policy helpers', () => {
+  it('callerThrew wraps a caller exception with the policy code and keeps it as cause; a QrisError passes as it is', () => {
+    const original = new TypeError('Cannot perform get on a revoked proxy');
+    const err = callerThrew('BAD_OPTION', 'the options', original);
+    expect(err).toBeInstanceOf(QrisError);
+    expect([err.code, err.cause]).toEqual(['BAD_OPTION', original]);
+    expect(err.message).toContain('a TypeError');
+    const own = new QrisError('BAD_AMOUNT');
+    expect(callerThrew('BAD_OPTION', 'the options', own)).toBe(own);
+    // Whatever was thrown (a revoked Proxy included), naming it runs none of its code.
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(callerThrew('BAD_FIELD', 'the tree', proxy).code).toBe('BAD_FIELD');
+  });
+
+  it('describeValue and quote never exceed ~40 characters of the value, never split a surrogate pair, never throw', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(describeValue(proxy)).toBe('a revoked Proxy');
+    expect(describeValue(10n ** 100n).length).toBeLessThanOrEqual(QUOTE_MAX);
+    expect(describeValue({ a: 'x'.repeat(1000) }).length).toBeLessThanOrEqual(QUOTE_MAX);
+    const emoji = '😀'.repeat(100);
+    expect(quote(emoji)).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+    expect(describeValue([emoji])).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+    expect(quote('x'.repeat(5_000_000))).toBe(`${JSON.stringify('x'.repeat(QUOTE_MAX))}... (5000000 characters)`);
   });
 });

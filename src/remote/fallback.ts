@@ -7,7 +7,7 @@
  * and converting a payload never loads it. Only when the image itself cannot be read here does the
  * image go to the server, and the server's answer is checked offline like every remote answer.
  */
-import { formatAmount } from '../amount.js';
+import { amountFormatOf, formatAmount } from '../amount.js';
 import { checkToDynamicOptions, toDynamic, type ToDynamicOptions } from '../convert.js';
 import { QrisError, isQrisError, type QrisErrorCode } from '../errors.js';
 // Types only: erased at build time, so the image module is never loaded by this import.
@@ -109,7 +109,7 @@ export async function convertWithFallback(input: string | FallbackImage, options
   }
 
   // Bad options fail here, before an image is decoded or uploaded.
-  const nominal = formatAmount(dynamic.amount, dynamic);
+  const nominal = formatAmount(dynamic.amount, amountFormatOf(dynamic));
   checkToDynamicOptions(dynamic);
 
   let decoded: string;
