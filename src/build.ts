@@ -6,8 +6,9 @@
 import { formatAmount, formatPercent as formatPercentValue, type AmountFormat } from './amount.js';
 import type { FeeOption } from './convert.js';
 import { describeValue, QrisError } from './errors.js';
-import { ADDITIONAL_DATA_ID, TIP_INDICATOR, type AdditionalDataKey } from './spec.js';
-import { serialize, type TlvInput } from './tlv.js';
+import { maxLengthAt } from './rules.js';
+import { ADDITIONAL_DATA_ID, MAX_PAYLOAD_LENGTH, TIP_INDICATOR, type AdditionalDataKey } from './spec.js';
+import { codePointLength, serialize, type TlvInput } from './tlv.js';
 import { validate } from './validate.js';
 
 export interface BuildAccount {
@@ -112,6 +113,9 @@ export function build(fields: BuildFields): string {
     nodes.push({ id: '64', children });
   }
   const payload = serialize(nodes);
+  // 512 is a SHOULD for readers; a code this library hands out keeps it.
+  const size = codePointLength(payload);
+  if (size > MAX_PAYLOAD_LENGTH) throw new QrisError('OUTPUT_TOO_LONG', `The payload would have ${size} characters; QRIS recommends at most ${MAX_PAYLOAD_LENGTH} and scanners may refuse more.`);
   const firstError = validate(payload).issues.find((i) => i.severity === 'error');
   if (firstError) {
     throw new QrisError('BAD_FIELD', `The fields do not make a valid QRIS: ${firstError.message}`, firstError.tag === undefined ? {} : { tag: firstError.tag });
@@ -119,8 +123,13 @@ export function build(fields: BuildFields): string {
   return payload;
 }
 
+/** A non-empty string within the rule table's length limit for `tag` (validate checks the rest). */
 function text(v: unknown, tag: string, what: string): string {
   if (typeof v !== 'string' || v.length === 0) throw new QrisError('BAD_FIELD', `The ${what} (${tag}) must be a non-empty string.`, { tag });
+  const max = maxLengthAt(tag);
+  if (max !== undefined && v.length > max && codePointLength(v) > max) {
+    throw new QrisError('BAD_FIELD', `The ${what} (${tag}) ${describeValue(v)} has ${codePointLength(v)} characters; at most ${max}.`, { tag });
+  }
   return v;
 }
 

@@ -8,7 +8,7 @@
  */
 import { CRC_INIT, crcUpdate, encodeToScratch, formatCrc, parseCrcHex, scratchBytes } from './crc16.js';
 import { describeValue, QrisError, type QrisErrorCode, type QrisIssue } from './errors.js';
-import { isTemplate, MAX_PAYLOAD_LENGTH } from './spec.js';
+import { isTemplate, MAX_INPUT_LENGTH } from './spec.js';
 
 export interface TlvNode {
   /** Two-digit data object ID, e.g. `"59"`. */
@@ -261,6 +261,10 @@ export function scanRoot(input: unknown): RootScan {
   if (typeof input !== 'string') {
     throw new QrisError('NOT_A_STRING', `Expected the payload as a string, got ${input === null ? 'null' : typeof input}.`);
   }
+  // O(1), before any scan: no payload of MAX_INPUT_LENGTH code points has twice as many UTF-16 units.
+  if (input.length > 2 * MAX_INPUT_LENGTH) {
+    throw new QrisError('TOO_LONG', `The input is ${input.length} UTF-16 units long; the library reads at most ${MAX_INPUT_LENGTH} characters (no QR code holds more than 2953 bytes).`, { offset: MAX_INPUT_LENGTH });
+  }
   let payload = input;
   let start = 0;
   const last = input.length - 1;
@@ -270,10 +274,11 @@ export function scanRoot(input: unknown): RootScan {
     payload = input.slice(a, b);
     start = a;
   }
-  if (payload.length > MAX_PAYLOAD_LENGTH) {
+  // 513-4096 characters parse (validate warns: 512 is a SHOULD); longer is refused. Bounded above.
+  if (payload.length > MAX_INPUT_LENGTH) {
     const cps = codePointLength(payload);
-    if (cps > MAX_PAYLOAD_LENGTH) {
-      throw new QrisError('TOO_LONG', `The payload has ${cps} characters; EMVCo allows at most ${MAX_PAYLOAD_LENGTH}.`, { offset: start + MAX_PAYLOAD_LENGTH });
+    if (cps > MAX_INPUT_LENGTH) {
+      throw new QrisError('TOO_LONG', `The payload has ${cps} characters; the library reads at most ${MAX_INPUT_LENGTH} (no QR code holds more than 2953 bytes).`, { offset: start + MAX_INPUT_LENGTH });
     }
   }
   const byteLength = encodeToScratch(payload);
@@ -527,8 +532,8 @@ export function serialize(tree: ParsedQris | readonly TlvInput[]): string {
   if (nodes.length === 0) throw new QrisError('PFI_MISSING', 'Nothing to serialize: the Payload Format Indicator (ID 00) is missing.', { tag: '00' });
   if (crcSeen >= 0 && crcSeen !== nodes.length - 1) throw new QrisError('CRC_NOT_LAST', 'The CRC (ID 63) must be the last data object.', { tag: '63' });
   out += '6304';
-  if (cps + 8 > MAX_PAYLOAD_LENGTH) {
-    throw new QrisError('TOO_LONG', `The payload would have ${cps + 8} characters; EMVCo allows at most ${MAX_PAYLOAD_LENGTH}.`);
+  if (cps + 8 > MAX_INPUT_LENGTH) {
+    throw new QrisError('TOO_LONG', `The payload would have ${cps + 8} characters; the library reads at most ${MAX_INPUT_LENGTH}.`);
   }
   const n = encodeToScratch(out);
   return out + formatCrc(crcUpdate(CRC_INIT, scratchBytes(), 0, n));
