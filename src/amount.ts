@@ -103,6 +103,8 @@ export function formatAmount(input: unknown, format: AmountFormat = {}, what = '
     throw new QrisError(code, `The ${what} ${describeValue(s)} is not a plain decimal (digits with an optional '.' and up to two decimals; no sign, exponent, spaces or separators).`, { tag });
   }
   const [int, frac] = parts;
+  // `98.` is valid in a payload (and read as such), but a caller's amount is written exactly: refused.
+  if (frac.length === 0 && s.length > int.length) throw new QrisError(code, `The ${what} ${describeValue(s)} ends with a '.'; write it without (or with its decimals).`, { tag });
   if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError(code, `The ${what} ${describeValue(s)} has leading zeros.`, { tag });
   if (frac.length > 2) throw new QrisError(code, `The ${what} ${describeValue(s)} has more than two decimals.`, { tag });
   if (isZero(int, frac)) throw new QrisError(code, `The ${what} must be greater than zero; got ${describeValue(s)}.`, { tag });
@@ -124,17 +126,16 @@ export function formatAmount(input: unknown, format: AmountFormat = {}, what = '
   return out;
 }
 
-/** Formats a convenience fee percentage for tag 57: 0.01 to 99.99, at most 5 characters, no trailing dot. */
+/** Formats a convenience fee percentage for tag 57: 0.01 to 99.99, at most 5 characters (a trailing dot is refused). */
 export function formatPercent(input: unknown): string {
   const s = decimalText(input, 'fee percentage', 'BAD_FEE', '57');
   const parts = scanDecimal(s);
   if (parts === null) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} is not a plain decimal.`, { tag: '57' });
   const [int, frac] = parts;
+  if (frac.length === 0 && s.length > int.length) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} ends with a '.'; write it without.`, { tag: '57' });
   if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} has leading zeros.`, { tag: '57' });
   // 57 holds 00.01 to 99.99 (EMVCo; QRIS 4.7.11.1).
   if (isZero(int, frac) || compareDecimal(s, '0.01') < 0 || compareDecimal(s, '99.99') > 0) throw new QrisError('BAD_FEE', `The fee percentage must be from 0.01 to 99.99; got ${describeValue(s)}.`, { tag: '57' });
-  // Written without a trailing dot: `5.` is read, never written.
-  const out = frac.length === 0 ? int : s;
-  if (out.length > MAX_PERCENT_LENGTH) throw new QrisError('BAD_FEE', `The fee percentage ${out} is longer than the ${MAX_PERCENT_LENGTH} characters tag 57 allows.`, { tag: '57' });
-  return out;
+  if (s.length > MAX_PERCENT_LENGTH) throw new QrisError('BAD_FEE', `The fee percentage ${s} is longer than the ${MAX_PERCENT_LENGTH} characters tag 57 allows.`, { tag: '57' });
+  return s;
 }
