@@ -131,7 +131,7 @@ class Context {
       case 'present':
         return this.present(c);
       case 'absent':
-        return this.each(c, (v, _n, path) => (this.holds(r.unless) ? undefined : `${label(path)} is present (${describeValue(v)})`), true);
+        return this.each(c, (v, _n, path) => (r.unless !== undefined && this.holds(r.unless) ? undefined : `${label(path)} is present (${describeValue(v)})`), true);
       case 'length':
         return this.length(c);
       case 'templates':
