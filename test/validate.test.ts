@@ -232,7 +232,7 @@ describe('validate: one real input per issue code', () => {
       }
     }
     // Codes parse throws are covered in test/rules.test.ts and test/errors.test.ts; the rest here.
-    const thrownByParse = new Set(RULES.filter((r) => r.check === 'parse' && r.code !== 'CRC_LOWERCASE' && r.code !== 'TEMPLATE_NOT_TLV').map((r) => r.code));
+    const thrownByParse = new Set<string>(RULES.filter((r) => r.check === 'parse' && r.code !== 'CRC_LOWERCASE' && r.code !== 'TEMPLATE_NOT_TLV').map((r) => r.code));
     const codes = (Object.keys(VALIDATION_CODES) as ValidationCode[]).filter((code) => !thrownByParse.has(code) && code !== 'LONG_PAYLOAD');
     expect(codes.length).toBeGreaterThanOrEqual(39);
     const missing = codes.filter((code) => !produced.has(code));
