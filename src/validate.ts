@@ -7,7 +7,7 @@
 import { acquirerByPan } from './acquirers.js';
 import { compareDecimal, decimalParts, isAmountText } from './amount.js';
 import { describeValue, isQrisError, QrisError, type QrisIssue } from './errors.js';
-import { CURRENCY_EXPONENT, expandPath, QRIS_NNS, RULES, type Condition, type Profile, type RuleSpec } from './rules.js';
+import { CURRENCY_EXPONENT, expandPath, QRIS_NNS, RULES, type Profile, type RuleSpec } from './rules.js';
 import { ADDITIONAL_DATA, rootName } from './spec.js';
 import { firstLoneSurrogate } from './text.js';
 import { codePointLength, toParsed, type ParsedQris, type TlvNode } from './tlv.js';
@@ -36,10 +36,52 @@ interface Compiled {
   readonly rule: RuleSpec;
   readonly severity: 'error' | 'warning';
   readonly paths: readonly string[];
+  /** Checked on each node at its paths (dispatched by path), rather than once per payload. */
+  readonly perNode: boolean;
+  readonly when: readonly (readonly [string, string])[] | undefined;
+  readonly unless: readonly (readonly [string, string])[] | undefined;
+  /** The paths on root objects (no `/`). */
+  readonly rootPaths: readonly string[];
 }
 
-const COMPILED: readonly Compiled[] = RULES.map((r: RuleSpec) => ({ rule: r, severity: r.strength === 'MUST' ? 'error' : 'warning', paths: expandPath(r.path) }) as const);
+const TREE_KINDS = new Set<RuleSpec['check']>(['parse', 'crc', 'present', 'duplicates', 'merchantAccount', 'surrogates', 'controls', 'prompt', 'countryMismatch', 'staticWithAmount', 'dynamicWithoutAmount']);
+const LEAF_KINDS = new Set<RuleSpec['check']>(['surrogates', 'controls', 'prompt']);
+
+const COMPILED: readonly Compiled[] = RULES.map((r: RuleSpec) => {
+  const paths = expandPath(r.path);
+  return {
+    rule: r,
+    severity: r.strength === 'MUST' ? 'error' : 'warning',
+    paths,
+    perNode: !TREE_KINDS.has(r.check) && paths[0] !== 'payload',
+    when: r.when ? Object.entries(r.when) : undefined,
+    unless: r.unless ? Object.entries(r.unless) : undefined,
+    rootPaths: paths.filter((p) => !p.includes('/')),
+  } as const;
+});
 const SEVERITY_BY_CODE = new Map<string, 'error' | 'warning'>(COMPILED.map((c) => [c.rule.code, c.severity]));
+
+function groupBy<T>(items: Iterable<readonly [string, T]>): ReadonlyMap<string, readonly T[]> {
+  const m = new Map<string, T[]>();
+  for (const [k, v] of items) {
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
+  }
+  return m;
+}
+
+// Rows are dispatched from the nodes present (one map lookup per node), not by probing every
+// path of every row: `26-51/00, 80-99/00` alone expands to 46 paths.
+/** Per-node rows by concrete path. */
+const BY_PATH = groupBy(COMPILED.filter((c) => c.perNode).flatMap((c) => c.paths.map((p) => [p, c] as const)));
+/** `present` rows on sub-objects, by parent path: [row, sub-ID, full path]. */
+const PRESENT_CHILD = groupBy(
+  COMPILED.filter((c) => c.rule.check === 'present').flatMap((c) =>
+    c.paths.filter((p) => p.includes('/')).map((p) => [p.slice(0, p.lastIndexOf('/')), [c, p.slice(p.lastIndexOf('/') + 1), p] as const] as const),
+  ),
+);
+const LEAF_ROWS = COMPILED.filter((c) => LEAF_KINDS.has(c.rule.check));
 
 /** Checks a payload against every rule of the table that applies to its profile. */
 export function validate(input: string | ParsedQris, options?: ValidateOptions): ValidationResult {
@@ -77,34 +119,34 @@ function where(offset: number | undefined, tag: string | undefined): { offset?: 
 class Context {
   readonly profile: Profile;
   private readonly issues: QrisIssue[] = [];
-  /** Every node by its concrete path (`59`, `26/01`, `62/99/00`); templates may repeat a sub-ID. */
-  private readonly byPath = new Map<string, TlvNode[]>();
-  /** Every node with its path, in payload order. */
-  private readonly all: { readonly path: string; readonly node: TlvNode }[] = [];
+  /** Root objects by ID (IDs are unique at the root: parse guarantees it). */
+  private readonly root = new Map<string, TlvNode>();
+  /** Every node and its path (`59`, `26/01`, `62/99/00`), in payload order, as two parallel lists. */
+  private readonly paths: string[] = [];
+  private readonly nodes: TlvNode[] = [];
 
   constructor(private readonly parsed: ParsedQris, asked: Profile | undefined) {
+    for (const n of parsed.nodes) this.root.set(n.id, n);
     this.index(parsed.nodes, '');
     this.profile = asked ?? (this.value('58') === 'ID' ? 'qris' : 'emvco');
   }
 
   private index(nodes: readonly TlvNode[], parent: string): void {
     for (const n of nodes) {
-      const path = parent === '' ? n.id : `${parent}/${n.id}`;
-      const list = this.byPath.get(path);
-      if (list) list.push(n);
-      else this.byPath.set(path, [n]);
-      this.all.push({ path, node: n });
+      const path = parent === '' ? n.id : parent + '/' + n.id;
+      this.paths.push(path);
+      this.nodes.push(n);
       if (n.children) this.index(n.children, path);
     }
   }
 
   private value(path: string): string | undefined {
-    return this.byPath.get(path)?.[0]?.value;
+    return this.root.get(path)?.value;
   }
 
-  private holds(cond: Condition | undefined): boolean {
+  private holds(cond: readonly (readonly [string, string])[] | undefined): boolean {
     if (cond === undefined) return true;
-    for (const [path, v] of Object.entries(cond)) if (this.value(path) !== v) return false;
+    for (const [path, v] of cond) if (this.value(path) !== v) return false;
     return true;
   }
 
@@ -114,11 +156,48 @@ class Context {
 
   run(): QrisIssue[] {
     for (const w of this.parsed.warnings) this.issues.push({ ...w, severity: SEVERITY_BY_CODE.get(w.code) ?? 'warning' });
+    const qris = this.profile === 'qris';
     for (const c of COMPILED) {
-      if (c.rule.profile === 'qris' && this.profile !== 'qris') continue;
+      if (c.perNode || (c.rule.profile === 'qris' && !qris)) continue;
       this.check(c);
     }
+    for (let i = 0; i < this.nodes.length; i++) {
+      const path = this.paths[i]!;
+      const node = this.nodes[i]!;
+      const rows = BY_PATH.get(path);
+      if (rows !== undefined) for (const c of rows) if (qris || c.rule.profile !== 'qris') this.nodeCheck(c, path, node);
+      const wanted = PRESENT_CHILD.get(path);
+      if (wanted !== undefined) for (const w of wanted) if (qris || w[0].rule.profile !== 'qris') this.childPresent(w[0], node, w[1], w[2]);
+      if (!node.children && path !== '63') for (const c of LEAF_ROWS) this.leaf(c, path, node);
+    }
     return this.issues;
+  }
+
+  /** A `present` row on sub-object `id` of `parent` (a template kept raw lacks every one). */
+  private childPresent(c: Compiled, parent: TlvNode, id: string, path: string): void {
+    if (!this.holds(c.when)) return;
+    if (parent.children?.some((k) => k.id === id)) return;
+    const anchor = c.when ? this.root.get(c.when[0]![0]) : undefined;
+    this.add(c, `${label(path)} is missing; ${rule(c.rule)}`, anchor?.offset ?? parent.offset, path);
+  }
+
+  /** One per-node row on one node at `path`. */
+  private nodeCheck(c: Compiled, path: string, n: TlvNode): void {
+    const r = c.rule;
+    let said: string | undefined;
+    if (r.check === 'templates') {
+      if (!n.children) said = `Template ${path} does not hold data objects`;
+    } else if (r.check === 'absent') {
+      if (c.unless === undefined || !this.holds(c.unless)) said = `${label(path)} is present (${describeValue(n.value)})`;
+    } else if (r.check === 'length') {
+      const min = r.limits?.min ?? 0;
+      const max = r.limits?.max ?? Infinity;
+      if (n.length < min || n.length > max) said = `${label(path)} has ${n.length} characters`;
+    } else {
+      if (n.children || !this.holds(c.when)) return;
+      if (!VALUE_CHECKS[r.check as ValueCheck](n.value, r, this, path)) said = `${label(path)} is ${describeValue(n.value)}`;
+    }
+    if (said !== undefined) this.add(c, `${said}; ${rule(r)}`, n.offset, path);
   }
 
   private check(c: Compiled): void {
@@ -130,54 +209,30 @@ class Context {
         return this.crc(c);
       case 'present':
         return this.present(c);
-      case 'absent':
-        return this.each(c, (v, _n, path) => (r.unless !== undefined && this.holds(r.unless) ? undefined : `${label(path)} is present (${describeValue(v)})`), true);
       case 'length':
-        return this.length(c);
-      case 'templates':
-        return this.templates(c);
+        return this.length(c); // the payload; data objects' lengths are per-node rows
       case 'duplicates':
         return this.duplicates(c);
       case 'merchantAccount':
         if (!this.parsed.nodes.some((n) => n.id >= '02' && n.id <= '51')) this.add(c, `There is no merchant account information (IDs 02-51); a payment cannot be routed. ${rule(r)}`, undefined, '26');
         return;
-      case 'surrogates':
-      case 'controls':
-      case 'prompt':
-        return this.leaves(c);
       case 'countryMismatch': {
-        const country = this.byPath.get('58')?.[0];
+        const country = this.root.get('58');
         if (this.value('53') === '360' && country && country.value !== 'ID') this.add(c, `The currency is IDR (360) but the country code is ${describeValue(country.value)}. ${rule(r)}`, country.offset, '58');
         return;
       }
       case 'staticWithAmount': {
-        const amount = this.byPath.get('54')?.[0];
+        const amount = this.root.get('54');
         if (amount && this.value('01') === '11') this.add(c, `A static code (01 = 11) carries an amount (54); payers expect a dynamic code for a fixed amount. ${rule(r)}`, amount.offset, '54');
         return;
       }
       case 'dynamicWithoutAmount': {
-        const poi = this.byPath.get('01')?.[0];
-        if (poi && poi.value === '12' && !this.byPath.has('54')) this.add(c, `A dynamic code (01 = 12) carries no amount (54); the payer will enter it. ${rule(r)}`, poi.offset, '01');
+        const poi = this.root.get('01');
+        if (poi && poi.value === '12' && !this.root.has('54')) this.add(c, `A dynamic code (01 = 12) carries no amount (54); the payer will enter it. ${rule(r)}`, poi.offset, '01');
         return;
       }
-      default: {
-        const test = VALUE_CHECKS[r.check];
-        return this.each(c, (v, _n, path) => (test(v, r, this, path) ? undefined : `${label(path)} is ${describeValue(v)}`), false);
-      }
-    }
-  }
-
-  /** Runs `problem` on every node at the row's paths (when its condition holds); a message is an issue. */
-  private each(c: Compiled, problem: (v: string, n: TlvNode, path: string) => string | undefined, templatesToo: boolean): void {
-    if (c.rule.check !== 'absent' && !this.holds(c.rule.when)) return;
-    for (const path of c.paths) {
-      const nodes = this.byPath.get(path);
-      if (!nodes) continue;
-      for (const n of nodes) {
-        if (n.children && !templatesToo) continue;
-        const said = problem(n.value, n, path);
-        if (said !== undefined) this.add(c, `${said}; ${rule(c.rule)}`, n.offset, path);
-      }
+      default:
+        return; // per-node rows: see nodeCheck
     }
   }
 
@@ -185,52 +240,30 @@ class Context {
     const { crc } = this.parsed;
     if (crc.valid) return;
     // Like the QrisError parse throws (and CRC_LOWERCASE): the offset of the four CRC digits.
-    const node = this.byPath.get('63')?.[0];
+    const node = this.root.get('63');
     this.add(c, `The CRC does not match: the payload declares ${crc.declared}, its content gives ${crc.computed}.`, node === undefined ? undefined : node.offset + 4, '63');
   }
 
+  /** `present` rows on root objects (sub-objects: childPresent, dispatched per node). */
   private present(c: Compiled): void {
-    const r = c.rule;
-    if (!this.holds(r.when)) return;
-    // The issue points at the object the condition names (55 for a missing 56), else the parent.
-    const anchor = r.when ? this.byPath.get(Object.keys(r.when)[0]!)?.[0] : undefined;
-    for (const path of c.paths) {
-      const slash = path.lastIndexOf('/');
-      if (slash < 0) {
-        if (!this.byPath.has(path)) this.add(c, `${label(path)} is missing; ${rule(r)}`, anchor?.offset, path);
-        continue;
-      }
-      const parents = this.byPath.get(path.slice(0, slash));
-      if (!parents) continue;
-      const id = path.slice(slash + 1);
-      for (const p of parents) {
-        // A template kept raw (not TLV) lacks every sub-object: its MUSTs are still reported.
-        if (!p.children?.some((k) => k.id === id)) this.add(c, `${label(path)} is missing; ${rule(r)}`, anchor?.offset ?? p.offset, path);
-      }
-    }
+    if (!this.holds(c.when)) return;
+    // The issue points at the object the condition names (01 for a missing 51), else nowhere.
+    const anchor = c.when ? this.root.get(c.when[0]![0]) : undefined;
+    for (const path of c.rootPaths) if (!this.root.has(path)) this.add(c, `${label(path)} is missing; ${rule(c.rule)}`, anchor?.offset, path);
   }
 
+  /** The payload-level length rule (per-node lengths: see nodeCheck). */
   private length(c: Compiled): void {
-    const min = c.rule.limits?.min ?? 0;
     const max = c.rule.limits?.max ?? Infinity;
-    if (c.paths[0] === 'payload') {
-      const { payload, start } = this.parsed;
-      const n = payload.length > max ? codePointLength(payload) : payload.length;
-      if (n > max) this.add(c, `The payload has ${n} characters; ${rule(c.rule)} Some scanners and apps refuse longer codes.`, start + offsetOfCodePoint(payload, max), undefined);
-      return;
-    }
-    this.each(c, (_v, n, path) => (n.length < min || n.length > max ? `${label(path)} has ${n.length} characters` : undefined), true);
-  }
-
-  private templates(c: Compiled): void {
-    for (const path of c.paths) {
-      const n = this.byPath.get(path)?.[0];
-      if (n && !n.children) this.add(c, `Template ${path} does not hold data objects; ${rule(c.rule)}`, n.offset, path);
-    }
+    const { payload, start } = this.parsed;
+    const n = payload.length > max ? codePointLength(payload) : payload.length;
+    if (n > max) this.add(c, `The payload has ${n} characters; ${rule(c.rule)} Some scanners and apps refuse longer codes.`, start + offsetOfCodePoint(payload, max), undefined);
   }
 
   private duplicates(c: Compiled): void {
-    for (const { path, node } of this.all) {
+    for (let i = 0; i < this.nodes.length; i++) {
+      const path = this.paths[i]!;
+      const node = this.nodes[i]!;
       if (!node.children) continue;
       const seen = new Set<string>();
       for (const k of node.children) {
@@ -241,18 +274,15 @@ class Context {
   }
 
   /** Checks that look at every primitive value (and templates kept raw). */
-  private leaves(c: Compiled): void {
-    for (const { path, node } of this.all) {
-      if (node.children || path === '63') continue;
-      const v = node.value;
-      if (c.rule.check === 'surrogates') {
-        const at = firstLoneSurrogate(v);
-        if (at >= 0) this.add(c, `${label(path)} holds an unpaired UTF-16 surrogate at character ${at}; ${rule(c.rule)}`, node.offset + 4 + at, path);
-      } else if (c.rule.check === 'controls') {
-        if (hasControl(v)) this.add(c, `${label(path)} contains control characters; ${rule(c.rule)}`, node.offset, path);
-      } else if (v === '***' && promptChecked(path)) {
-        this.add(c, `${label(path)} is "***" (ask the consumer), which only 62/01-08 may be; ${rule(c.rule)}`, node.offset, path);
-      }
+  private leaf(c: Compiled, path: string, node: TlvNode): void {
+    const v = node.value;
+    if (c.rule.check === 'surrogates') {
+      const at = firstLoneSurrogate(v);
+      if (at >= 0) this.add(c, `${label(path)} holds an unpaired UTF-16 surrogate at character ${at}; ${rule(c.rule)}`, node.offset + 4 + at, path);
+    } else if (c.rule.check === 'controls') {
+      if (hasControl(v)) this.add(c, `${label(path)} contains control characters; ${rule(c.rule)}`, node.offset, path);
+    } else if (v === '***' && promptChecked(path)) {
+      this.add(c, `${label(path)} is "***" (ask the consumer), which only 62/01-08 may be; ${rule(c.rule)}`, node.offset, path);
     }
   }
 
