@@ -1,8 +1,8 @@
 /**
- * The EMVCo MPM data-object table and the QRIS profile: which IDs are templates, their formats,
- * lengths and presence. One place for spec facts; the parser, validator, converter and builder
- * read from here. Source: EMVCo QR Code Specification for Payment Systems, Merchant-Presented Mode
- * v1.1, and the QRIS national standard (see the project's spec digest).
+ * EMVCo MPM and QRIS names and value tables: which IDs are templates, object names, 62's keys,
+ * currencies, criteria. Rules (strength, limits, sources) live in the rule table, rules.ts.
+ * Source: EMVCo QR Code Specification for Payment Systems, Merchant-Presented Mode v1.1, and the
+ * QRIS national standard (see the project's spec digest).
  */
 
 // Limits live in the rule table (rules.ts); re-exported here for the modules that read spec facts.

@@ -306,7 +306,7 @@ describe('validate on the real corpus', () => {
     ['5406200.00', 'Thai code (30 = A000000677010112): no 52, 59, 60', ['e:MISSING_TAG@52', 'e:MISSING_TAG@59', 'e:MISSING_TAG@60']],
     ['A000000727', 'VietQR (NAPAS): no 52, 59, 60', ['e:MISSING_TAG@52', 'e:MISSING_TAG@59', 'e:MISSING_TAG@60']],
     ['TAKOYAKI', 'DuitNow: 00 = "02"', ['e:BAD_PAYLOAD_FORMAT@00']],
-    ['0804DMCT9935', 'ShopeePay transfer: 62/99 is 35 zeros (not TLV): no 62/99/00, 62/99/01; dynamic without 54; NNS 93600918 + a masked PAN', ['w:DYNAMIC_WITHOUT_AMOUNT@01', 'w:QRIS_BAD_NNS@40/01', 'e:MISSING_GUID@62/99/00', 'e:MISSING_TAG@62/99/01', 'w:TEMPLATE_NOT_TLV@62/99']],
+    ['0804DMCT9935', 'ShopeePay transfer: 62/99 is 35 zeros (not TLV): no 62/99/00, 62/99/01; dynamic without 54; a masked PAN of zeros (NNS 00000000)', ['w:DYNAMIC_WITHOUT_AMOUNT@01', 'w:QRIS_BAD_NNS@40/01', 'e:MISSING_GUID@62/99/00', 'e:MISSING_TAG@62/99/01', 'w:TEMPLATE_NOT_TLV@62/99']],
     ['IDKIT3656355555', 'CIMB KLIKIT: NMID with letters', ['w:QRIS_BAD_NMID@51/02']],
     ['ID.ZIPAY.WWW', 'Zipay: unknown NNS, national GUID ID.ZIPAY.WWW, NMID ZPM...', ['w:QRIS_BAD_NNS@26/01', 'w:QRIS_BAD_NATIONAL_GUID@51/00', 'w:QRIS_BAD_NMID@51/02']],
     ['Merchant Jalin UAT', 'Jalin UAT: unknown NNS, national GUID ID.CO.JALIN.WWW', ['w:QRIS_BAD_NNS@26/01', 'w:QRIS_BAD_NATIONAL_GUID@51/00']],
