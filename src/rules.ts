@@ -224,6 +224,12 @@ export function limitOf(code: ValidationCode, path: string): { readonly min: num
   throw new Error(`rules: no limit for ${code} at ${path}`);
 }
 
+/** The `values` of the rule of `code` at `path` exactly (e.g. the QRIS national GUIDs of 51/00). */
+export function valuesOf(code: ValidationCode, path: string): readonly string[] {
+  for (const r of RULES as readonly RuleSpec[]) if (r.code === code && r.values !== undefined && r.path === path) return r.values;
+  throw new Error(`rules: no values for ${code} at ${path}`);
+}
+
 /** Largest value length the rule table allows at a concrete path (`59`, `62/05`, `64/01`), or undefined. */
 export function maxLengthAt(path: string): number | undefined {
   for (const r of RULES as readonly RuleSpec[]) {

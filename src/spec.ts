@@ -6,6 +6,7 @@
  */
 
 // Limits live in the rule table (rules.ts); re-exported here for the modules that read spec facts.
+import { valuesOf } from './rules.js';
 export { ADDITIONAL_DATA_MAX, MAX_INPUT_LENGTH, MAX_PAYLOAD_LENGTH } from './rules.js';
 
 /**
@@ -87,10 +88,10 @@ export const ADDITIONAL_DATA_ID: Readonly<Record<AdditionalDataKey, string>> = O
 /** Tip or Convenience Indicator (55) values. */
 export const TIP_INDICATOR = Object.freeze({ prompt: '01', fixed: '02', percent: '03' } as const);
 
-/** QRIS: the national repository GUIDs seen in tag 51. */
-export const QRIS_NATIONAL_GUIDS: readonly string[] = Object.freeze(['ID.CO.QRIS.WWW', 'ID.OR.GPNQR.WWW', 'ID.OR.QRNPG.WWW']);
+/** QRIS: the national repository GUIDs seen in tag 51 (from the rule table's 51/00 row). */
+export const QRIS_NATIONAL_GUIDS: readonly string[] = valuesOf('QRIS_BAD_NATIONAL_GUID', '51/00');
 
-/** QRIS merchant criteria (51/03 and 26-45/03); PSO and BLU are seen on government codes. */
+/** Names of the QRIS merchant criteria (51/03 and 26-45/03); the accepted values are the rule table's. */
 export const MERCHANT_CRITERIA: Readonly<Record<string, string>> = Object.freeze({
   UMI: 'Micro',
   UKE: 'Small',

@@ -210,6 +210,13 @@ describe('the rule table', () => {
     }
   });
 
+  it('spec.ts name tables agree with the rule values (criteria, national GUIDs)', async () => {
+    const spec = await import('../src/spec.js');
+    const { valuesOf } = await import('../src/rules.js');
+    expect(Object.keys(spec.MERCHANT_CRITERIA).sort()).toEqual([...valuesOf('QRIS_BAD_CRITERIA', '26-45/03, 51/03')].sort());
+    expect(spec.QRIS_NATIONAL_GUIDS).toEqual(valuesOf('QRIS_BAD_NATIONAL_GUID', '51/00'));
+  });
+
   it('every row is covered: generated from its samples / limits, or by a hand-written case', () => {
     const uncovered = rules.filter((r) => generate(r).filter((g) => g.bad).length === 0 && HAND[key(r)] === undefined).map(key);
     expect(uncovered).toEqual([]);
