@@ -105,7 +105,9 @@ function length<const P extends string>(path: P, min: number, max: number, sourc
 }
 
 export const RULES = Object.freeze([
-  // ---- Encoding and CRC (parse) ------------------------------------------------------------------
+  // ---- Input and encoding (parse) -----------------------------------------------------------------
+  rule({ code: 'NOT_A_STRING', path: 'payload', strength: MUST, profile: 'emvco', source: 'policy', text: 'the input is a string (or a parse() result)', check: 'parse' }),
+  rule({ code: 'EMPTY_INPUT', path: 'payload', strength: MUST, profile: 'emvco', source: 'policy', text: 'something besides surrounding whitespace (which is tolerated)', check: 'parse' }),
   rule({ code: 'BAD_ID', path: '*', strength: MUST, profile: 'emvco', source: 'EMV np, mv', text: 'Data object = ID (2 digits) + length (2 digits) + value: the ID is two digits', check: 'parse' }),
   rule({ code: 'BAD_LENGTH', path: '*', strength: MUST, profile: 'emvco', source: 'EMV np, mv', text: 'the length field is two digits', check: 'parse' }),
   rule({ code: 'TRUNCATED', path: '*', strength: MUST, profile: 'emvco', source: 'EMV np, mv', text: 'the value holds as many characters as its length says', check: 'parse' }),

@@ -155,6 +155,8 @@ function padded(n: number): string {
 }
 
 const HAND: Readonly<Record<string, { readonly bad: readonly string[]; readonly good: readonly string[]; readonly also?: readonly string[] }>> = {
+  'NOT_A_STRING:payload': { bad: [42 as unknown as string], good: [] },
+  'EMPTY_INPUT:payload': { bad: ['', ' \r\n'], good: [emv() + '\n'] },
   'BAD_ID:*': { bad: ['000201X10111'], good: [] },
   'BAD_LENGTH:*': { bad: ['00020159A1x6304ABCD'], good: [] },
   'TRUNCATED:*': { bad: ['0002015910Toko'], good: [] },
