@@ -34,7 +34,10 @@ export interface BuildFields extends AmountFormat {
   /** ISO 18245 merchant category code, four digits. */
   readonly mcc: string;
   readonly accounts: readonly BuildAccount[];
-  /** National Merchant ID: written to 51/02 with 51/00 = `nationalGuid`. */
+  /**
+   * National Merchant ID: written to 51/02 with 51/00 = `nationalGuid`. A static Indonesian code
+   * (no `amount`, country ID) must carry 51 (QRIS 4.7.7): give `nmid` or `merchantCriteria`.
+   */
   readonly nmid?: string;
   /** 51/03 merchant criteria. */
   readonly merchantCriteria?: string;
