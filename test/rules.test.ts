@@ -6,7 +6,10 @@
  * 513-4096 band, profiles, and the README rule table matching the generator.
  */
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mutatedPayloadArb } from './arbitraries.js';
+import { staticCaseArb } from './qris-arbitraries.js';
 import { info, MAX_INPUT_LENGTH, MAX_PAYLOAD_LENGTH, parse, RULES, validate, VALIDATION_CODES } from '../src/index.js';
 import type { QrisIssue, RuleSpec } from '../src/index.js';
 import { expandPath } from '../src/rules.js';
@@ -284,6 +287,20 @@ describe('length caps: 513-4096 read with a warning, over 4096 refused before an
     // Just past 2 x 4096 UTF-16 units: the same O(1) path. At 4097 code points the count is bounded by the cap.
     expect(validate('0'.repeat(2 * MAX_INPUT_LENGTH + 1)).issues[0]!.message).toContain('4096');
     expect(validate('😀'.repeat(MAX_INPUT_LENGTH + 1)).issues.map((i) => i.code)).toEqual(['TOO_LONG']);
+  });
+});
+
+describe('property: the codes validate reports are the table\'s', () => {
+  it('for mutated and generated payloads under either profile: never throws, every code is in VALIDATION_CODES with its severity, valid iff no error', () => {
+    fc.assert(
+      fc.property(fc.oneof(mutatedPayloadArb.map((m) => m.mutated), staticCaseArb().map((k) => k.payload), fc.string({ maxLength: 60 })), fc.constantFrom(undefined, 'emvco' as const, 'qris' as const), (p, profile) => {
+        const r = profile === undefined ? validate(p) : validate(p, { profile });
+        for (const i of r.issues) expect(VALIDATION_CODES[i.code as keyof typeof VALIDATION_CODES], i.code).toBe(i.severity);
+        expect(r.valid).toBe(!r.issues.some((i) => i.severity === 'error'));
+        if (profile !== undefined) expect(r.profile).toBe(profile);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
