@@ -5,8 +5,9 @@
  * already exact (0.1 + 0.2 is refused, not rounded).
  */
 import { callerThrew, describeValue, QrisError, type QrisErrorCode } from './errors.js';
+import { MAX_AMOUNT_LENGTH, MAX_PERCENT_LENGTH } from './rules.js';
 
-export const MAX_AMOUNT_LENGTH = 13;
+export { MAX_AMOUNT_LENGTH };
 
 export interface AmountFormat {
   /** 0: integer rupiah ("25000"); 2: two decimals ("25000.00"). @default 0 */
@@ -15,9 +16,17 @@ export interface AmountFormat {
   readonly maxAmount?: number | string;
 }
 
-/** Checks an amount as written in a payload: digits, optional '.' with decimals, > 0. */
+/**
+ * Checks an amount as written in a payload: digits with at most one '.', at least one digit before
+ * it (`98.73`, `98`, `98.` are valid; `.5` is refused, the text being ambiguous). Zero passes here.
+ */
 export function isAmountText(s: string): boolean {
   return scanDecimal(s) !== null;
+}
+
+/** [integer digits, fraction digits] of an amount as written (`98.` gives ['98', '']), or null. */
+export function decimalParts(s: string): [string, string] | null {
+  return scanDecimal(s);
 }
 
 /** [integer digits, fraction digits] of a plain decimal, or null when it is not one. */
@@ -32,7 +41,8 @@ function scanDecimal(s: string): [string, string] | null {
   }
   const int = dot < 0 ? s : s.slice(0, dot);
   const frac = dot < 0 ? '' : s.slice(dot + 1);
-  if (int.length === 0 || (dot >= 0 && frac.length === 0)) return null;
+  // A trailing dot (`98.`) is valid EMVCo text; a leading one (`.5`) is not accepted.
+  if (int.length === 0) return null;
   return [int, frac];
 }
 
@@ -139,6 +149,8 @@ export function formatAmountAs(input: unknown, format: AmountFormat, what: strin
     throw new QrisError(code, `The ${what} ${describeValue(s)} is not a plain decimal (digits with an optional '.' and up to two decimals; no sign, exponent, spaces or separators).`, { tag });
   }
   const [int, frac] = parts;
+  // `98.` is valid in a payload (and read as such), but a caller's amount is written exactly: refused.
+  if (frac.length === 0 && s.length > int.length) throw new QrisError(code, `The ${what} ${describeValue(s)} ends with a '.'; write it without (or with its decimals).`, { tag });
   if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError(code, `The ${what} ${describeValue(s)} has leading zeros.`, { tag });
   if (frac.length > 2) throw new QrisError(code, `The ${what} ${describeValue(s)} has more than two decimals.`, { tag });
   if (isZero(int, frac)) throw new QrisError(code, `The ${what} must be greater than zero; got ${describeValue(s)}.`, { tag });
@@ -160,14 +172,16 @@ export function formatAmountAs(input: unknown, format: AmountFormat, what: strin
   return out;
 }
 
-/** Formats a convenience fee percentage for tag 57: 0 < p < 100, at most 5 characters. */
+/** Formats a convenience fee percentage for tag 57: 0.01 to 99.99, at most 5 characters (a trailing dot is refused). */
 export function formatPercent(input: unknown): string {
   const s = decimalText(input, 'fee percentage', 'BAD_FEE', '57');
   const parts = scanDecimal(s);
   if (parts === null) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} is not a plain decimal.`, { tag: '57' });
   const [int, frac] = parts;
+  if (frac.length === 0 && s.length > int.length) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} ends with a '.'; write it without.`, { tag: '57' });
   if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} has leading zeros.`, { tag: '57' });
-  if (isZero(int, frac) || compareDecimal(s, '100') >= 0) throw new QrisError('BAD_FEE', `The fee percentage must be above 0 and below 100; got ${describeValue(s)}.`, { tag: '57' });
-  if (s.length > 5) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} is longer than the 5 characters tag 57 allows.`, { tag: '57' });
+  // 57 holds 00.01 to 99.99 (EMVCo; QRIS 4.7.11.1).
+  if (isZero(int, frac) || compareDecimal(s, '0.01') < 0 || compareDecimal(s, '99.99') > 0) throw new QrisError('BAD_FEE', `The fee percentage must be from 0.01 to 99.99; got ${describeValue(s)}.`, { tag: '57' });
+  if (s.length > MAX_PERCENT_LENGTH) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} is longer than the ${MAX_PERCENT_LENGTH} characters tag 57 allows.`, { tag: '57' });
   return s;
 }

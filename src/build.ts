@@ -6,8 +6,10 @@
 import { amountFormatOf, formatAmount, type AmountFormat } from './amount.js';
 import { callerThrew, describeValue, QrisError, quote } from './errors.js';
 import { encodeFee, type FeeOption } from './fee.js';
+import { maxLengthAt } from './rules.js';
+import { codePointLength } from './scan.js';
 import { serialize, type TlvInput } from './serialize.js';
-import { ADDITIONAL_DATA_ID, type AdditionalDataKey } from './spec.js';
+import { ADDITIONAL_DATA_ID, MAX_PAYLOAD_LENGTH, type AdditionalDataKey } from './spec.js';
 import { firstLoneSurrogate } from './text.js';
 import { validate } from './validate.js';
 
@@ -34,7 +36,10 @@ export interface BuildFields extends AmountFormat {
   /** ISO 18245 merchant category code, four digits. */
   readonly mcc: string;
   readonly accounts: readonly BuildAccount[];
-  /** National Merchant ID: written to 51/02 with 51/00 = `nationalGuid`. */
+  /**
+   * National Merchant ID: written to 51/02 with 51/00 = `nationalGuid`. A static Indonesian code
+   * (no `amount`, country ID) must carry 51 (QRIS 4.7.7): give `nmid` or `merchantCriteria`.
+   */
   readonly nmid?: string;
   /** 51/03 merchant criteria. */
   readonly merchantCriteria?: string;
@@ -59,6 +64,9 @@ export function build(fields: BuildFields): string {
   } catch (e) {
     throw callerThrew('BAD_FIELD', 'the build() fields', e);
   }
+  // 512 is a SHOULD for readers; a code this library hands out keeps it.
+  const size = codePointLength(payload);
+  if (size > MAX_PAYLOAD_LENGTH) throw new QrisError('OUTPUT_TOO_LONG', `The payload would have ${size} characters; QRIS recommends at most ${MAX_PAYLOAD_LENGTH} and scanners may refuse more.`);
   const firstError = validate(payload).issues.find((i) => i.severity === 'error');
   if (firstError) {
     throw new QrisError('BAD_FIELD', `The fields do not make a valid QRIS: ${firstError.message}`, firstError.tag === undefined ? {} : { tag: firstError.tag });
@@ -133,11 +141,16 @@ function buildTree(fields: BuildFields): TlvInput[] {
   return nodes;
 }
 
+/** A non-empty, well-formed string within the rule table's length limit for `tag` (validate checks the rest). */
 function text(v: unknown, tag: string, what: string): string {
   if (typeof v !== 'string' || v.length === 0) throw new QrisError('BAD_FIELD', `The ${what} (${tag}) must be a non-empty string${v === undefined ? '' : `; got ${describeValue(v)}`}.`, { tag });
   const bad = firstLoneSurrogate(v);
   if (bad >= 0) {
     throw new QrisError('BAD_FIELD', `The ${what} (${tag}) holds an unpaired UTF-16 surrogate at index ${bad}: it has no UTF-8 form, so no QR code can carry it.`, { tag });
+  }
+  const max = maxLengthAt(tag);
+  if (max !== undefined && v.length > max && codePointLength(v) > max) {
+    throw new QrisError('BAD_FIELD', `The ${what} (${tag}) ${describeValue(v)} has ${codePointLength(v)} characters; at most ${max}.`, { tag });
   }
   return v;
 }

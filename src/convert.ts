@@ -368,7 +368,7 @@ function applyEdits(ctx: ScanContext, edits: Edit[]): string {
     crc = crc16(out);
   }
   if (out.length + 4 > MAX_PAYLOAD_LENGTH && codePointLength(out) + 4 > MAX_PAYLOAD_LENGTH) {
-    throw new QrisError('TOO_LONG', `The converted payload would have ${codePointLength(out) + 4} characters; EMVCo allows at most ${MAX_PAYLOAD_LENGTH}.`);
+    throw new QrisError('OUTPUT_TOO_LONG', `The converted payload would have ${codePointLength(out) + 4} characters; QRIS recommends at most ${MAX_PAYLOAD_LENGTH} and scanners may refuse more.`);
   }
   return out + formatCrc(crc);
 }

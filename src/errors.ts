@@ -24,7 +24,7 @@ export const ERROR_CODES = {
   // Input shape
   NOT_A_STRING: 'The input must be a string.',
   EMPTY_INPUT: 'The input is empty.',
-  TOO_LONG: 'The payload is longer than the 512 characters EMVCo allows.',
+  TOO_LONG: 'The input is longer than the 4096 characters the library reads (no QR code holds more than 2953 bytes).',
   // TLV structure
   BAD_ID: 'A data object ID must be two digits.',
   BAD_LENGTH: 'A data object length must be two digits.',
@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   BAD_FEE: 'The tip or convenience fee option is not valid.',
   BAD_FIELD: 'A field value is not valid for its data object.',
   BAD_POINT_OF_INITIATION: 'The Point of Initiation Method (ID 01) must be 11 or 12.',
+  OUTPUT_TOO_LONG: 'The payload built or converted would be longer than the 512 characters QRIS recommends.',
   ALREADY_DYNAMIC: 'The payload is already dynamic (ID 01 = 12).',
   ALREADY_STATIC: 'The payload is already static.',
   TEMPLATE_NOT_TLV: 'A template value does not hold data objects.',

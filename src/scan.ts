@@ -9,7 +9,7 @@
 import { formatCrc, parseCrcHex } from './crc16.js';
 import { QrisError, quote } from './errors.js';
 import { MAX_OBJECTS, type Level, type ScanContext } from './scan-context.js';
-import { MAX_PAYLOAD_LENGTH } from './spec.js';
+import { MAX_INPUT_LENGTH } from './spec.js';
 
 /**
  * "00".."99", so IDs and lengths never allocate. Typed readonly but not frozen: loads from a frozen
@@ -158,6 +158,10 @@ export function scanRoot(ctx: ScanContext, input: unknown): void {
   if (typeof input !== 'string') {
     throw new QrisError('NOT_A_STRING', `Expected the payload as a string, got ${input === null ? 'null' : typeof input}.`);
   }
+  // O(1), before any scan: no payload of MAX_INPUT_LENGTH code points has twice as many UTF-16 units.
+  if (input.length > 2 * MAX_INPUT_LENGTH) {
+    throw new QrisError('TOO_LONG', `The input is ${input.length} UTF-16 units long; the library reads at most ${MAX_INPUT_LENGTH} characters (no QR code holds more than 2953 bytes).`, { offset: MAX_INPUT_LENGTH });
+  }
   let payload = input;
   let start = 0;
   const last = input.length - 1;
@@ -167,10 +171,11 @@ export function scanRoot(ctx: ScanContext, input: unknown): void {
     payload = input.slice(a, b);
     start = a;
   }
-  if (payload.length > MAX_PAYLOAD_LENGTH) {
+  // 513-4096 characters parse (validate warns: 512 is a SHOULD); longer is refused. Bounded above.
+  if (payload.length > MAX_INPUT_LENGTH) {
     const cps = codePointLength(payload);
-    if (cps > MAX_PAYLOAD_LENGTH) {
-      throw new QrisError('TOO_LONG', `The payload has ${cps} characters; EMVCo allows at most ${MAX_PAYLOAD_LENGTH}.`, { offset: start + MAX_PAYLOAD_LENGTH });
+    if (cps > MAX_INPUT_LENGTH) {
+      throw new QrisError('TOO_LONG', `The payload has ${cps} characters; the library reads at most ${MAX_INPUT_LENGTH} (no QR code holds more than 2953 bytes).`, { offset: start + MAX_INPUT_LENGTH });
     }
   }
   const byteLength = ctx.encode(payload);

@@ -11,7 +11,7 @@ import { callerThrew, describeValue, QrisError } from './errors.js';
 import type { ParsedQris } from './parse.js';
 import { LEVELS } from './scan-context.js';
 import { TWO_DIGITS } from './scan.js';
-import { MAX_PAYLOAD_LENGTH } from './spec.js';
+import { MAX_INPUT_LENGTH } from './spec.js';
 
 /** Input for `serialize`: a parsed node, or any object with an ID and a value or children. */
 export interface TlvInput {
@@ -80,8 +80,8 @@ function writeRoot(tree: ParsedQris | readonly TlvInput[]): string {
     }
     out += writeObject(w, node, id, id, 0);
     // Checked as we go: a hostile array cannot make us build more than one payload's worth of text.
-    if (w.cps + 8 > MAX_PAYLOAD_LENGTH) {
-      throw new QrisError('TOO_LONG', `The payload would have more than ${MAX_PAYLOAD_LENGTH} characters (${w.cps + 8} by data object ${id}); EMVCo allows at most ${MAX_PAYLOAD_LENGTH}.`);
+    if (w.cps + 8 > MAX_INPUT_LENGTH) {
+      throw new QrisError('TOO_LONG', `The payload would have more than ${MAX_INPUT_LENGTH} characters (${w.cps + 8} by data object ${id}); the library reads at most ${MAX_INPUT_LENGTH}.`);
     }
   }
   if (crcAt >= 0 && crcAt !== n - 1) throw new QrisError('CRC_NOT_LAST', 'The CRC (ID 63) must be the last data object.', { tag: '63' });

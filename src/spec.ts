@@ -1,12 +1,13 @@
 /**
- * The EMVCo MPM data-object table and the QRIS profile: which IDs are templates, their formats,
- * lengths and presence. One place for spec facts; the parser, validator, converter and builder
- * read from here. Source: EMVCo QR Code Specification for Payment Systems, Merchant-Presented Mode
- * v1.1, and the QRIS national standard (see the project's spec digest).
+ * EMVCo MPM and QRIS names and value tables: which IDs are templates, object names, 62's keys,
+ * currencies, criteria. Rules (strength, limits, sources) live in the rule table, rules.ts.
+ * Source: EMVCo QR Code Specification for Payment Systems, Merchant-Presented Mode v1.1, and the
+ * QRIS national standard (see the project's spec digest).
  */
 
-/** EMVCo: a payload holds at most 512 characters. */
-export const MAX_PAYLOAD_LENGTH = 512;
+// Limits live in the rule table (rules.ts); re-exported here for the modules that read spec facts.
+import { valuesOf } from './rules.js';
+export { ADDITIONAL_DATA_MAX, MAX_INPUT_LENGTH, MAX_PAYLOAD_LENGTH } from './rules.js';
 
 /**
  * Whether data object `id` under `parent` ('' for the root, '62' for Additional Data) is a
@@ -18,50 +19,36 @@ export function isTemplate(parent: string, id: number): boolean {
   return false;
 }
 
-/** N: digits. ANS: the EMVCo common character set (printable ASCII). S: a template of data objects. */
-export type Format = 'N' | 'ANS' | 'S';
-
-export interface ObjectSpec {
-  readonly name: string;
-  readonly format: Format;
-  readonly min: number;
-  readonly max: number;
-}
-
-function spec(name: string, format: Format, min: number, max: number): ObjectSpec {
-  return Object.freeze({ name, format, min, max });
-}
-
-/** Root data objects by ID. Ranges (02-25, 26-51, 65-79, 80-99) are resolved by `rootSpec`. */
-const ROOT: Readonly<Record<string, ObjectSpec>> = Object.freeze({
-  '00': spec('Payload Format Indicator', 'N', 2, 2),
-  '01': spec('Point of Initiation Method', 'N', 2, 2),
-  '52': spec('Merchant Category Code', 'N', 4, 4),
-  '53': spec('Transaction Currency', 'N', 3, 3),
-  '54': spec('Transaction Amount', 'ANS', 1, 13),
-  '55': spec('Tip or Convenience Indicator', 'N', 2, 2),
-  '56': spec('Value of Convenience Fee Fixed', 'ANS', 1, 13),
-  '57': spec('Value of Convenience Fee Percentage', 'ANS', 1, 5),
-  '58': spec('Country Code', 'ANS', 2, 2),
-  '59': spec('Merchant Name', 'ANS', 1, 25),
-  '60': spec('Merchant City', 'ANS', 1, 15),
-  '61': spec('Postal Code', 'ANS', 1, 10),
-  '62': spec('Additional Data Field Template', 'S', 1, 99),
-  '63': spec('CRC', 'ANS', 4, 4),
-  '64': spec('Merchant Information - Language Template', 'S', 1, 99),
+/** Root data object names by ID. Ranges (02-25, 26-51, 65-79, 80-99) are resolved by `rootName`. */
+const ROOT: Readonly<Record<string, string>> = Object.freeze({
+  '00': 'Payload Format Indicator',
+  '01': 'Point of Initiation Method',
+  '52': 'Merchant Category Code',
+  '53': 'Transaction Currency',
+  '54': 'Transaction Amount',
+  '55': 'Tip or Convenience Indicator',
+  '56': 'Value of Convenience Fee Fixed',
+  '57': 'Value of Convenience Fee Percentage',
+  '58': 'Country Code',
+  '59': 'Merchant Name',
+  '60': 'Merchant City',
+  '61': 'Postal Code',
+  '62': 'Additional Data Field Template',
+  '63': 'CRC',
+  '64': 'Merchant Information - Language Template',
 });
 
 const CARD_NETWORKS: readonly string[] = ['Visa', 'Visa', 'Mastercard', 'Mastercard', 'EMVCo', 'EMVCo', 'EMVCo', 'Discover', 'Discover', 'Amex', 'Amex', 'JCB', 'JCB', 'UnionPay', 'UnionPay'];
 
-/** The spec entry for a root ID, or undefined for an ID EMVCo does not define. */
-export function rootSpec(id: string): ObjectSpec | undefined {
+/** The name of a root ID, or undefined for an ID EMVCo does not define. */
+export function rootName(id: string): string | undefined {
   const known = ROOT[id];
   if (known) return known;
   const n = Number(id);
-  if (n >= 2 && n <= 25) return spec(`Merchant Account Information (${CARD_NETWORKS[n - 2] ?? 'EMVCo'})`, 'ANS', 1, 99);
-  if (n >= 26 && n <= 51) return spec('Merchant Account Information Template', 'S', 1, 99);
-  if (n >= 65 && n <= 79) return spec('RFU for EMVCo', 'S', 1, 99);
-  if (n >= 80 && n <= 99) return spec('Unreserved Template', 'S', 1, 99);
+  if (n >= 2 && n <= 25) return `Merchant Account Information (${CARD_NETWORKS[n - 2] ?? 'EMVCo'})`;
+  if (n >= 26 && n <= 51) return 'Merchant Account Information Template';
+  if (n >= 65 && n <= 79) return 'RFU for EMVCo';
+  if (n >= 80 && n <= 99) return 'Unreserved Template';
   return undefined;
 }
 
@@ -98,16 +85,13 @@ export const ADDITIONAL_DATA_ID: Readonly<Record<AdditionalDataKey, string>> = O
   Object.fromEntries(Object.entries(ADDITIONAL_DATA).map(([id, d]) => [d.key, id])) as Record<AdditionalDataKey, string>,
 );
 
-/** EMVCo: Additional Data primitives hold at most 25 characters. */
-export const ADDITIONAL_DATA_MAX = 25;
-
 /** Tip or Convenience Indicator (55) values. */
 export const TIP_INDICATOR = Object.freeze({ prompt: '01', fixed: '02', percent: '03' } as const);
 
-/** QRIS: the national repository GUIDs seen in tag 51. */
-export const QRIS_NATIONAL_GUIDS: readonly string[] = Object.freeze(['ID.CO.QRIS.WWW', 'ID.OR.GPNQR.WWW', 'ID.OR.QRNPG.WWW']);
+/** QRIS: the national repository GUIDs seen in tag 51 (from the rule table's 51/00 row). */
+export const QRIS_NATIONAL_GUIDS: readonly string[] = valuesOf('QRIS_BAD_NATIONAL_GUID', '51/00');
 
-/** QRIS merchant criteria (51/03 and 26-45/03); PSO and BLU are seen on government codes. */
+/** Names of the QRIS merchant criteria (51/03 and 26-45/03); the accepted values are the rule table's. */
 export const MERCHANT_CRITERIA: Readonly<Record<string, string>> = Object.freeze({
   UMI: 'Micro',
   UKE: 'Small',

@@ -1,76 +1,111 @@
 /**
- * validate(): every rule broken, as issues. Errors break the EMVCo spec or the QRIS profile in a way
- * that can fail a payment; warnings are real-world quirks that scanners accept (unsorted tags,
- * lowercase CRC, non-ASCII names, QRIS profile details that working codes in the wild lack).
- * Issue codes are stable; the table in the README lists them all.
+ * validate(): every rule broken, as issues. It walks the rule table (rules.ts): each row names its
+ * path, strength and limits, and this module holds one check per row kind. A MUST broken is an
+ * error, a SHOULD a warning; nothing here decides a severity. The QRIS profile's rows run when
+ * 58 = `ID` (or when asked), so a Thai or Malaysian code is judged by EMVCo rules alone.
  */
-import { isAmountText } from './amount.js';
-import { describeValue, isQrisError, type QrisIssue } from './errors.js';
-import { ADDITIONAL_DATA, ADDITIONAL_DATA_MAX, MERCHANT_CRITERIA, rootSpec, type ObjectSpec } from './spec.js';
-import { toParsed, type ParsedQris, type TlvNode } from './tlv.js';
+import { acquirerByPan } from './acquirers.js';
+import { compareDecimal, decimalParts, isAmountText } from './amount.js';
+import { describeValue, isQrisError, QrisError, type QrisIssue } from './errors.js';
+import { CURRENCY_EXPONENT, expandPath, QRIS_NNS, RULES, type Profile, type RuleSpec, type ValidationCode } from './rules.js';
+import { ADDITIONAL_DATA, rootName } from './spec.js';
+import { firstLoneSurrogate } from './text.js';
+import { codePointLength, toParsed, type ParsedQris, type TlvNode } from './tlv.js';
+
+export { VALIDATION_CODES } from './rules.js';
+export type { Profile, ValidationCode } from './rules.js';
+
+export interface ValidateOptions {
+  /**
+   * The rule set: `emvco` (EMVCo MPM alone) or `qris` (EMVCo plus the QRIS profile).
+   * @default 'qris' when 58 = `ID`, else 'emvco'
+   */
+  readonly profile?: Profile;
+}
 
 export interface ValidationResult {
   /** True when there is no issue of severity `error`. */
   readonly valid: boolean;
-  /** Every finding, in payload order. */
+  /** The rule set that ran. */
+  readonly profile: Profile;
+  /** Every finding, in payload order (those without an offset last). */
   readonly issues: readonly QrisIssue[];
 }
 
-/** Issue codes `validate` may report beyond the QrisError codes of a structurally broken payload. */
-export const VALIDATION_CODES = Object.freeze({
-  CRC_MISMATCH: 'error',
-  CRC_LOWERCASE: 'warning',
-  TEMPLATE_NOT_TLV: 'error (26-51, 62, 64) / warning (62/50-99, 65-99)',
-  MISSING_TAG: 'error',
-  MISSING_MERCHANT_ACCOUNT: 'error',
-  BAD_FORMAT: 'error',
-  NON_ASCII: 'warning',
-  BAD_VALUE_LENGTH: 'error',
-  BAD_PAYLOAD_FORMAT: 'error',
-  BAD_POINT_OF_INITIATION: 'error',
-  BAD_AMOUNT: 'error',
-  STATIC_WITH_AMOUNT: 'warning',
-  DYNAMIC_WITHOUT_AMOUNT: 'warning',
-  BAD_TIP_INDICATOR: 'error',
-  FEE_VALUE_MISSING: 'error',
-  FEE_VALUE_UNEXPECTED: 'error',
-  BAD_FEE: 'error',
-  // A merchant account template (26-51) without 00 cannot be routed: error. An unreserved template
-  // (80-99) without 00 is reported as a warning (see accountTemplate); the table said 'error' only.
-  MISSING_GUID: 'error (26-51) / warning (80-99)',
-  BAD_GUID: 'warning',
-  DUPLICATE_SUB_ID: 'error',
-  RFU_SUB_ID: 'warning',
-  BAD_CONSUMER_DATA_REQUEST: 'error',
-  LANGUAGE_INCOMPLETE: 'error',
-  BAD_LANGUAGE: 'error',
-  TAGS_NOT_SORTED: 'warning',
-  QRIS_BAD_CURRENCY: 'error',
-  QRIS_MISSING_POINT_OF_INITIATION: 'error',
-  QRIS_NO_NATIONAL_TEMPLATE: 'warning',
-  QRIS_BAD_NATIONAL_GUID: 'warning',
-  QRIS_MISSING_NMID: 'warning',
-  QRIS_BAD_NMID: 'warning',
-  QRIS_BAD_CRITERIA: 'warning',
-  QRIS_BAD_NNS: 'warning',
-  QRIS_COUNTRY_MISMATCH: 'warning',
-} as const);
+interface Compiled {
+  readonly rule: RuleSpec & { readonly code: ValidationCode };
+  readonly severity: 'error' | 'warning';
+  readonly paths: readonly string[];
+  /** Checked on each node at its paths (dispatched by path), rather than once per payload. */
+  readonly perNode: boolean;
+  readonly when: readonly (readonly [string, string])[] | undefined;
+  readonly unless: readonly (readonly [string, string])[] | undefined;
+  /** The paths on root objects (no `/`). */
+  readonly rootPaths: readonly string[];
+}
 
-export type ValidationCode = keyof typeof VALIDATION_CODES;
+const TREE_KINDS = new Set<RuleSpec['check']>(['parse', 'crc', 'present', 'duplicates', 'merchantAccount', 'surrogates', 'controls', 'prompt', 'countryMismatch', 'staticWithAmount', 'dynamicWithoutAmount']);
+const LEAF_KINDS = new Set<RuleSpec['check']>(['surrogates', 'controls', 'prompt']);
 
-/** Checks a payload against every EMVCo MPM rule and, for Indonesian codes, the QRIS profile. */
-export function validate(input: string | ParsedQris): ValidationResult {
+const COMPILED: readonly Compiled[] = RULES.map((r: RuleSpec & { readonly code: ValidationCode }) => {
+  const paths = expandPath(r.path);
+  return {
+    rule: r,
+    severity: r.strength === 'MUST' ? 'error' : 'warning',
+    paths,
+    perNode: !TREE_KINDS.has(r.check) && paths[0] !== 'payload',
+    when: r.when ? Object.entries(r.when) : undefined,
+    unless: r.unless ? Object.entries(r.unless) : undefined,
+    rootPaths: paths.filter((p) => !p.includes('/')),
+  } as const;
+});
+const SEVERITY_BY_CODE = new Map<string, 'error' | 'warning'>(COMPILED.map((c) => [c.rule.code, c.severity]));
+
+function groupBy<T>(items: Iterable<readonly [string, T]>): ReadonlyMap<string, readonly T[]> {
+  const m = new Map<string, T[]>();
+  for (const [k, v] of items) {
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
+  }
+  return m;
+}
+
+// Rows are dispatched from the nodes present (one map lookup per node), not by probing every
+// path of every row: `26-51/00, 80-99/00` alone expands to 46 paths.
+/** Per-node rows by concrete path. */
+const BY_PATH = groupBy(COMPILED.filter((c) => c.perNode).flatMap((c) => c.paths.map((p) => [p, c] as const)));
+/** `present` rows on sub-objects, by parent path: [row, sub-ID, full path]. */
+const PRESENT_CHILD = groupBy(
+  COMPILED.filter((c) => c.rule.check === 'present').flatMap((c) =>
+    c.paths.filter((p) => p.includes('/')).map((p) => [p.slice(0, p.lastIndexOf('/')), [c, p.slice(p.lastIndexOf('/') + 1), p] as const] as const),
+  ),
+);
+const LEAF_ROWS = COMPILED.filter((c) => LEAF_KINDS.has(c.rule.check));
+
+/** Checks a payload against every rule of the table that applies to its profile. */
+export function validate(input: string | ParsedQris, options?: ValidateOptions): ValidationResult {
+  const asked = profileOption(options);
   let parsed: ParsedQris;
   try {
     parsed = toParsed(input);
   } catch (e) {
     if (!isQrisError(e)) throw e;
     const issue: QrisIssue = { severity: 'error', code: e.code, message: e.message, ...where(e.offset, e.tag) };
-    return { valid: false, issues: [issue] };
+    return { valid: false, profile: asked ?? 'emvco', issues: [issue] };
   }
-  const issues = new Checker(parsed).run();
+  const ctx = new Context(parsed, asked);
+  const issues = ctx.run();
   issues.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity));
-  return { valid: !issues.some((i) => i.severity === 'error'), issues };
+  return { valid: !issues.some((i) => i.severity === 'error'), profile: ctx.profile, issues };
+}
+
+function profileOption(options: ValidateOptions | undefined): Profile | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'validate() options must be an object such as { profile: "emvco" }.');
+  const p = options.profile;
+  if (p === undefined || p === 'emvco' || p === 'qris') return p;
+  throw new QrisError('BAD_OPTION', `profile must be "emvco" or "qris"; got ${describeValue(p)}.`);
 }
 
 function where(offset: number | undefined, tag: string | undefined): { offset?: number; tag?: string } {
@@ -80,239 +115,262 @@ function where(offset: number | undefined, tag: string | undefined): { offset?: 
   return w;
 }
 
-class Checker {
+/** One validation run: the tree indexed by path, and the issues found so far. */
+class Context {
+  readonly profile: Profile;
   private readonly issues: QrisIssue[] = [];
+  /** Root objects by ID (IDs are unique at the root: parse guarantees it). */
   private readonly root = new Map<string, TlvNode>();
+  /** Every node and its path (`59`, `26/01`, `62/99/00`), in payload order, as two parallel lists. */
+  private readonly paths: string[] = [];
+  private readonly nodes: TlvNode[] = [];
 
-  constructor(private readonly parsed: ParsedQris) {
+  constructor(private readonly parsed: ParsedQris, asked: Profile | undefined) {
     for (const n of parsed.nodes) this.root.set(n.id, n);
+    this.index(parsed.nodes, '');
+    this.profile = asked ?? (this.value('58') === 'ID' ? 'qris' : 'emvco');
   }
 
-  private add(severity: 'error' | 'warning', code: ValidationCode, message: string, node?: TlvNode, tag?: string): void {
-    this.issues.push({ severity, code, message, ...where(node?.offset, tag ?? node?.id) });
+  private index(nodes: readonly TlvNode[], parent: string): void {
+    for (const n of nodes) {
+      const path = parent === '' ? n.id : parent + '/' + n.id;
+      this.paths.push(path);
+      this.nodes.push(n);
+      if (n.children) this.index(n.children, path);
+    }
+  }
+
+  private value(path: string): string | undefined {
+    return this.root.get(path)?.value;
+  }
+
+  private holds(cond: readonly (readonly [string, string])[] | undefined): boolean {
+    if (cond === undefined) return true;
+    for (const [path, v] of cond) if (this.value(path) !== v) return false;
+    return true;
+  }
+
+  private add(c: Compiled, message: string, offset: number | undefined, tag: string | undefined): void {
+    this.issues.push({ severity: c.severity, code: c.rule.code, message, ...where(offset, tag) });
   }
 
   run(): QrisIssue[] {
-    const { parsed } = this;
-    if (!parsed.crc.valid) {
-      // Like the QrisError parse throws (and CRC_LOWERCASE): the offset of the four CRC digits.
-      const crc = this.root.get('63');
-      this.issues.push({
-        severity: 'error',
-        code: 'CRC_MISMATCH',
-        message: `The CRC does not match: the payload declares ${parsed.crc.declared}, its content gives ${parsed.crc.computed}.`,
-        ...where(crc === undefined ? undefined : crc.offset + 4, '63'),
-      });
+    for (const w of this.parsed.warnings) this.issues.push({ ...w, severity: SEVERITY_BY_CODE.get(w.code) ?? 'warning' });
+    const qris = this.profile === 'qris';
+    for (const c of COMPILED) {
+      if (c.perNode || (c.rule.profile === 'qris' && !qris)) continue;
+      this.check(c);
     }
-    for (const w of parsed.warnings) {
-      const nested = w.code === 'TEMPLATE_NOT_TLV' && w.tag !== undefined && (w.tag.includes('/') || Number(w.tag) >= 65);
-      const severity = w.code === 'TEMPLATE_NOT_TLV' && !nested ? 'error' : 'warning';
-      this.issues.push({ ...w, severity });
+    for (let i = 0; i < this.nodes.length; i++) {
+      const path = this.paths[i]!;
+      const node = this.nodes[i]!;
+      const rows = BY_PATH.get(path);
+      if (rows !== undefined) for (const c of rows) if (qris || c.rule.profile !== 'qris') this.nodeCheck(c, path, node);
+      const wanted = PRESENT_CHILD.get(path);
+      if (wanted !== undefined) for (const w of wanted) if (qris || w[0].rule.profile !== 'qris') this.childPresent(w[0], node, w[1], w[2]);
+      if (!node.children && path !== '63') for (const c of LEAF_ROWS) this.leaf(c, path, node);
     }
-    this.presence();
-    this.order();
-    for (const node of parsed.nodes) this.rootObject(node);
-    this.pointOfInitiationAndAmount();
-    this.fees();
-    if (this.value('58') === 'ID') this.qrisProfile();
-    else if (this.value('53') === '360') this.add('warning', 'QRIS_COUNTRY_MISMATCH', `The currency is IDR (360) but the country code is ${describeValue(this.value('58'))}, not ID.`, this.root.get('58'), '58');
     return this.issues;
   }
 
-  private value(id: string): string | undefined {
-    return this.root.get(id)?.value;
+  /** A `present` row on sub-object `id` of `parent` (a template kept raw lacks every one). */
+  private childPresent(c: Compiled, parent: TlvNode, id: string, path: string): void {
+    if (!this.holds(c.when)) return;
+    if (parent.children?.some((k) => k.id === id)) return;
+    const anchor = c.when ? this.root.get(c.when[0]![0]) : undefined;
+    this.add(c, `${label(path)} is missing; ${rule(c.rule)}`, anchor?.offset ?? parent.offset, path);
   }
 
-  private presence(): void {
-    for (const id of ['52', '53', '58', '59', '60']) {
-      if (!this.root.has(id)) this.add('error', 'MISSING_TAG', `The mandatory ${rootSpec(id)!.name} (ID ${id}) is missing.`, undefined, id);
+  /** One per-node row on one node at `path`. */
+  private nodeCheck(c: Compiled, path: string, n: TlvNode): void {
+    const r = c.rule;
+    let said: string | undefined;
+    if (r.check === 'templates') {
+      if (!n.children) said = `Template ${path} does not hold data objects`;
+    } else if (r.check === 'absent') {
+      if (c.unless === undefined || !this.holds(c.unless)) said = `${label(path)} is present (${describeValue(n.value)})`;
+    } else if (r.check === 'length') {
+      const min = r.limits?.min ?? 0;
+      const max = r.limits?.max ?? Infinity;
+      if (n.length < min || n.length > max) said = `${label(path)} has ${n.length} characters`;
+    } else {
+      if (n.children || !this.holds(c.when)) return;
+      if (!VALUE_CHECKS[r.check as ValueCheck](n.value, r, this, path)) said = `${label(path)} is ${describeValue(n.value)}`;
     }
-    if (!this.parsed.nodes.some((n) => Number(n.id) >= 2 && Number(n.id) <= 51)) {
-      this.add('error', 'MISSING_MERCHANT_ACCOUNT', 'There is no merchant account information (IDs 02-51); a payment cannot be routed.', undefined, '26');
-    }
+    if (said !== undefined) this.add(c, `${said}; ${rule(r)}`, n.offset, path);
   }
 
-  private order(): void {
-    const ids = this.parsed.nodes.map((n) => Number(n.id));
-    for (let i = 1; i < ids.length - 1; i++) {
-      if (ids[i]! < ids[i - 1]!) {
-        const node = this.parsed.nodes[i]!;
-        this.add('warning', 'TAGS_NOT_SORTED', `Data object ${node.id} comes after ${this.parsed.nodes[i - 1]!.id}; EMVCo lists IDs in ascending order (scanners accept any order).`, node);
+  private check(c: Compiled): void {
+    const r = c.rule;
+    switch (r.check) {
+      case 'parse':
+        return; // thrown by parse (one issue, see validate) or carried in parsed.warnings
+      case 'crc':
+        return this.crc(c);
+      case 'present':
+        return this.present(c);
+      case 'length':
+        return this.length(c); // the payload; data objects' lengths are per-node rows
+      case 'duplicates':
+        return this.duplicates(c);
+      case 'merchantAccount':
+        if (!this.parsed.nodes.some((n) => n.id >= '02' && n.id <= '51')) this.add(c, `There is no merchant account information (IDs 02-51); a payment cannot be routed. ${rule(r)}`, undefined, '26');
+        return;
+      case 'countryMismatch': {
+        const country = this.root.get('58');
+        if (this.value('53') === '360' && country && country.value !== 'ID') this.add(c, `The currency is IDR (360) but the country code is ${describeValue(country.value)}. ${rule(r)}`, country.offset, '58');
         return;
       }
+      case 'staticWithAmount': {
+        const amount = this.root.get('54');
+        if (amount && this.value('01') === '11') this.add(c, `A static code (01 = 11) carries an amount (54); payers expect a dynamic code for a fixed amount. ${rule(r)}`, amount.offset, '54');
+        return;
+      }
+      case 'dynamicWithoutAmount': {
+        const poi = this.root.get('01');
+        if (poi && poi.value === '12' && !this.root.has('54')) this.add(c, `A dynamic code (01 = 12) carries no amount (54); the payer will enter it. ${rule(r)}`, poi.offset, '01');
+        return;
+      }
+      default:
+        return; // per-node rows: see nodeCheck
     }
   }
 
-  private rootObject(node: TlvNode): void {
-    const spec = rootSpec(node.id);
-    if (!spec) return;
-    this.field(node, node.id, spec);
-    const n = Number(node.id);
-    if (node.id === '00' && node.value !== '01') this.add('error', 'BAD_PAYLOAD_FORMAT', `The Payload Format Indicator must be 01; found ${describeValue(node.value)}.`, node);
-    if (n >= 26 && n <= 51) this.accountTemplate(node, true);
-    else if (n >= 80) this.accountTemplate(node, false);
-    else if (node.id === '62') this.additionalData(node);
-    else if (node.id === '64') this.language(node);
+  private crc(c: Compiled): void {
+    const { crc } = this.parsed;
+    if (crc.valid) return;
+    // Like the QrisError parse throws (and CRC_LOWERCASE): the offset of the four CRC digits.
+    const node = this.root.get('63');
+    this.add(c, `The CRC does not match: the payload declares ${crc.declared}, its content gives ${crc.computed}.`, node === undefined ? undefined : node.offset + 4, '63');
   }
 
-  /** Format and length of one primitive against its spec entry. */
-  private field(node: TlvNode, path: string, spec: ObjectSpec): void {
-    if (spec.format === 'S') {
-      if (node.length < spec.min || node.length > spec.max) this.add('error', 'BAD_VALUE_LENGTH', `${spec.name} (${path}) is empty.`, node, path);
-      return;
+  /** `present` rows on root objects (sub-objects: childPresent, dispatched per node). */
+  private present(c: Compiled): void {
+    if (!this.holds(c.when)) return;
+    // The issue points at the object the condition names (01 for a missing 51), else nowhere.
+    const anchor = c.when ? this.root.get(c.when[0]![0]) : undefined;
+    for (const path of c.rootPaths) if (!this.root.has(path)) this.add(c, `${label(path)} is missing; ${rule(c.rule)}`, anchor?.offset, path);
+  }
+
+  /** The payload-level length rule (per-node lengths: see nodeCheck). */
+  private length(c: Compiled): void {
+    const max = c.rule.limits?.max ?? Infinity;
+    const { payload, start } = this.parsed;
+    const n = payload.length > max ? codePointLength(payload) : payload.length;
+    if (n > max) this.add(c, `The payload has ${n} characters; ${rule(c.rule)} Some scanners and apps refuse longer codes.`, start + offsetOfCodePoint(payload, max), undefined);
+  }
+
+  private duplicates(c: Compiled): void {
+    for (let i = 0; i < this.nodes.length; i++) {
+      const path = this.paths[i]!;
+      const node = this.nodes[i]!;
+      if (!node.children) continue;
+      const seen = new Set<string>();
+      for (const k of node.children) {
+        if (seen.has(k.id)) this.add(c, `Sub-object ${k.id} appears twice in ${path}; ${rule(c.rule)}`, k.offset, `${path}/${k.id}`);
+        seen.add(k.id);
+      }
     }
-    if (node.length < spec.min || node.length > spec.max) {
-      const range = spec.min === spec.max ? `exactly ${spec.min}` : `${spec.min} to ${spec.max}`;
-      this.add('error', 'BAD_VALUE_LENGTH', `${spec.name} (${path}) has ${node.length} characters; it must have ${range}.`, node, path);
-    }
+  }
+
+  /** Checks that look at every primitive value (and templates kept raw). */
+  private leaf(c: Compiled, path: string, node: TlvNode): void {
     const v = node.value;
-    if (spec.format === 'N') {
-      if (!/^[0-9]*$/.test(v)) this.add('error', 'BAD_FORMAT', `${spec.name} (${path}) must be digits only; found ${describeValue(v)}.`, node, path);
-    } else {
-      // eslint-disable-next-line no-control-regex
-      if (/[\u0000-\u001f\u007f]/.test(v)) this.add('error', 'BAD_FORMAT', `${spec.name} (${path}) contains control characters.`, node, path);
-      // eslint-disable-next-line no-control-regex
-      else if (/[^\u0000-\u007f]/.test(v)) {
-        this.add('warning', 'NON_ASCII', `${spec.name} (${path}) has characters outside the EMVCo common character set (ASCII); some scanners may show them wrongly. Use tag 64 for local-language names.`, node, path);
-      }
+    if (c.rule.check === 'surrogates') {
+      const at = firstLoneSurrogate(v);
+      if (at >= 0) this.add(c, `${label(path)} holds an unpaired UTF-16 surrogate at character ${at}; ${rule(c.rule)}`, node.offset + 4 + at, path);
+    } else if (c.rule.check === 'controls') {
+      if (hasControl(v)) this.add(c, `${label(path)} contains control characters; ${rule(c.rule)}`, node.offset, path);
+    } else if (v === '***' && promptChecked(path)) {
+      this.add(c, `${label(path)} is "***" (ask the consumer), which only 62/01-08 may be; ${rule(c.rule)}`, node.offset, path);
     }
   }
 
-  private duplicates(children: readonly TlvNode[], path: string): Map<string, TlvNode> {
-    const m = new Map<string, TlvNode>();
-    for (const c of children) {
-      if (m.has(c.id)) this.add('error', 'DUPLICATE_SUB_ID', `Sub-object ${c.id} appears twice in ${path}.`, c, `${path}/${c.id}`);
-      else m.set(c.id, c);
-    }
-    return m;
-  }
-
-  private accountTemplate(node: TlvNode, merchantAccount: boolean): void {
-    if (!node.children) return; // reported as TEMPLATE_NOT_TLV
-    const sub = this.duplicates(node.children, node.id);
-    const guid = sub.get('00');
-    if (!guid) {
-      this.add(merchantAccount ? 'error' : 'warning', 'MISSING_GUID', `Template ${node.id} has no Globally Unique Identifier (sub-ID 00).`, node);
-      return;
-    }
-    if (!isGuid(guid.value)) {
-      this.add('warning', 'BAD_GUID', `The GUID of template ${node.id} (${describeValue(guid.value)}) is neither a reverse domain name nor an AID.`, guid, `${node.id}/00`);
-    }
-    for (const c of node.children) {
-      if (/[\u0000-\u001f\u007f]/.test(c.value)) this.add('error', 'BAD_FORMAT', `Sub-object ${node.id}/${c.id} contains control characters.`, c, `${node.id}/${c.id}`);
-    }
-  }
-
-  private additionalData(node: TlvNode): void {
-    if (!node.children) return;
-    this.duplicates(node.children, '62');
-    for (const c of node.children) {
-      const path = `62/${c.id}`;
-      const n = Number(c.id);
-      const known = ADDITIONAL_DATA[c.id];
-      if (known) {
-        this.field(c, path, { name: known.name, format: 'ANS', min: 1, max: ADDITIONAL_DATA_MAX });
-        if (c.id === '09' && !/^(?!.*(.).*\1)[AME]{1,3}$/.test(c.value)) {
-          this.add('error', 'BAD_CONSUMER_DATA_REQUEST', `Additional Consumer Data Request (62/09) must be one or more of the letters A, M, E; found ${describeValue(c.value)}.`, c, path);
-        }
-      } else if (n >= 12 && n <= 49) {
-        this.add('warning', 'RFU_SUB_ID', `Sub-object ${path} is reserved for future use by EMVCo.`, c, path);
-      } else if (n === 0) {
-        this.add('warning', 'RFU_SUB_ID', `Sub-object 62/00 is not defined by EMVCo.`, c, path);
-      }
-    }
-  }
-
-  private language(node: TlvNode): void {
-    if (!node.children) return;
-    const sub = this.duplicates(node.children, '64');
-    const pref = sub.get('00');
-    if (!pref || !sub.get('01')) {
-      this.add('error', 'LANGUAGE_INCOMPLETE', 'The language template (64) needs a Language Preference (00) and a Merchant Name in that language (01).', node);
-    }
-    if (pref && !/^[A-Za-z]{2}$/.test(pref.value)) {
-      this.add('error', 'BAD_LANGUAGE', `Language Preference (64/00) must be two ISO 639 letters; found ${describeValue(pref.value)}.`, pref, '64/00');
-    }
-    for (const c of node.children) {
-      // 64 allows any UTF-8 character, but not control characters (checked everywhere else too;
-      // without this, build() accepted a newline in the alternate-language name).
-      // eslint-disable-next-line no-control-regex
-      if (/[\u0000-\u001f\u007f]/.test(c.value)) this.add('error', 'BAD_FORMAT', `Sub-object 64/${c.id} contains control characters.`, c, `64/${c.id}`);
-      if (c.id === '01' && c.length > 25) this.add('error', 'BAD_VALUE_LENGTH', `Merchant Name - Alternate Language (64/01) has ${c.length} characters; at most 25.`, c, '64/01');
-      if (c.id === '02' && c.length > 15) this.add('error', 'BAD_VALUE_LENGTH', `Merchant City - Alternate Language (64/02) has ${c.length} characters; at most 15.`, c, '64/02');
-    }
-  }
-
-  private pointOfInitiationAndAmount(): void {
-    const poi = this.root.get('01');
-    const amount = this.root.get('54');
-    if (poi && poi.value !== '11' && poi.value !== '12') {
-      this.add('error', 'BAD_POINT_OF_INITIATION', `The Point of Initiation Method (01) must be 11 (static) or 12 (dynamic); found ${describeValue(poi.value)}.`, poi);
-    }
-    if (amount) {
-      if (!isAmountText(amount.value) || Number(amount.value) <= 0) {
-        this.add('error', 'BAD_AMOUNT', `The amount (54) must be a positive decimal with an optional '.', no sign or exponent; found ${describeValue(amount.value)}.`, amount);
-      }
-      if (poi?.value === '11') this.add('warning', 'STATIC_WITH_AMOUNT', 'A static code (01 = 11) carries an amount (54); payers usually expect a dynamic code for a fixed amount.', amount);
-    } else if (poi?.value === '12') {
-      this.add('warning', 'DYNAMIC_WITHOUT_AMOUNT', 'A dynamic code (01 = 12) carries no amount (54); the payer will enter it.', poi);
-    }
-  }
-
-  private fees(): void {
-    const ind = this.root.get('55');
-    const fixed = this.root.get('56');
-    const pct = this.root.get('57');
-    if (ind && !['01', '02', '03'].includes(ind.value)) {
-      this.add('error', 'BAD_TIP_INDICATOR', `The Tip or Convenience Indicator (55) must be 01, 02 or 03; found ${describeValue(ind.value)}.`, ind);
-    }
-    if (ind?.value === '02' && !fixed) this.add('error', 'FEE_VALUE_MISSING', 'A fixed convenience fee (55 = 02) needs its value in 56.', ind);
-    if (ind?.value === '03' && !pct) this.add('error', 'FEE_VALUE_MISSING', 'A percentage convenience fee (55 = 03) needs its value in 57.', ind);
-    if (fixed && ind?.value !== '02') this.add('error', 'FEE_VALUE_UNEXPECTED', 'A fixed fee value (56) is present but 55 is not 02.', fixed);
-    if (pct && ind?.value !== '03') this.add('error', 'FEE_VALUE_UNEXPECTED', 'A percentage fee value (57) is present but 55 is not 03.', pct);
-    if (fixed && (!isAmountText(fixed.value) || Number(fixed.value) <= 0)) {
-      this.add('error', 'BAD_FEE', `The fixed fee (56) must be a positive decimal; found ${describeValue(fixed.value)}.`, fixed);
-    }
-    if (pct && (!isAmountText(pct.value) || !(Number(pct.value) > 0 && Number(pct.value) < 100))) {
-      this.add('error', 'BAD_FEE', `The fee percentage (57) must be above 0 and below 100; found ${describeValue(pct.value)}.`, pct);
-    }
-  }
-
-  private qrisProfile(): void {
-    const currency = this.root.get('53');
-    if (currency && currency.value !== '360') this.add('error', 'QRIS_BAD_CURRENCY', `A QRIS (country ID) must be in rupiah, currency 360; found ${describeValue(currency.value)}.`, currency);
-    if (!this.root.has('01')) this.add('error', 'QRIS_MISSING_POINT_OF_INITIATION', 'QRIS requires the Point of Initiation Method (01).', undefined, '01');
-    const national = this.root.get('51');
-    if (!national) {
-      this.add('warning', 'QRIS_NO_NATIONAL_TEMPLATE', 'There is no QRIS national template (51) with the NMID; some real codes omit it, but the QRIS standard expects it.', undefined, '51');
-    } else if (national.children) {
-      const sub = new Map(national.children.map((c) => [c.id, c] as const));
-      const guid = sub.get('00')?.value;
-      if (guid !== undefined && !['ID.CO.QRIS.WWW', 'ID.OR.GPNQR.WWW', 'ID.OR.QRNPG.WWW'].includes(guid.toUpperCase())) {
-        this.add('warning', 'QRIS_BAD_NATIONAL_GUID', `The national template (51) GUID is ${describeValue(guid)}, not ID.CO.QRIS.WWW.`, sub.get('00'), '51/00');
-      }
-      const nmid = sub.get('02');
-      if (!nmid) this.add('warning', 'QRIS_MISSING_NMID', 'The national template (51) has no NMID (51/02).', national);
-      else if (!/^ID[0-9A-Z]{11,15}$/.test(nmid.value)) {
-        this.add('warning', 'QRIS_BAD_NMID', `The NMID (51/02) should be "ID" followed by 11 to 15 digits or capitals; found ${describeValue(nmid.value)}.`, nmid, '51/02');
-      }
-    }
-    for (const node of this.parsed.nodes) {
-      const n = Number(node.id);
-      if (n < 26 || n > 51 || !node.children) continue;
-      for (const c of node.children) {
-        if (c.id === '03' && !(c.value in MERCHANT_CRITERIA)) {
-          this.add('warning', 'QRIS_BAD_CRITERIA', `Merchant criteria ${node.id}/03 is ${describeValue(c.value)}; QRIS uses UMI, UKE, UME, UBE or URE.`, c, `${node.id}/03`);
-        }
-        if (c.id === '01' && n <= 45 && !/^9360[0-9]{4}/.test(c.value)) {
-          this.add('warning', 'QRIS_BAD_NNS', `The merchant PAN ${node.id}/01 does not start with an Indonesian NNS (9360 and four digits).`, c, `${node.id}/01`);
-        }
-      }
-    }
+  /** The currency exponent of 53, when known. */
+  exponent(): number | undefined {
+    const cur = this.value('53');
+    return cur === undefined ? undefined : CURRENCY_EXPONENT[cur];
   }
 }
 
-/** Reverse domain name (letters, digits, '-', dots; at least two labels) or an AID (10-32 hex digits). */
+type ValueCheck = Exclude<RuleSpec['check'], 'parse' | 'crc' | 'present' | 'absent' | 'length' | 'templates' | 'duplicates' | 'merchantAccount' | 'surrogates' | 'controls' | 'prompt' | 'countryMismatch' | 'staticWithAmount' | 'dynamicWithoutAmount'>;
+
+/** One predicate per value rule kind: true when the value keeps the rule. */
+const VALUE_CHECKS: Readonly<Record<ValueCheck, (v: string, r: RuleSpec, ctx: Context, path: string) => boolean>> = {
+  oneOf: (v, r) => (r.caseFree ? r.values!.includes(v.toUpperCase()) : r.values!.includes(v)),
+  digits: (v) => /^[0-9]*$/.test(v),
+  // Control characters are BAD_FORMAT's; this is about characters beyond ASCII.
+  commonCharset: (v) => !/[^\u0000-\u007f]/.test(v),
+  letters: (v) => /^[A-Za-z]*$/.test(v),
+  capitals: (v) => /^[A-Z]*$/.test(v),
+  amountFormat: (v) => isAmountText(v),
+  // A malformed amount is the format rule's; this one only says "zero".
+  nonZero: (v) => !isAmountText(v) || !/^[0.]*$/.test(v),
+  percentRange: (v) => isAmountText(v) && compareDecimal(v, '0.01') >= 0 && compareDecimal(v, '99.99') <= 0,
+  decimals: (v, _r, ctx) => {
+    const e = ctx.exponent();
+    const parts = decimalParts(v);
+    return e === undefined || parts === null || parts[1].length <= e;
+  },
+  // Under the QRIS profile 26-45 follow the QRIS GUID rule instead.
+  guid: (v, _r, ctx, path) => isGuid(v) || (ctx.profile === 'qris' && path >= '26' && path < '46'),
+  qrisGuid: (v) => v === '00' || isReverseDomain(v),
+  panDigits: (v, r) => /^[0-9]*$/.test(v) && v.length >= (r.limits?.min ?? 0) && v.length <= (r.limits?.max ?? Infinity),
+  knownNns: (v) => !/^[0-9]{8}/.test(v) || QRIS_NNS[v.slice(0, 8)] !== undefined || acquirerByPan(v) !== null,
+  nmid: (v, r) => /^ID[0-9]+$/.test(v) && v.length >= (r.limits?.min ?? 0) && v.length <= (r.limits?.max ?? Infinity),
+  consumerData: (v) => /^(?!.*(.).*\1)[AME]*$/.test(v),
+};
+
+function rule(r: RuleSpec): string {
+  return `${r.strength === 'MUST' ? 'must' : 'should'}: ${r.text} (${r.source}).`;
+}
+
+/** "Merchant Name (59)", "Merchant PAN (26/01)". */
+function label(path: string): string {
+  const parts = path.split('/');
+  const last = parts[parts.length - 1]!;
+  let name: string | undefined;
+  if (parts.length === 1) name = rootName(path);
+  else if (parts[0] === '62' && parts.length === 2) name = ADDITIONAL_DATA[last]?.name;
+  else if (parts[0] === '64') name = ({ '00': 'Language Preference', '01': 'Merchant Name - Alternate Language', '02': 'Merchant City - Alternate Language' } as Record<string, string>)[last];
+  else if (last === '00') name = 'Globally Unique Identifier';
+  else if (parts[0] === '51' && last === '02') name = 'NMID';
+  else if (last === '01' && Number(parts[0]) <= 51) name = 'Merchant PAN';
+  else if (last === '03' && Number(parts[0]) <= 51) name = 'Merchant criteria';
+  return name ? `${name} (${path})` : `Data object ${path}`;
+}
+
+/** `***` is checked in root primitives, 62's own sub-objects and 64; scheme-owned templates are opaque. */
+function promptChecked(path: string): boolean {
+  const parts = path.split('/');
+  if (parts.length === 1) return true;
+  if (parts.length === 2 && parts[0] === '62') return !(parts[1]! >= '01' && parts[1]! <= '08');
+  return parts[0] === '64';
+}
+
+function hasControl(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+function isReverseDomain(v: string): boolean {
+  return /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(v);
+}
+
+/** Reverse domain name, an AID (10-32 hex digits: RID + PIX) or a UUID without hyphens (32 hex). */
 function isGuid(v: string): boolean {
-  return /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(v) || /^[0-9A-Fa-f]{10,32}$/.test(v);
+  return isReverseDomain(v) || /^[0-9A-Fa-f]{10,32}$/.test(v);
+}
+
+/** String index of code point `n` of `s` (s.length when shorter). */
+function offsetOfCodePoint(s: string, n: number): number {
+  let i = 0;
+  for (let k = 0; k < n && i < s.length; k++) {
+    const c = s.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  return i;
 }

@@ -181,9 +181,30 @@ describe('formatPercent', () => {
 });
 
 describe('isAmountText and compareDecimal', () => {
-  it('isAmountText: digits with an optional single dot and digits on both sides', () => {
-    for (const ok of ['1', '0', '25000', '39000.00', '0.5', '007']) expect(isAmountText(ok), ok).toBe(true);
-    for (const bad of ['', '.', '.5', '5.', '1.2.3', '-1', '+1', '1e5', '1,000', ' 1', '１']) expect(isAmountText(bad), bad).toBe(false);
+  it('isAmountText: digits with at most one dot and a digit before it; a trailing dot is valid (EMVCo `98.`)', () => {
+    for (const ok of ['1', '0', '25000', '39000.00', '0.5', '007', '98.', '1000.', '5.']) expect(isAmountText(ok), ok).toBe(true);
+    for (const bad of ['', '.', '.5', '1.2.3', '1..', '-1', '+1', '1e5', '1,000', '1 000', ' 1', '１', '98,73']) expect(isAmountText(bad), bad).toBe(false);
+  });
+
+  it('a trailing dot is read, never written: formatAmount and formatPercent refuse it from a caller', () => {
+    expect(() => formatAmount('1000.')).toThrow(expect.objectContaining({ code: 'BAD_AMOUNT' }));
+    expect(() => formatAmount('1000.', { decimals: 2 })).toThrow(expect.objectContaining({ code: 'BAD_AMOUNT' }));
+    expect(() => formatPercent('5.')).toThrow(expect.objectContaining({ code: 'BAD_FEE' }));
+    expect(compareDecimal('98.', '98')).toBe(0);
+  });
+
+  it('formatPercent keeps 57 within 00.01-99.99', () => {
+    expect(formatPercent('0.01')).toBe('0.01');
+    expect(formatPercent('99.99')).toBe('99.99');
+    for (const bad of ['0.001', '99.991', '100', '0', '0.00']) expect(() => formatPercent(bad), bad).toThrow(expect.objectContaining({ code: 'BAD_FEE' }));
+  });
+
+  it('property: isAmountText agrees with a reference grammar (digits, then optionally a dot and digits)', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9.\-e,]{0,8}$/), (s) => {
+        expect(isAmountText(s)).toBe(/^[0-9]+(\.[0-9]*)?$/.test(s));
+      }),
+    );
   });
 
   it.each<[string, string, number]>([

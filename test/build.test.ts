@@ -118,40 +118,50 @@ describe('build rebuilds real codes byte for byte', () => {
   });
 });
 
-const MIN: BuildFields = { merchantName: 'TOKO', merchantCity: 'DEMAK', mcc: '5812', accounts: [{ guid: 'ID.DANA.WWW', pan: '936009153022591481' }] };
+const MIN: BuildFields = { merchantName: 'TOKO', merchantCity: 'DEMAK', mcc: '5812', accounts: [{ guid: 'ID.DANA.WWW', pan: '936009153022591481' }], nmid: 'ID1020017611473' };
+const NAT = t('51', t('00', 'ID.CO.QRIS.WWW') + t('02', 'ID1020017611473'));
 const MIN_ACCOUNT = t('26', t('00', 'ID.DANA.WWW') + t('01', '936009153022591481'));
 const TAIL = '5802ID5904TOKO6005DEMAK';
 
 describe('build output for typed fields', () => {
   it('the minimum: 00, 01 = 11, one account, 52, 53 = 360, 58 = ID, 59, 60, CRC', () => {
-    expect(build(MIN)).toBe(withCrc('000201010211' + MIN_ACCOUNT + '52045812' + '5303360' + TAIL));
+    expect(build(MIN)).toBe(withCrc('000201010211' + MIN_ACCOUNT + NAT + '52045812' + '5303360' + TAIL));
   });
 
   it('an amount makes it dynamic; decimals 2 formats both the amount and a fixed fee', () => {
-    expect(build({ ...MIN, amount: 15000 })).toBe(withCrc('000201010212' + MIN_ACCOUNT + '52045812' + '5303360' + '540515000' + TAIL));
+    expect(build({ ...MIN, amount: 15000 })).toBe(withCrc('000201010212' + MIN_ACCOUNT + NAT + '52045812' + '5303360' + '540515000' + TAIL));
     expect(build({ ...MIN, amount: '15000.5', decimals: 2, fee: { type: 'fixed', value: '2500' } })).toBe(
-      withCrc('000201010212' + MIN_ACCOUNT + '52045812' + '5303360' + '540815000.50' + '550202' + '56072500.00' + TAIL),
+      withCrc('000201010212' + MIN_ACCOUNT + NAT + '52045812' + '5303360' + '540815000.50' + '550202' + '56072500.00' + TAIL),
     );
     // A fee without an amount: a static code with a fee, as some real codes are.
-    expect(build({ ...MIN, fee: { type: 'prompt' } })).toBe(withCrc('000201010211' + MIN_ACCOUNT + '52045812' + '5303360' + '550201' + TAIL));
+    expect(build({ ...MIN, fee: { type: 'prompt' } })).toBe(withCrc('000201010211' + MIN_ACCOUNT + NAT + '52045812' + '5303360' + '550201' + TAIL));
   });
 
   it('several accounts: default tags 26, 27...; explicit tags are used and sorted', () => {
     const gopay = { guid: 'COM.GO-JEK.WWW', pan: '936009143580477092', merchantId: 'G580477092', criteria: 'URE' };
     const gopayText = t('00', 'COM.GO-JEK.WWW') + t('01', '936009143580477092') + t('02', 'G580477092') + t('03', 'URE');
     const danaText = t('00', 'ID.DANA.WWW') + t('01', '936009153022591481');
-    expect(build({ ...MIN, accounts: [MIN.accounts[0]!, gopay] })).toBe(withCrc('000201010211' + t('26', danaText) + t('27', gopayText) + '52045812' + '5303360' + TAIL));
-    expect(build({ ...MIN, accounts: [{ ...gopay, tag: '40' }, MIN.accounts[0]!] })).toBe(withCrc('000201010211' + t('40', gopayText) + t('41', danaText) + '52045812' + '5303360' + TAIL));
+    expect(build({ ...MIN, accounts: [MIN.accounts[0]!, gopay] })).toBe(withCrc('000201010211' + t('26', danaText) + t('27', gopayText) + NAT + '52045812' + '5303360' + TAIL));
+    expect(build({ ...MIN, accounts: [{ ...gopay, tag: '40' }, MIN.accounts[0]!] })).toBe(withCrc('000201010211' + t('40', gopayText) + t('41', danaText) + NAT + '52045812' + '5303360' + TAIL));
     expect(build({ ...MIN, accounts: [{ ...gopay, tag: '30' }, { ...MIN.accounts[0]!, tag: '26' }] })).toBe(
-      withCrc('000201010211' + t('26', danaText) + t('30', gopayText) + '52045812' + '5303360' + TAIL),
+      withCrc('000201010211' + t('26', danaText) + t('30', gopayText) + NAT + '52045812' + '5303360' + TAIL),
     );
   });
 
   it('NMID alone, criteria alone, custom national GUID', () => {
     expect(build({ ...MIN, nmid: 'ID1020017611473' })).toBe(withCrc('000201010211' + MIN_ACCOUNT + t('51', t('00', 'ID.CO.QRIS.WWW') + t('02', 'ID1020017611473')) + '52045812' + '5303360' + TAIL));
-    expect(build({ ...MIN, merchantCriteria: 'UMI', nationalGuid: 'ID.OR.GPNQR.WWW' })).toBe(
+    const { nmid: _n, ...noNmid } = MIN;
+    expect(build({ ...noNmid, merchantCriteria: 'UMI', nationalGuid: 'ID.OR.GPNQR.WWW' })).toBe(
       withCrc('000201010211' + MIN_ACCOUNT + t('51', t('00', 'ID.OR.GPNQR.WWW') + t('03', 'UMI')) + '52045812' + '5303360' + TAIL),
     );
+  });
+
+  it('a static Indonesian code needs 51 (QRIS 4.7.7): without nmid or criteria build refuses it; a dynamic one does not', () => {
+    const { nmid: _n, ...noNmid } = MIN;
+    expect({ code: thrown(() => build(noNmid)).code, tag: thrown(() => build(noNmid)).tag }).toEqual({ code: 'BAD_FIELD', tag: '51' });
+    expect(build({ ...noNmid, amount: 1000 })).toBe(withCrc('000201010212' + MIN_ACCOUNT + '52045812' + '5303360' + '54041000' + TAIL));
+    // A non-Indonesian static code is judged by EMVCo rules alone: no 51 needed.
+    expect(build({ ...noNmid, countryCode: 'MY', currency: '458' })).toBe(withCrc('000201010211' + MIN_ACCOUNT + '52045812' + '5303458' + '5802MY5904TOKO6005DEMAK'));
   });
 
   it('additional data in sub-ID order whatever the key order, every key mapped to its sub-ID', () => {
@@ -169,23 +179,38 @@ describe('build output for typed fields', () => {
       billNumber: 'B1',
     };
     const value = t('01', 'B1') + t('02', '0812') + t('03', 'S1') + t('04', 'L1') + t('05', 'R1') + t('06', '***') + t('07', 'T1') + t('08', 'BOOK') + t('09', 'AME') + t('10', 'NPWP1') + t('11', '211');
-    expect(build({ ...MIN, additionalData: ad })).toBe(withCrc('000201010211' + MIN_ACCOUNT + '52045812' + '5303360' + TAIL + t('62', value)));
+    expect(build({ ...MIN, additionalData: ad })).toBe(withCrc('000201010211' + MIN_ACCOUNT + NAT + '52045812' + '5303360' + TAIL + t('62', value)));
     // Undefined values are skipped; an object with no value left writes no 62.
     expect(build({ ...MIN, additionalData: { billNumber: undefined } } as unknown as BuildFields)).toBe(build(MIN));
   });
 
   it('language template with UTF-8 names, postal code, other country and currency', () => {
     expect(build({ ...MIN, postalCode: '59567', language: { preference: 'ZH', merchantName: '最佳运输', merchantCity: '北京' } })).toBe(
-      withCrc('000201010211' + MIN_ACCOUNT + '52045812' + '5303360' + TAIL + '610559567' + t('64', '0002ZH' + t('01', '最佳运输') + t('02', '北京'))),
+      withCrc('000201010211' + MIN_ACCOUNT + NAT + '52045812' + '5303360' + TAIL + '610559567' + t('64', '0002ZH' + t('01', '最佳运输') + t('02', '北京'))),
     );
-    expect(build({ ...MIN, language: { preference: 'id', merchantName: 'Toko 😀' } })).toBe(withCrc('000201010211' + MIN_ACCOUNT + '52045812' + '5303360' + TAIL + t('64', '0002id' + t('01', 'Toko 😀'))));
-    expect(build({ ...MIN, countryCode: 'MY', currency: '458' })).toBe(withCrc('000201010211' + MIN_ACCOUNT + '52045812' + '5303458' + '5802MY5904TOKO6005DEMAK'));
+    expect(build({ ...MIN, language: { preference: 'id', merchantName: 'Toko 😀' } })).toBe(withCrc('000201010211' + MIN_ACCOUNT + NAT + '52045812' + '5303360' + TAIL + t('64', '0002id' + t('01', 'Toko 😀'))));
+    expect(build({ ...MIN, countryCode: 'MY', currency: '458' })).toBe(withCrc('000201010211' + MIN_ACCOUNT + NAT + '52045812' + '5303458' + '5802MY5904TOKO6005DEMAK'));
   });
 
-  it('non-ASCII merchant names are allowed (a warning, not an error) and the CRC covers UTF-8 bytes', () => {
-    const out = build({ ...MIN, merchantName: 'Kopi Señor Café 😀' });
-    expect(out).toBe(withCrc('000201010211' + MIN_ACCOUNT + '52045812' + '5303360' + '5802ID' + t('59', 'Kopi Señor Café 😀') + '6005DEMAK'));
+  it('non-ASCII merchant names are refused (59 is ans, printable ASCII); 64 carries them and the CRC covers UTF-8 bytes', () => {
+    expect({ code: thrown(() => build({ ...MIN, merchantName: 'Kopi Señor Café 😀' })).code, tag: thrown(() => build({ ...MIN, merchantName: 'Kopi Señor Café 😀' })).tag }).toEqual({ code: 'BAD_FIELD', tag: '59' });
+    const out = build({ ...MIN, language: { preference: 'ES', merchantName: 'Kopi Señor Café 😀' } });
+    expect(out).toBe(withCrc('000201010211' + MIN_ACCOUNT + NAT + '52045812' + '5303360' + TAIL + t('64', '0002ES' + t('01', 'Kopi Señor Café 😀'))));
     expect(crcOk(out)).toBe(true);
+  });
+
+  it('never writes a trailing-dot amount or fee, and reads its limits from the rule table', () => {
+    expect(thrown(() => build({ ...MIN, amount: '1000.' })).code).toBe('BAD_AMOUNT');
+    expect(thrown(() => build({ ...MIN, fee: { type: 'fixed', value: '500.' } })).code).toBe('BAD_FEE');
+    expect(thrown(() => build({ ...MIN, fee: { type: 'percent', value: '5.' } })).code).toBe('BAD_FEE');
+    // 59 at most 25, 60 at most 15 (RULES): the message names the limit before any validation.
+    expect(thrown(() => build({ ...MIN, merchantName: 'N'.repeat(26) })).message).toContain('at most 25');
+    expect(thrown(() => build({ ...MIN, merchantCity: 'C'.repeat(16) })).message).toContain('at most 15');
+    expect(build({ ...MIN, merchantName: 'N'.repeat(25), merchantCity: 'C'.repeat(15) })).toContain('5925' + 'N'.repeat(25) + '6015' + 'C'.repeat(15));
+  });
+
+  it('an unpaired surrogate in any field is refused (it has no UTF-8 form)', () => {
+    expect(thrown(() => build({ ...MIN, language: { preference: 'ID', merchantName: 'Toko \ud800' } })).code).toBe('BAD_FIELD');
   });
 
   it('property: output has a valid reference CRC, parses, root IDs ascending, 01 = 12 exactly when an amount is given', () => {
@@ -266,8 +291,12 @@ describe('build refuses invalid fields', () => {
     expect({ code: err.code, tag: err.tag }).toEqual({ code, tag });
   });
 
-  it('a payload over 512 characters is refused with TOO_LONG', () => {
-    const accounts = Array.from({ length: 5 }, () => ({ guid: 'COM.EXAMPLE.' + 'X'.repeat(83) }));
-    expect(thrown(() => build({ ...MIN, accounts })).code).toBe('TOO_LONG');
+  it('a payload over 512 characters (a SHOULD for readers) is refused with OUTPUT_TOO_LONG; 512 is built', () => {
+    const acc = (mid: number) => ({ guid: 'COM.EXAMPLE.' + 'X'.repeat(20), merchantId: 'M'.repeat(mid) });
+    const small = build({ ...MIN, accounts: [acc(40), acc(40), acc(40), acc(40), acc(1)] });
+    const grow = 512 - small.length;
+    expect(grow).toBeGreaterThan(0);
+    expect(build({ ...MIN, accounts: [acc(40), acc(40), acc(40), acc(40), acc(1 + grow)] })).toHaveLength(512);
+    expect(thrown(() => build({ ...MIN, accounts: [acc(40), acc(40), acc(40), acc(40), acc(2 + grow)] })).code).toBe('OUTPUT_TOO_LONG');
   });
 });

@@ -469,13 +469,13 @@ describe('toDynamic options', () => {
     });
   });
 
-  it('refuses an output over 512 characters with TOO_LONG', () => {
+  it('refuses an output over 512 characters with OUTPUT_TOO_LONG', () => {
     const body = '000201010211' + t('26', t('00', 'ID.DANA.WWW') + t('01', '936009153022591481')) + '52045812' + '5303360' + '5802ID5904TOKO6005DEMAK';
     // Three 103-character unreserved templates and a fourth sized so the payload has exactly 506 characters.
     const filler = [80, 81, 82].map((id) => t(String(id), t('00', 'X'.repeat(95)))).join('');
     const last = withCrc(body + filler + t('83', t('00', 'X'.repeat(506 - 8 - cps(body) - 3 * 103 - 8))));
     expect(cps(last)).toBe(506);
-    expect(codeOf(() => toDynamic(last, { amount: 1000 }))).toBe('TOO_LONG'); // 506 + 8 = 514
+    expect(codeOf(() => toDynamic(last, { amount: 1000 }))).toBe('OUTPUT_TOO_LONG'); // 506 + 8 = 514
     expect(toDynamic(last, { amount: 10 })).toHaveLength(512); // 506 + 6 = 512 is allowed
   });
 

@@ -23,7 +23,9 @@ const S = (nodes: unknown) => () => serialize(nodes as TlvInput[]);
 const mismatch = '000201' + tlv('59', 'Toko') + '6304' + '0000';
 const mismatchComputed = crcHexRef(mismatch.slice(0, -4));
 
-const long513 = withCrc('000201' + Array.from({ length: 6 }, (_, i) => tlv(String(80 + i), tlv('01', 'x'.repeat(80)))).join(''));
+// 4097 characters: 40 templates of 103 (4120) would pass the cap, so 39 and one cut to fit.
+const longBody = '000201' + Array.from({ length: 39 }, (_, i) => tlv(String(10 + i), 'x'.repeat(99))).join('');
+const long4097 = withCrc(longBody + tlv('60', 'x'.repeat(4097 - longBody.length - 4 - 8)));
 
 const CASES: readonly Case[] = [
   // parse: input shape
@@ -32,9 +34,10 @@ const CASES: readonly Case[] = [
   { name: 'parse({})', code: 'NOT_A_STRING', run: P({}), offset: undefined, tag: undefined },
   { name: 'parse("")', code: 'EMPTY_INPUT', run: P(''), offset: undefined, tag: undefined },
   { name: 'whitespace only', code: 'EMPTY_INPUT', run: P(' \r\n\t '), offset: undefined, tag: undefined },
-  // 513+ characters: the offset is the first character past the limit.
-  { name: 'payload over 512 characters', code: 'TOO_LONG', run: P(long513), offset: 512, tag: undefined },
-  { name: 'over 512 after 2 leading spaces', code: 'TOO_LONG', run: P('  ' + long513), offset: 514, tag: undefined },
+  // 4097+ characters (the library's cap; 513-4096 parse): the offset is the first character past it.
+  { name: 'payload over 4096 characters', code: 'TOO_LONG', run: P(long4097), offset: 4096, tag: undefined },
+  { name: 'over 4096 after 2 leading spaces', code: 'TOO_LONG', run: P('  ' + long4097), offset: 4098, tag: undefined },
+  { name: 'a 10 MB string, refused before any scan', code: 'TOO_LONG', run: P('0'.repeat(10_000_000)), offset: 4096, tag: undefined },
   // TLV structure (root errors carry no tag: the ID itself is what is broken)
   { name: 'non-digit ID at the root', code: 'BAD_ID', run: P('000201X10111'), offset: 6, tag: undefined },
   { name: 'non-digit ID after a space-padded start', code: 'BAD_ID', run: P('\n000201X10111'), offset: 7, tag: undefined },
@@ -111,9 +114,9 @@ const CASES: readonly Case[] = [
     tag: '63',
   },
   {
-    name: 'serialize: over 512 characters',
+    name: 'serialize: over 4096 characters',
     code: 'TOO_LONG',
-    run: S([{ id: '00', value: '01' }, ...Array.from({ length: 6 }, (_, i) => ({ id: String(80 + i), value: 'v'.repeat(90) }))]),
+    run: S([{ id: '00', value: '01' }, ...Array.from({ length: 45 }, (_, i) => ({ id: String(10 + i), value: 'v'.repeat(90) }))]),
     offset: undefined,
     tag: undefined,
   },

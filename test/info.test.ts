@@ -297,6 +297,27 @@ describe('info and broken input', () => {
     expect(j.tip).toBeUndefined();
   });
 
+  it('trailing-dot amounts and fees (valid EMVCo text: 98., 1000., 5.) are read with their value; toDynamic never writes one', () => {
+    const body = '000201010212' + t('26', t('00', 'ID.DANA.WWW') + t('01', '936009153022591481')) + '52045812' + '5303360';
+    const i = info(withCrc(body + '540398.' + '550202' + '56051000.' + '5802ID5904TOKO6005DEMAK'));
+    expect(i.amount).toEqual({ text: '98.', value: 98 });
+    expect(i.tip).toEqual({ type: 'fixed', value: '1000.' });
+    const j = info(withCrc(body + '54051000.' + '550203' + '57025.' + '5802ID5904TOKO6005DEMAK'));
+    expect(j.amount).toEqual({ text: '1000.', value: 1000 });
+    expect(j.tip).toEqual({ type: 'percent', value: '5.' });
+    const replaced = toDynamic(withCrc(body + '540398.' + '5802ID5904TOKO6005DEMAK'), { amount: 98, replaceAmount: true });
+    expect(info(replaced).amount).toEqual({ text: '98', value: 98 });
+  });
+
+  it('a payload of 513-4096 characters is read (512 is a SHOULD); over 4096 is TOO_LONG', () => {
+    const body = '000201010211' + t('26', t('00', 'ID.DANA.WWW') + t('01', '936009153022591481')) + '52045812' + '5303360' + '5802ID5904TOKO6005DEMAK';
+    const fill = Array.from({ length: 10 }, (_, k) => t(String(65 + k), t('00', 'F'.repeat(95)))).join('');
+    const p = withCrc(body + fill);
+    expect(p.length).toBeGreaterThan(512);
+    expect(info(p).merchantName).toBe('TOKO');
+    expect(() => info('0'.repeat(5_000_000))).toThrow(expect.objectContaining({ code: 'TOO_LONG' }));
+  });
+
   it('62 sub-objects 12-99 go to other; an unknown currency has no letter code; duplicate sub-IDs: first wins', () => {
     const p = withCrc(
       '000201010211' + t('26', t('00', 'ID.DANA.WWW') + t('01', '936009151111111111') + t('01', '936000142222222222')) + '52045812' + '5303999' + '5802ID5904TOKO6005DEMAK' +

@@ -446,6 +446,8 @@ export const buildCaseArb: fc.Arbitrary<BuildCase> = fc
       }),
     };
     if (r.nmid !== undefined) f.nmid = r.nmid;
+    // QRIS 4.7.7: a static Indonesian code carries 51, so one without an amount gets an NMID.
+    else if (r.amount === undefined && r.merchantCriteria === undefined) f.nmid = 'ID1020017611473';
     if (r.merchantCriteria !== undefined) f.merchantCriteria = r.merchantCriteria;
     if (r.postalCode !== undefined) f.postalCode = r.postalCode;
     let amountText: string | undefined;

@@ -3,10 +3,10 @@
  * (sale.ts), the QR adapter (qr.ts), the local store (store.ts) and the words (i18n.ts). All state
  * lives in one `state` object owned here; every change goes through `render()`.
  */
-import { isQrisError, type QrisIssue } from '../index.js';
+import { isQrisError } from '../index.js';
 import { salesCsv } from './csv.js';
 import { explain, isStringKey, t, type Lang } from './i18n.js';
-import { checkStaticCode, type Merchant } from './merchant.js';
+import { checkStaticCode, type Merchant, type SetupIssue } from './merchant.js';
 import { decodeFrame, decodeFromFile, drawQr, qrPng } from './qr.js';
 import { formatRupiah, liveFormat } from './rupiah.js';
 import { makeSale, type FeeKind, type Sale } from './sale.js';
@@ -25,7 +25,7 @@ interface State {
   replacing: boolean;
   current: Sale | null;
   setupErrors: readonly Shown[];
-  setupWarnings: readonly QrisIssue[];
+  setupWarnings: readonly SetupIssue[];
   /** The refused sale's reason and the id of the field at fault. */
   saleError: (Shown & { readonly fieldId: string }) | null;
   notice: string;

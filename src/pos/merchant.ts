@@ -16,8 +16,11 @@ export interface Merchant {
 }
 
 export type SetupResult =
-  | { readonly ok: true; readonly merchant: Merchant; readonly warnings: readonly QrisIssue[] }
-  | { readonly ok: false; readonly issues: readonly QrisIssue[] };
+  | { readonly ok: true; readonly merchant: Merchant; readonly warnings: readonly SetupIssue[] }
+  | { readonly ok: false; readonly issues: readonly SetupIssue[] };
+
+/** A library issue, or one of the page's own set-up codes (`NOT_STATIC`). */
+export type SetupIssue = Omit<QrisIssue, 'code'> & { readonly code: QrisIssue['code'] | 'NOT_STATIC' };
 
 /** Codes this module reports beyond the library's. */
 export const SETUP_CODES = {
@@ -59,6 +62,6 @@ export function checkStaticCode(text: string, now: Date): SetupResult {
   };
 }
 
-function fail(issue: QrisIssue): SetupResult {
+function fail(issue: SetupIssue): SetupResult {
   return { ok: false, issues: [issue] };
 }

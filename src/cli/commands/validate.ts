@@ -1,5 +1,6 @@
 import { validate } from '../../index.js';
-import { bool, type Command } from '../args.js';
+import { describeValue } from '../../errors.js';
+import { bool, str, UsageError, type Command } from '../args.js';
 import { json, pointAt } from '../format.js';
 import { payloadFromInput, resolveInput } from '../input.js';
 import { aboutPayload } from '../payload-error.js';
@@ -8,18 +9,21 @@ export const validateCommand: Command = {
   spec: {
     name: 'validate',
     summary: 'Check a QRIS code against the EMVCo and QRIS rules; list every problem found.',
-    usage: ['validate <input> [--json] [--strict]'],
+    usage: ['validate <input> [--json] [--strict] [--profile emvco|qris]'],
     details: 'Exit code 0 when valid, 1 when any error is found (with --strict: any warning too).',
     options: {
       json: { type: 'boolean', description: 'Print { valid, issues } as JSON.' },
       strict: { type: 'boolean', description: 'Treat warnings as errors for the exit code.' },
+      profile: { type: 'string', value: 'emvco|qris', description: 'Rule set: EMVCo alone, or with the QRIS profile (default: qris when 58 = ID).' },
     },
     positionals: [1, 1],
     examples: ['qris validate 00020101021126570011ID.DANA.WWW...6304ABCD', 'qris validate --json sticker.png', 'qris validate - < payload.txt'],
   },
   async run({ values, positionals }, io) {
     const payload = await payloadFromInput(await resolveInput(positionals[0]!, 'validate', io.stdin));
-    const result = aboutPayload(payload, () => validate(payload));
+    const profile = str(values, 'profile');
+    if (profile !== undefined && profile !== 'emvco' && profile !== 'qris') throw new UsageError(`--profile must be emvco or qris; got ${describeValue(profile)}.`, 'validate');
+    const result = aboutPayload(payload, () => (profile === undefined ? validate(payload) : validate(payload, { profile })));
     const failed = !result.valid || (bool(values, 'strict') && result.issues.length > 0);
     if (bool(values, 'json')) {
       io.stdout.write(json({ ...result, payload }));
