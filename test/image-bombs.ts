@@ -8,7 +8,10 @@
  * - `jpeg49mp`: a 7000×7000 colour pattern, under the default 50 MP cap.
  * - the same kinds just under the decoded-bytes caps, which are decoded and must stay bounded.
  */
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createDeflate, crc32 } from 'node:zlib';
 import sharp from 'sharp';
 
@@ -131,3 +134,36 @@ export const BOMBS = {
   'jpeg 49 MP': () => jpeg49mp(),
 } as const;
 export type BombName = keyof typeof BOMBS;
+
+export interface BombRun {
+  /** `ok <engine>` or the QrisError code. */
+  readonly code: string;
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly maxRssMb: number;
+}
+
+/** Decodes `file` with `engine` in a fresh Node process (test/image-bomb-child.ts). */
+export function runBomb(file: string, engine: string, env: Record<string, string> = {}): BombRun {
+  const root = new URL('../', import.meta.url).pathname;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/image-bomb-child.ts', file, engine], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) throw new Error(`bomb child failed (${r.status} ${r.signal ?? ''}): ${r.stderr.slice(0, 2000)}`);
+  return JSON.parse(line.slice('RESULT '.length)) as BombRun;
+}
+
+/** Writes every bomb to `dir`; returns name → path. */
+export async function writeBombs(dir: string): Promise<Map<BombName, string>> {
+  const out = new Map<BombName, string>();
+  for (const [name, make] of Object.entries(BOMBS) as [BombName, () => Promise<Buffer>][]) {
+    const path = join(dir, name.replace(/[^a-z0-9]+/gi, '-') + '.bin');
+    writeFileSync(path, await make());
+    out.set(name, path);
+  }
+  return out;
+}

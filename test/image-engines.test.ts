@@ -2,7 +2,7 @@
 //
 // How "sharp and zxing-wasm are not installed" is tested: a child Node process is started with a
 // module-resolution hook (module.register, passed as a data: URL to --import) that makes every
-// import of `sharp`, `sharp/*`, `zxing-wasm` and `zxing-wasm/*` fail with ERR_MODULE_NOT_FOUND,
+// import of `sharp`, `zxing-wasm` and `@jsquash/jpeg` (and their subpaths) fail with ERR_MODULE_NOT_FOUND,
 // exactly what Node reports when a package is missing. The child imports the library source
 // (through tsx) and decodes: it must fall back to jimp + jsQR without a word. A second child uses
 // the documented switch QRIS_CODEC_NO_ACCELERATORS=1, which CI can also set for a whole test run.
@@ -14,7 +14,7 @@ import { decodeImage } from '../src/image/index.js';
 const ROOT = new URL('../', import.meta.url);
 const HIDE_ACCELERATORS =
   'data:text/javascript,import{register}from"node:module";register("data:text/javascript,' +
-  'export async function resolve(s,c,n){if(/^(sharp|zxing-wasm)(\\\\/|$)/.test(s)){' +
+  'export async function resolve(s,c,n){if(/^(sharp|zxing-wasm|@jsquash\\\\/jpeg)(\\\\/|$)/.test(s)){' +
   'const e=new Error(\\"Cannot find package \'\\"+s+\\"\' (hidden by the test)\\");e.code=\\"ERR_MODULE_NOT_FOUND\\";throw e}return n(s,c)}")';
 
 /** Runs in the child: tries the accelerators, then decodes each file, printing one JSON line. */

@@ -42,7 +42,7 @@ export interface DecodeImageOptions {
    * Time for decoding and the whole detection ladder, in milliseconds. When it runs out before a
    * code is found, the decode fails with `IMAGE_TIME_BUDGET` (checked before each detector call,
    * so the overrun is at most one call). A blank or uniform image ends after its first look.
-   * @default 4000
+   * @default 6000
    */
   readonly timeBudgetMs?: number;
   /**
@@ -74,7 +74,7 @@ export interface DecodedImage {
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_MAX_PIXELS = 50_000_000;
 export const DEFAULT_MAX_DECODED_BYTES = 256 * 1024 * 1024;
-export const DEFAULT_TIME_BUDGET_MS = 4000;
+export const DEFAULT_TIME_BUDGET_MS = 6000;
 
 /** Reads the QRIS / EMVCo payload from an image. Every failure is a `QrisError`. */
 export async function decodeImage(input: ImageInput, options: DecodeImageOptions = {}): Promise<DecodedImage> {

@@ -9,10 +9,11 @@
  * to 16-bit-capable RGBA and held 1.6 GB for a blank 7000×7000 16-bit PNG) never sees a PNG. Only
  * the inflated rows (bounded by the caller's decoded-bytes limit) and the gray output are held.
  *
- * Damage is refused as libpng (sharp) refuses it, so both engines give the same answer: a bad CRC
- * on a critical chunk (IHDR, PLTE, IDAT, an unknown critical one), a bad header, too little or too
- * much image data, an unknown filter: `IMAGE_CORRUPT`. A bad CRC on an ancillary chunk drops that
- * chunk (libpng's default), and nothing after the image data is read (IEND's CRC included). A
+ * Damage is refused as sharp (libvips) refuses it, so the engines give the same answer: a bad CRC
+ * on a chunk that shapes the pixels (IHDR, PLTE, tRNS, IDAT, an unknown critical one), a bad
+ * header, too little or too much image data, an unknown filter: `IMAGE_CORRUPT`. A bad CRC on any
+ * other ancillary chunk drops that chunk (libpng's default), and nothing after the image data is
+ * read (IEND's CRC included). A
  * palette index out of range gives `null`: the caller hands those bytes to jimp.
  */
 import { crc32, inflateSync } from 'node:zlib';
@@ -88,8 +89,9 @@ function read(b: Uint8Array): Gray | null {
     const crcOk = crc32(b.subarray(p + 4, end)) === dv.getUint32(end);
     p = end + 4;
     if (!crcOk) {
-      if (critical) damaged(`a bad CRC on the ${chunkName(kind)} chunk`);
-      continue; // an ancillary chunk with a bad CRC is dropped, as libpng does
+      // tRNS changes pixels (sharp refuses it too); other ancillary chunks are dropped, as libpng does.
+      if (critical || kind === TRNS) damaged(`a bad CRC on the ${chunkName(kind)} chunk`);
+      continue;
     }
     const data = b.subarray(end - len, end);
     if (width === 0) {
