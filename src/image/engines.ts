@@ -131,8 +131,8 @@ export function loadWebpDecoder(): Promise<WebpDecoder> {
   })());
 }
 
-/** Decodes JPEG bytes to RGBA, EXIF orientation applied. */
-export type JpegDecoder = (buffer: ArrayBuffer) => Promise<{ data: Uint8ClampedArray | Uint8Array; width: number; height: number }>;
+/** Decodes JPEG bytes to RGBA; `preserveOrientation: true` applies the EXIF orientation. */
+export type JpegDecoder = (buffer: ArrayBuffer, options: { preserveOrientation: boolean }) => Promise<{ data: Uint8ClampedArray | Uint8Array; width: number; height: number }>;
 let jpegP: Promise<JpegDecoder | null> | undefined;
 
 /**

@@ -8,7 +8,7 @@
  */
 import { QrisError } from '../errors.js';
 import { loadJimp, loadWebpDecoder, type JpegDecoder, type SharpFactory } from './engines.js';
-import { downscale, rgbaToGray, shrink, type Gray } from './gray.js';
+import { downscale, opaqueRgbaToGray, orient, rgbaToGray, shrink, type Gray } from './gray.js';
 import { readPngGray } from './png-read.js';
 import type { ImageHeader } from './sniff.js';
 
@@ -68,12 +68,13 @@ export async function webpSource(bytes: Uint8Array, header: ImageHeader): Promis
 
 /**
  * JPEG without native code: MozJPEG compiled to WebAssembly (@jsquash/jpeg), about 8x faster than
- * jpeg-js on a 12 MP photo. It applies EXIF orientation itself.
+ * jpeg-js on a 12 MP photo. The EXIF orientation (read by the sniffer) is applied to each gray
+ * view: MozJPEG's own rotation of the full RGBA costs more than the decode.
  */
 export async function jpegWasmSource(decode: JpegDecoder, bytes: Uint8Array, header: ImageHeader): Promise<PixelSource> {
   let img: { data: Uint8ClampedArray | Uint8Array; width: number; height: number } | undefined;
   try {
-    img = await decode(bytes.slice().buffer);
+    img = await decode(bytes.slice().buffer, { preserveOrientation: false });
   } catch (cause) {
     throw corrupt(header, cause);
   }
@@ -81,7 +82,7 @@ export async function jpegWasmSource(decode: JpegDecoder, bytes: Uint8Array, hea
     throw new QrisError('IMAGE_CORRUPT', 'The JPEG image decoded to no pixels.');
   }
   const rgba = new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength);
-  return rgbaSource('mozjpeg', rgba, img.width, img.height);
+  return rgbaSource('mozjpeg', rgba, img.width, img.height, true, header.orientation);
 }
 
 /**
@@ -100,13 +101,15 @@ export function pngSource(bytes: Uint8Array): PixelSource | null {
 }
 
 /** Gray views of an RGBA bitmap decoded at full size. */
-function rgbaSource(name: 'jimp' | 'libwebp' | 'mozjpeg', data: Uint8Array, width: number, height: number): PixelSource {
+function rgbaSource(name: 'jimp' | 'libwebp' | 'mozjpeg', data: Uint8Array, width: number, height: number, opaque = false, orientation = 1): PixelSource {
   const long = Math.max(width, height);
-  return cachedViews(name, width, height, (maxSide) => {
+  const toGray = opaque ? opaqueRgbaToGray : rgbaToGray;
+  const swap = orientation >= 5 && orientation <= 8;
+  return cachedViews(name, swap ? height : width, swap ? width : height, (maxSide) => {
     // Shrink by the whole factor while converting to gray (a 12 MP photo never needs a
     // full-size gray copy for its first look), then area-average the rest.
-    if (long <= maxSide) return rgbaToGray(data, width, height, 1);
-    return downscale(rgbaToGray(data, width, height, Math.floor(long / maxSide)), maxSide);
+    if (long <= maxSide) return orient(toGray(data, width, height, 1), orientation);
+    return orient(downscale(toGray(data, width, height, Math.floor(long / maxSide)), maxSide), orientation);
   });
 }
 

@@ -20,6 +20,8 @@ export interface ImageHeader {
   readonly bytesPerPixel: number;
   /** PNG Adam7 interlacing (no decoder can stream it row by row). */
   readonly interlaced: boolean;
+  /** EXIF orientation (1-8) of a JPEG, from its APP1 Exif segment; 1 when absent or unreadable. */
+  readonly orientation: number;
 }
 
 /** Bytes of the decoded form: width × height × bytes per pixel. */
@@ -57,6 +59,7 @@ function png(b: Uint8Array): ImageHeader {
 
 function jpeg(b: Uint8Array): ImageHeader {
   let p = 2;
+  let orientation = 1;
   while (p + 4 <= b.length) {
     if (b[p] !== 0xff) throw new QrisError('IMAGE_CORRUPT', `JPEG marker expected at byte ${p}.`);
     const m = b[p + 1]!;
@@ -71,14 +74,37 @@ function jpeg(b: Uint8Array): ImageHeader {
     if (m === 0xd9 || m === 0xda) break; // end of image or start of scan before any frame header
     const len = u16be(b, p + 2);
     if (len < 2) throw new QrisError('IMAGE_CORRUPT', `JPEG segment with length ${len} at byte ${p}.`);
+    if (m === 0xe1 && orientation === 1) orientation = exifOrientation(b, p + 4, Math.min(b.length, p + 2 + len));
     // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC).
     if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
       need(b, p + 10, 'jpeg');
-      return dims('jpeg', u16be(b, p + 7), u16be(b, p + 5), Math.max(1, b[p + 9]!));
+      return { ...dims('jpeg', u16be(b, p + 7), u16be(b, p + 5), Math.max(1, b[p + 9]!)), orientation };
     }
     p += 2 + len;
   }
   throw new QrisError('IMAGE_CORRUPT', 'JPEG without a frame header (truncated or not a JPEG).');
+}
+
+/**
+ * The Orientation tag (0x0112) of IFD0 in an APP1 segment's bytes [s, e) (TIFF 6.0 / Exif 2.3);
+ * 1 when the segment is not Exif or the tag is absent or out of range.
+ */
+function exifOrientation(b: Uint8Array, s: number, e: number): number {
+  if (e - s < 14 || ascii(b, s, 6) !== 'Exif\0\0') return 1;
+  const t = s + 6; // TIFF header
+  const le = b[t] === 0x49 && b[t + 1] === 0x49;
+  if (!le && !(b[t] === 0x4d && b[t + 1] === 0x4d)) return 1;
+  const r16 = (i: number): number => (le ? u16le(b, i) : u16be(b, i));
+  const ifd = t + (le ? u32le(b, t + 4) : u32be(b, t + 4));
+  if (ifd + 2 > e) return 1;
+  const n = r16(ifd);
+  for (let k = 0, at = ifd + 2; k < n && at + 12 <= e; k++, at += 12) {
+    if (r16(at) === 0x0112) {
+      const v = r16(at + 8);
+      return v >= 1 && v <= 8 ? v : 1;
+    }
+  }
+  return 1;
 }
 
 function webp(b: Uint8Array): ImageHeader {
@@ -108,7 +134,7 @@ function bmp(b: Uint8Array): ImageHeader {
 
 function dims(format: ImageFormat, width: number, height: number, bytesPerPixel: number, interlaced = false): ImageHeader {
   if (!(width > 0 && height > 0)) throw new QrisError('IMAGE_CORRUPT', `The ${format.toUpperCase()} header declares a ${width}×${height} image.`);
-  return { format, width, height, bytesPerPixel, interlaced };
+  return { format, width, height, bytesPerPixel, interlaced, orientation: 1 };
 }
 
 function need(b: Uint8Array, n: number, format: string): void {
