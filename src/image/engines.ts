@@ -144,8 +144,14 @@ export function loadJpegDecoder(): Promise<JpegDecoder | null> {
   if (disabled()) return Promise.resolve(null);
   return (jpegP ??= (async () => {
     try {
-      const m = (await importOptional('@jsquash/jpeg/decode.js')) as unknown as { init(module: WebAssembly.Module): Promise<void>; default: JpegDecoder };
-      await m.init(await WebAssembly.compile(readFileSync(resolveFromHere('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm'))));
+      const m = (await importOptional('@jsquash/jpeg/decode.js')) as unknown as {
+        init(module: WebAssembly.Module, options: { print(): void; printErr(): void }): Promise<void>;
+        default: JpegDecoder;
+      };
+      // libjpeg prints its warnings ("Premature end of JPEG file") to stderr: silence them, the
+      // outcome is reported as a QrisError.
+      const quiet = (): void => {};
+      await m.init(await WebAssembly.compile(readFileSync(resolveFromHere('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm'))), { print: quiet, printErr: quiet });
       return m.default;
     } catch {
       return null;
