@@ -96,8 +96,16 @@ export function pngSource(bytes: Uint8Array): PixelSource | null {
   return cachedViews('png', g.width, g.height, (maxSide) => {
     // Same two stages as for RGBA: the whole factor first, then area-average the rest.
     if (long <= maxSide) return g;
-    return downscale(shrink(g, Math.floor(long / maxSide)), maxSide);
+    return downscale(shrink(g, factor(g.width, g.height, maxSide)), maxSide);
   });
+}
+
+/**
+ * The whole shrink factor for a view of `maxSide`, never more than the short side (a block must
+ * lie inside the image: a 7000×3 strip shrunk by 7 would read past its last row).
+ */
+function factor(width: number, height: number, maxSide: number): number {
+  return Math.max(1, Math.min(Math.floor(Math.max(width, height) / maxSide), width, height));
 }
 
 /** Gray views of an RGBA bitmap decoded at full size. */
@@ -109,7 +117,7 @@ function rgbaSource(name: 'jimp' | 'libwebp' | 'mozjpeg', data: Uint8Array, widt
     // Shrink by the whole factor while converting to gray (a 12 MP photo never needs a
     // full-size gray copy for its first look), then area-average the rest.
     if (long <= maxSide) return orient(toGray(data, width, height, 1), orientation);
-    return orient(downscale(toGray(data, width, height, Math.floor(long / maxSide)), maxSide), orientation);
+    return orient(downscale(toGray(data, width, height, factor(width, height, maxSide)), maxSide), orientation);
   });
 }
 
