@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   IMAGE_CORRUPT: 'The image data is corrupt or truncated.',
   IMAGE_NO_QR: 'No QR code was found in the image.',
   IMAGE_NOT_EMVCO: 'A QR code was found, but it does not hold an EMVCo payload.',
+  IMAGE_TIME_BUDGET: 'No QR code was found within the time budget for the image.',
   FETCH_FAILED: 'The image could not be fetched.',
   BAD_OPTION: 'An option has an invalid value.',
 } as const;

@@ -1,7 +1,8 @@
 // decodeImage over the generated fixtures (fixtures/images, 16 scenes × PNG/JPEG/WebP/GIF), on the
-// default engine (engine: 'jimp', forced) and on the accelerated one (sharp + zxing-wasm). Prints
+// default engine (engine: 'jimp', forced), the accelerated one (sharp + zxing-wasm) and the portable
+// one (WebAssembly decoders + zxing-wasm). Prints
 // the success rate per engine; requires every clean image and >= 90% of the distorted ones on the
-// default engine, and at least as many on the accelerated one.
+// default engine, and at least as many on the accelerated and portable ones.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { QrisError } from '../src/errors.js';
@@ -30,7 +31,8 @@ async function runAll(engine: DecodeEngine): Promise<Outcome[]> {
   const out: Outcome[] = [];
   for (const entry of MANIFEST) {
     try {
-      const result = await decodeImage(BYTES.get(entry.file)!, { engine });
+      // Read quality, not speed: a generous budget so a loaded CI machine does not fail a read.
+      const result = await decodeImage(BYTES.get(entry.file)!, { engine, timeBudgetMs: 60_000 });
       out.push({ entry, ok: result.payload === entry.payload, result, why: result.payload === entry.payload ? '' : 'wrong payload' });
     } catch (e) {
       if (!(e instanceof QrisError)) throw e; // anything but a QrisError is a bug
@@ -90,6 +92,20 @@ describe('image corpus', () => {
     for (const o of outcomes) {
       if (!o.result) continue;
       expect(o.result.engine.startsWith('sharp+')).toBe(true);
+      checkPosition(o);
+    }
+  });
+
+  it('portable engine (WebAssembly MozJPEG + zxing-wasm, no native code): at least as good as the default', { timeout: 60_000 }, async () => {
+    const outcomes = await runAll('portable');
+    const r = report('portable (mozjpeg/libwebp/png + zxing-wasm)', outcomes);
+    expect(r.clean).toBe(r.cleanTotal);
+    expect(r.distorted / r.distortedTotal).toBeGreaterThanOrEqual(0.9);
+    if (defaultRate >= 0) expect(r.clean + r.distorted).toBeGreaterThanOrEqual(defaultRate);
+    const source = { jpeg: 'mozjpeg', png: 'png', webp: 'libwebp', gif: 'jimp' } as Record<string, string>;
+    for (const o of outcomes) {
+      if (!o.result) continue;
+      expect(o.result.engine.split('+')[0]).toBe(source[o.entry.format]);
       checkPosition(o);
     }
   });

@@ -2,7 +2,7 @@
 //
 // How "sharp and zxing-wasm are not installed" is tested: a child Node process is started with a
 // module-resolution hook (module.register, passed as a data: URL to --import) that makes every
-// import of `sharp`, `sharp/*`, `zxing-wasm` and `zxing-wasm/*` fail with ERR_MODULE_NOT_FOUND,
+// import of `sharp`, `zxing-wasm` and `@jsquash/jpeg` (and their subpaths) fail with ERR_MODULE_NOT_FOUND,
 // exactly what Node reports when a package is missing. The child imports the library source
 // (through tsx) and decodes: it must fall back to jimp + jsQR without a word. A second child uses
 // the documented switch QRIS_CODEC_NO_ACCELERATORS=1, which CI can also set for a whole test run.
@@ -12,10 +12,13 @@ import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../src/image/index.js';
 
 const ROOT = new URL('../', import.meta.url);
-const HIDE_ACCELERATORS =
+/** A --import data: URL whose resolve hook fails every import of a package matching `names`. */
+const hiding = (names: string): string =>
   'data:text/javascript,import{register}from"node:module";register("data:text/javascript,' +
-  'export async function resolve(s,c,n){if(/^(sharp|zxing-wasm)(\\\\/|$)/.test(s)){' +
+  `export async function resolve(s,c,n){if(/^(${names})(\\\\/|$)/.test(s)){` +
   'const e=new Error(\\"Cannot find package \'\\"+s+\\"\' (hidden by the test)\\");e.code=\\"ERR_MODULE_NOT_FOUND\\";throw e}return n(s,c)}")';
+const HIDE_ACCELERATORS = hiding('sharp|zxing-wasm|@jsquash\\\\/jpeg');
+const HIDE_SHARP = hiding('sharp');
 
 /** Runs in the child: tries the accelerators, then decodes each file, printing one JSON line. */
 const CHILD = `
@@ -30,8 +33,10 @@ for (const f of JSON.parse(process.env.FILES)) {
     out.files[f] = { error: e.name + ' ' + e.code };
   }
 }
-try { await decodeImage(readFileSync(new URL(JSON.parse(process.env.FILES)[0], process.env.ROOT)), { engine: 'accelerated' }); out.accelerated = 'ok'; }
-catch (e) { out.accelerated = e.name + ' ' + e.code; }
+for (const engine of ['accelerated', 'portable']) {
+  try { await decodeImage(readFileSync(new URL(JSON.parse(process.env.FILES)[0], process.env.ROOT)), { engine }); out[engine] = 'ok'; }
+  catch (e) { out[engine] = e.name + ' ' + e.code; }
+}
 console.log('RESULT ' + JSON.stringify(out));
 `;
 
@@ -51,6 +56,7 @@ interface ChildResult {
   sharp: string;
   zxing: string;
   accelerated: string;
+  portable: string;
   files: Record<string, { payload?: string; engine?: string; width?: number; height?: number; error?: string }>;
 }
 
@@ -77,6 +83,7 @@ function expectPureJs(r: ChildResult): void {
   // EXIF orientation 6 applied: the stored 1200×1600 photo is 1600×1200 upright.
   expect(r.files['fixtures/demo/static-qris-photo.jpg']).toMatchObject({ width: 1600, height: 1200 });
   expect(r.accelerated).toBe('QrisError BAD_OPTION');
+  expect(r.portable).toBe('QrisError BAD_OPTION');
 }
 
 describe('without the accelerators', () => {
@@ -91,6 +98,23 @@ describe('without the accelerators', () => {
     const r = runChild([], { QRIS_CODEC_NO_ACCELERATORS: '1' });
     expect(r.sharp).toBe('loaded');
     expectPureJs(r);
+  });
+});
+
+describe('without sharp, with the WebAssembly decoders', () => {
+  it("auto reads JPEG with MozJPEG and detects with zxing-wasm (the portable engine's path)", { timeout: 60_000 }, () => {
+    const r = runChild(['--import', HIDE_SHARP], {});
+    expect(r.sharp).toBe('ERR_MODULE_NOT_FOUND');
+    expect(r.zxing).toBe('loaded');
+    for (const f of FILES) {
+      const got = r.files[f]!;
+      expect(got.payload).toBe(payloadOf(f));
+      const source = f.endsWith('.webp') ? 'libwebp' : f.endsWith('.png') ? 'png' : f.endsWith('.jpg') ? 'mozjpeg' : 'jimp';
+      expect(got.engine).toBe(`${source}+zxing`);
+    }
+    expect(r.files['fixtures/demo/static-qris-photo.jpg']).toMatchObject({ width: 1600, height: 1200 });
+    expect(r.accelerated).toBe('ok');
+    expect(r.portable).toBe('ok');
   });
 });
 

@@ -10,7 +10,7 @@ import { decodeImage, toPng, type DecodeEngine } from '../src/image/index.js';
 const DIR = new URL('../fixtures/images/', import.meta.url);
 const file = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(name, DIR)));
 const P = '00020101021126570011ID.DANA.WWW011893600915302259148102090225914810303UMI51440014ID.CO.QRIS.WWW0215ID10200176114730303UMI5204581253033605802ID5922Warung Sayur Bu Sugeng6010Kab. Demak610559567630458C7';
-const ENGINES: DecodeEngine[] = ['jimp', 'accelerated'];
+const ENGINES: DecodeEngine[] = ['jimp', 'portable', 'accelerated'];
 
 async function codeOf(input: unknown, options: Parameters<typeof decodeImage>[1] = {}): Promise<QrisErrorCode | 'ok'> {
   try {

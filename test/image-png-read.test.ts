@@ -1,6 +1,6 @@
 // readPngGray (src/image/png-read.ts): the PNG reader of the pure-JS engine must give exactly the
 // gray pixels jimp's RGBA would after rgbaToGray, for every colour type and depth, and leave to
-// jimp (null) whatever it does not read.
+// jimp (null) only a palette index out of range; damage is IMAGE_CORRUPT.
 import { readFileSync } from 'node:fs';
 import { Jimp } from 'jimp';
 import sharp from 'sharp';
@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { rgbaToGray } from '../src/image/gray.js';
 import { readPngGray } from '../src/image/png-read.js';
 import { toPng } from '../src/image/index.js';
+import { codeOf } from './expect-error.js';
 
 const P = readFileSync(new URL('../fixtures/demo/static-qris.txt', import.meta.url), 'utf8').trim();
 
@@ -62,15 +63,29 @@ describe('readPngGray', () => {
     for (const v of variants) await expectSameAsJimp(new Uint8Array(await v.toBuffer()));
   });
 
-  it('leaves to jimp (null): interlaced, a bad CRC, truncated data, not a PNG', async () => {
+  it('interlaced (Adam7) PNGs of every colour type read exactly as through jimp', async () => {
     const { data, width, height } = picture();
-    const interlaced = await sharp(data, { raw: { width, height, channels: 4 } }).png({ progressive: true }).toBuffer();
-    expect(readPngGray(interlaced)).toBeNull();
+    const base = sharp(data, { raw: { width, height, channels: 4 } });
+    const variants = [
+      base.clone().png({ progressive: true }),
+      base.clone().toColourspace('rgb16').png({ progressive: true }),
+      base.clone().removeAlpha().grayscale().png({ progressive: true }),
+      base.clone().png({ palette: true, colours: 16, progressive: true }),
+    ];
+    for (const v of variants) await expectSameAsJimp(new Uint8Array(await v.toBuffer()));
+    // Odd sizes leave some Adam7 passes empty.
+    for (const [w, h] of [[1, 1], [3, 2], [9, 5]] as const) {
+      const small = await sharp(data, { raw: { width, height, channels: 4 } }).extract({ left: 0, top: 0, width: w, height: h }).png({ progressive: true }).toBuffer();
+      await expectSameAsJimp(new Uint8Array(small));
+    }
+  });
+
+  it('damage is IMAGE_CORRUPT: a bad CRC on a critical chunk, truncated data, not a PNG', () => {
     const png = toPng(P);
     const flipped = png.slice();
-    flipped[40]! ^= 1;
-    expect(readPngGray(flipped)).toBeNull();
-    expect(readPngGray(png.subarray(0, png.length - 20))).toBeNull();
-    expect(readPngGray(new Uint8Array(100))).toBeNull();
+    flipped[40]! ^= 1; // inside IDAT
+    expect(codeOf(() => readPngGray(flipped))).toBe('IMAGE_CORRUPT');
+    expect(codeOf(() => readPngGray(png.subarray(0, png.length - 20)))).toBe('IMAGE_CORRUPT');
+    expect(codeOf(() => readPngGray(new Uint8Array(100)))).toBe('IMAGE_CORRUPT');
   });
 });

@@ -1,24 +1,29 @@
 /**
- * `decodeImage`: input → bytes (capped) → header sniff (pixel limit, before any decode) → pixels
- * (sharp when available; else our PNG reader, libwebp or jimp) → detection ladder (jsQR, or
- * zxing-wasm then jsQR) → EMVCo check.
+ * `decodeImage`: input → bytes (capped) → header sniff (pixel and decoded-byte limits, before any
+ * decode) → pixels (sharp; or WebAssembly MozJPEG / libwebp and our PNG reader; or jimp) →
+ * detection ladder (jsQR, or zxing-wasm then jsQR) under a time budget → EMVCo check.
  */
 import { describeValue, QrisError } from '../errors.js';
 import { parse, type CrcCheck } from '../tlv.js';
 import { jsqrDetector, zxingDetector, type Corners, type Detector } from './detect.js';
-import { loadJsQr, loadSharp, loadZxing } from './engines.js';
+import { loadJpegDecoder, loadJsQr, loadSharp, loadZxing, type JpegDecoder, type SharpFactory, type ZxingReader } from './engines.js';
 import { readInput, type FetchOptions, type ImageInput } from './input.js';
-import { jimpSource, pngSource, sharpSource, webpSource, type PixelSource } from './pixels.js';
-import { sniff, type ImageFormat } from './sniff.js';
-import { locate } from './strategy.js';
+import { jimpSource, jpegWasmSource, pngSource, sharpSource, webpSource, type PixelSource, type PixelSourceName } from './pixels.js';
+import { decodedBytes, sniff, type ImageFormat, type ImageHeader } from './sniff.js';
+import { budgetOf, locate } from './strategy.js';
 
-export type DecodeEngine = 'auto' | 'jimp' | 'accelerated';
+export type DecodeEngine = 'auto' | 'jimp' | 'portable' | 'accelerated';
 
 export interface DecodeImageOptions {
   /**
-   * `'jimp'`: pure JavaScript (jimp for pixels, jsQR to detect). `'accelerated'`: sharp for pixels
-   * and zxing-wasm to detect (whichever of the two is installed; jsQR still runs as a last resort);
-   * fails with `BAD_OPTION` when neither is. `'auto'`: accelerated when available, else jimp.
+   * - `'jimp'`: the design's pure JavaScript: our PNG reader, jimp for other formats, jsQR.
+   * - `'portable'`: no native code: WebAssembly MozJPEG (@jsquash/jpeg) for JPEG, libwebp for
+   *   WebP, our PNG reader, jimp for GIF and BMP; zxing-wasm to detect, jsQR as the last resort.
+   *   Fails with `BAD_OPTION` when neither @jsquash/jpeg nor zxing-wasm is installed.
+   * - `'accelerated'`: sharp for pixels and zxing-wasm to detect (whichever of the two is
+   *   installed; jsQR still runs as a last resort); `BAD_OPTION` when neither is.
+   * - `'auto'`: sharp when installed, else the portable decoders that are, else jimp; zxing-wasm
+   *   when installed; jsQR last.
    * @default 'auto'
    */
   readonly engine?: DecodeEngine;
@@ -26,6 +31,22 @@ export interface DecodeImageOptions {
   readonly maxBytes?: number;
   /** Largest image accepted, in pixels, read from the header before decoding. @default 50000000 */
   readonly maxPixels?: number;
+  /**
+   * Largest decoded form accepted, in bytes: width × height × bytes per pixel as the header gives
+   * them (16-bit samples count 2 bytes, alpha counts, a palette counts as RGBA), checked before
+   * decoding. A 50 MP 8-bit RGBA image fits; a 7000×7000 16-bit RGBA PNG (392 MB) does not.
+   * @default 268435456 (256 MiB)
+   */
+  readonly maxDecodedBytes?: number;
+  /**
+   * Time for the detection ladder, in milliseconds, from the moment the pixels are decoded (the
+   * decode itself is bounded by `maxPixels` and `maxDecodedBytes`). When it runs out before a code
+   * is found, the decode fails with `IMAGE_TIME_BUDGET`: checked before every look, and a look the
+   * rate measured so far says would overrun is not started. A blank or uniform image ends after
+   * its first look.
+   * @default 6000
+   */
+  readonly timeBudgetMs?: number;
   /**
    * Throw `IMAGE_NOT_EMVCO` (with a `CRC_MISMATCH` cause) when the payload's CRC is wrong. By
    * default such a payload is returned with `crc.valid === false`: the QR's own error correction
@@ -47,43 +68,34 @@ export interface DecodedImage {
   /** Where the code is, in upright pixel coordinates: its corners and the box around them. */
   readonly position: Corners & { readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number } };
   /** What read it: pixel source + detector. */
-  readonly engine: `${'png' | 'jimp' | 'libwebp' | 'sharp'}+${'jsqr' | 'zxing'}`;
+  readonly engine: `${PixelSourceName}+${'jsqr' | 'zxing'}`;
   /** The payload's CRC (ID 63) as declared and as computed. */
   readonly crc: CrcCheck;
 }
 
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_MAX_PIXELS = 50_000_000;
+export const DEFAULT_MAX_DECODED_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_TIME_BUDGET_MS = 6000;
 
 /** Reads the QRIS / EMVCo payload from an image. Every failure is a `QrisError`. */
 export async function decodeImage(input: ImageInput, options: DecodeImageOptions = {}): Promise<DecodedImage> {
   const o = checkOptions(options);
   const bytes = await readInput(input, o.maxBytes, o.fetch);
   const header = sniff(bytes);
-  const pixels = header.width * header.height;
-  if (pixels > o.maxPixels) {
-    throw new QrisError('IMAGE_TOO_LARGE', `The image is ${header.width}×${header.height} (${pixels} pixels); the limit (maxPixels) is ${o.maxPixels}.`, {
-      actual: `${header.width}x${header.height}`,
-    });
-  }
+  checkSize(header, o);
 
-  const accelerated = o.engine !== 'jimp';
-  const [sharp, zxing] = accelerated ? await Promise.all([loadSharp(), loadZxing()]) : [null, null];
-  if (o.engine === 'accelerated' && !sharp && !zxing) {
-    throw new QrisError('BAD_OPTION', "engine: 'accelerated' needs sharp or zxing-wasm installed; neither could be loaded.");
-  }
-
-  let src: PixelSource;
-  // sharp's prebuilt libvips has no BMP loader: BMP always goes through jimp.
-  if (sharp && header.format !== 'bmp') src = await sharpSource(sharp, bytes, header, o.maxPixels);
-  else if (header.format === 'webp') src = await webpSource(bytes, header);
-  else src = (header.format === 'png' ? pngSource(bytes) : null) ?? (await jimpSource(bytes, header));
+  const libs = await loadEngines(o.engine, header);
+  checkDecoderSize(header, libs, o.maxDecodedBytes);
+  const src = await pixelSource(libs, bytes, header, o.maxPixels);
 
   const detectors: Detector[] = [];
-  if (zxing) detectors.push(zxingDetector(zxing));
+  if (libs.zxing) detectors.push(zxingDetector(libs.zxing));
   detectors.push(jsqrDetector(await loadJsQr()));
 
-  const hit = await locate(src, detectors);
+  // The clock starts once the pixels are decoded: decoding is bounded by the size caps, and a
+  // slow decode on a loaded machine must not eat the ladder's time.
+  const hit = await locate(src, detectors, budgetOf(o.timeBudgetMs));
   if (!hit) throw new QrisError('IMAGE_NO_QR', `No QR code was found in the ${header.format.toUpperCase()} image (${src.width}×${src.height}).`);
 
   const crc = checkEmvco(hit.text, o.strictCrc);
@@ -102,6 +114,70 @@ export async function decodeImage(input: ImageInput, options: DecodeImageOptions
     engine: `${src.name}+${hit.detector}`,
     crc,
   };
+}
+
+/** The pixel and decoded-byte limits, from the header alone. */
+function checkSize(header: ImageHeader, o: Resolved): void {
+  const pixels = header.width * header.height;
+  if (pixels > o.maxPixels) {
+    throw new QrisError('IMAGE_TOO_LARGE', `The image is ${header.width}×${header.height} (${pixels} pixels); the limit (maxPixels) is ${o.maxPixels}.`, {
+      actual: `${header.width}x${header.height}`,
+    });
+  }
+  const size = decodedBytes(header);
+  if (size > o.maxDecodedBytes) {
+    throw new QrisError('IMAGE_TOO_LARGE', `The ${header.width}×${header.height} image decodes to ${size} bytes (${header.bytesPerPixel} per pixel); the limit (maxDecodedBytes) is ${o.maxDecodedBytes}.`, {
+      actual: `${header.width}x${header.height}x${header.bytesPerPixel}`,
+    });
+  }
+}
+
+/**
+ * What a JPEG costs the decoder that will read it, beyond the header's pixels × components:
+ * jpeg-js (through jimp) holds 16-bit coefficients per component plus the RGBA output; MozJPEG
+ * holds its RGBA output inside WebAssembly memory plus the copy handed out. Refused up front, so a
+ * legal 49 MP JPEG is `IMAGE_TOO_LARGE` in milliseconds instead of 900 MB into a decode.
+ */
+function checkDecoderSize(header: ImageHeader, libs: Engines, maxDecodedBytes: number): void {
+  if (header.format !== 'jpeg' || libs.sharp) return;
+  const pixels = header.width * header.height;
+  const [size, decoder] = libs.jpeg ? [pixels * 8, 'MozJPEG (WebAssembly)'] : [pixels * (2 * header.bytesPerPixel + 4), 'jpeg-js (jimp)'];
+  if (size > maxDecodedBytes) {
+    throw new QrisError('IMAGE_TOO_LARGE', `The ${header.width}×${header.height} JPEG needs ${size} bytes in ${decoder}; the limit (maxDecodedBytes) is ${maxDecodedBytes}. Install sharp (engine 'accelerated') to read it.`, {
+      actual: `${header.width}x${header.height}`,
+    });
+  }
+}
+
+interface Engines {
+  readonly sharp: SharpFactory | null;
+  readonly jpeg: JpegDecoder | null;
+  readonly zxing: ZxingReader | null;
+}
+
+/** The libraries an engine uses, loaded (each `null` when not installed or not wanted). */
+async function loadEngines(engine: DecodeEngine, header: ImageHeader): Promise<Engines> {
+  if (engine === 'jimp') return { sharp: null, jpeg: null, zxing: null };
+  const [sharp, zxing] = await Promise.all([engine === 'portable' ? null : loadSharp(), loadZxing()]);
+  // MozJPEG stands in for sharp ('auto' without it) and is the portable engine's JPEG decoder;
+  // 'accelerated' keeps its meaning (native pixels).
+  const wantJpeg = engine === 'portable' || (engine === 'auto' && !sharp && header.format === 'jpeg');
+  const jpeg = wantJpeg ? await loadJpegDecoder() : null;
+  if (engine === 'accelerated' && !sharp && !zxing) {
+    throw new QrisError('BAD_OPTION', "engine: 'accelerated' needs sharp or zxing-wasm installed; neither could be loaded.");
+  }
+  if (engine === 'portable' && !jpeg && !zxing) {
+    throw new QrisError('BAD_OPTION', "engine: 'portable' needs @jsquash/jpeg or zxing-wasm installed; neither could be loaded.");
+  }
+  return { sharp, jpeg, zxing };
+}
+
+async function pixelSource(libs: Engines, bytes: Uint8Array, header: ImageHeader, maxPixels: number): Promise<PixelSource> {
+  // sharp's prebuilt libvips has no BMP loader: BMP always goes through jimp.
+  if (libs.sharp && header.format !== 'bmp') return sharpSource(libs.sharp, bytes, header, maxPixels);
+  if (header.format === 'webp') return webpSource(bytes, header);
+  if (header.format === 'jpeg' && libs.jpeg) return jpegWasmSource(libs.jpeg, bytes, header);
+  return (header.format === 'png' ? pngSource(bytes) : null) ?? (await jimpSource(bytes, header));
 }
 
 /**
@@ -139,6 +215,8 @@ interface Resolved {
   engine: DecodeEngine;
   maxBytes: number;
   maxPixels: number;
+  maxDecodedBytes: number;
+  timeBudgetMs: number;
   strictCrc: boolean;
   fetch: FetchOptions;
 }
@@ -146,11 +224,13 @@ interface Resolved {
 function checkOptions(options: DecodeImageOptions): Resolved {
   if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'The options must be an object.');
   const engine = options.engine ?? 'auto';
-  if (engine !== 'auto' && engine !== 'jimp' && engine !== 'accelerated') {
-    throw new QrisError('BAD_OPTION', `engine must be 'auto', 'jimp' or 'accelerated'; got ${describeValue(engine)}.`);
+  if (engine !== 'auto' && engine !== 'jimp' && engine !== 'portable' && engine !== 'accelerated') {
+    throw new QrisError('BAD_OPTION', `engine must be 'auto', 'jimp', 'portable' or 'accelerated'; got ${describeValue(engine)}.`);
   }
   const maxBytes = positiveInt('maxBytes', options.maxBytes, DEFAULT_MAX_BYTES);
   const maxPixels = positiveInt('maxPixels', options.maxPixels, DEFAULT_MAX_PIXELS);
+  const maxDecodedBytes = positiveInt('maxDecodedBytes', options.maxDecodedBytes, DEFAULT_MAX_DECODED_BYTES);
+  const timeBudgetMs = positiveInt('timeBudgetMs', options.timeBudgetMs, DEFAULT_TIME_BUDGET_MS);
   const strictCrc = options.strictCrc ?? false;
   if (typeof strictCrc !== 'boolean') throw new QrisError('BAD_OPTION', 'strictCrc must be a boolean.');
   const f = options.fetch ?? {};
@@ -160,7 +240,7 @@ function checkOptions(options: DecodeImageOptions): Resolved {
     throw new QrisError('BAD_OPTION', `fetch.maxRedirects must be an integer >= 0; got ${String(f.maxRedirects)}.`);
   }
   if (f.fetch !== undefined && typeof f.fetch !== 'function') throw new QrisError('BAD_OPTION', 'fetch.fetch must be a function.');
-  return { engine, maxBytes, maxPixels, strictCrc, fetch: f };
+  return { engine, maxBytes, maxPixels, maxDecodedBytes, timeBudgetMs, strictCrc, fetch: f };
 }
 
 function positiveInt(name: string, v: unknown, dflt: number): number {

@@ -131,6 +131,34 @@ export function loadWebpDecoder(): Promise<WebpDecoder> {
   })());
 }
 
+/** Decodes JPEG bytes to RGBA; `preserveOrientation: true` applies the EXIF orientation. */
+export type JpegDecoder = (buffer: ArrayBuffer, options: { preserveOrientation: boolean }) => Promise<{ data: Uint8ClampedArray | Uint8Array; width: number; height: number }>;
+let jpegP: Promise<JpegDecoder | null> | undefined;
+
+/**
+ * MozJPEG as WebAssembly (@jsquash/jpeg, an optional peer), compiled from the .wasm in
+ * node_modules (never fetched); `null` when it is not installed or the accelerators are switched
+ * off. A browser build replaces this loader with one that fetches the .wasm from its bundle.
+ */
+export function loadJpegDecoder(): Promise<JpegDecoder | null> {
+  if (disabled()) return Promise.resolve(null);
+  return (jpegP ??= (async () => {
+    try {
+      const m = (await importOptional('@jsquash/jpeg/decode.js')) as unknown as {
+        init(module: WebAssembly.Module, options: { print(): void; printErr(): void }): Promise<void>;
+        default: JpegDecoder;
+      };
+      // libjpeg prints its warnings ("Premature end of JPEG file") to stderr: silence them, the
+      // outcome is reported as a QrisError.
+      const quiet = (): void => {};
+      await m.init(await WebAssembly.compile(readFileSync(resolveFromHere('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm'))), { print: quiet, printErr: quiet });
+      return m.default;
+    } catch {
+      return null;
+    }
+  })());
+}
+
 export function loadJimp(): Promise<JimpModule> {
   return (jimpP ??= import('jimp') as unknown as Promise<JimpModule>);
 }

@@ -1,18 +1,21 @@
 /**
  * Encoded image bytes to grayscale pixels, upright (EXIF orientation applied) and composited on
  * white. Sources with one shape: our PNG reader (pure JavaScript, straight to gray), jimp (pure
- * JavaScript, decodes other formats at full size once, to RGBA), libwebp as WebAssembly, and sharp
+ * JavaScript, decodes other formats at full size once, to RGBA), libwebp and MozJPEG as
+ * WebAssembly (the portable engine: no native code, no `node:` import here), and sharp
  * (native; a preview is decoded with shrink-on-load, so a 12 MP JPEG shrunk to 1000 px costs a
  * fraction of a full decode, and the full size is decoded only when the strategy asks for it).
  */
 import { QrisError } from '../errors.js';
-import { loadJimp, loadWebpDecoder, type SharpFactory } from './engines.js';
-import { downscale, rgbaToGray, shrink, type Gray } from './gray.js';
+import { loadJimp, loadWebpDecoder, type JpegDecoder, type SharpFactory } from './engines.js';
+import { downscale, opaqueRgbaToGray, orient, rgbaToGray, shrink, type Gray } from './gray.js';
 import { readPngGray } from './png-read.js';
 import type { ImageHeader } from './sniff.js';
 
+export type PixelSourceName = 'jimp' | 'png' | 'sharp' | 'libwebp' | 'mozjpeg';
+
 export interface PixelSource {
-  readonly name: 'jimp' | 'png' | 'sharp' | 'libwebp';
+  readonly name: PixelSourceName;
   /** Upright size of the image. */
   readonly width: number;
   readonly height: number;
@@ -27,6 +30,15 @@ export async function jimpSource(bytes: Uint8Array, header: ImageHeader): Promis
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     bitmap = (await Jimp.fromBuffer(buf)).bitmap;
   } catch (cause) {
+    // jpeg-js refuses what it cannot hold (its own memory and resolution caps): a size limit,
+    // not damage.
+    const msg = cause instanceof Error ? cause.message : String(cause);
+    if (/maxMemoryUsageInMB|maxResolutionInMP/.test(msg)) {
+      throw new QrisError('IMAGE_TOO_LARGE', `The ${header.width}×${header.height} ${header.format.toUpperCase()} image is too large for the pure-JavaScript decoder (engine 'jimp'); use engine 'portable' or 'accelerated', or a smaller image.`, {
+        actual: `${header.width}x${header.height}`,
+        cause,
+      });
+    }
     throw corrupt(header, cause);
   }
   if (!bitmap || bitmap.width <= 0 || bitmap.height <= 0 || bitmap.data.length < bitmap.width * bitmap.height * 4) {
@@ -55,8 +67,27 @@ export async function webpSource(bytes: Uint8Array, header: ImageHeader): Promis
 }
 
 /**
+ * JPEG without native code: MozJPEG compiled to WebAssembly (@jsquash/jpeg), about 8x faster than
+ * jpeg-js on a 12 MP photo. The EXIF orientation (read by the sniffer) is applied to each gray
+ * view: MozJPEG's own rotation of the full RGBA costs more than the decode.
+ */
+export async function jpegWasmSource(decode: JpegDecoder, bytes: Uint8Array, header: ImageHeader): Promise<PixelSource> {
+  let img: { data: Uint8ClampedArray | Uint8Array; width: number; height: number } | undefined;
+  try {
+    img = await decode(bytes.slice().buffer, { preserveOrientation: false });
+  } catch (cause) {
+    throw corrupt(header, cause);
+  }
+  if (!img || img.width <= 0 || img.height <= 0 || img.data.length < img.width * img.height * 4) {
+    throw new QrisError('IMAGE_CORRUPT', 'The JPEG image decoded to no pixels.');
+  }
+  const rgba = new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength);
+  return rgbaSource('mozjpeg', rgba, img.width, img.height, true, header.orientation);
+}
+
+/**
  * A PNG read straight to gray by our own reader (no RGBA step); `null` for the PNGs it leaves to
- * jimp (interlaced, malformed: see png-read.ts).
+ * jimp (a palette index out of range); damage throws `IMAGE_CORRUPT` (see png-read.ts).
  */
 export function pngSource(bytes: Uint8Array): PixelSource | null {
   const g = readPngGray(bytes);
@@ -65,23 +96,33 @@ export function pngSource(bytes: Uint8Array): PixelSource | null {
   return cachedViews('png', g.width, g.height, (maxSide) => {
     // Same two stages as for RGBA: the whole factor first, then area-average the rest.
     if (long <= maxSide) return g;
-    return downscale(shrink(g, Math.floor(long / maxSide)), maxSide);
+    return downscale(shrink(g, factor(g.width, g.height, maxSide)), maxSide);
   });
 }
 
+/**
+ * The whole shrink factor for a view of `maxSide`, never more than the short side (a block must
+ * lie inside the image: a 7000×3 strip shrunk by 7 would read past its last row).
+ */
+function factor(width: number, height: number, maxSide: number): number {
+  return Math.max(1, Math.min(Math.floor(Math.max(width, height) / maxSide), width, height));
+}
+
 /** Gray views of an RGBA bitmap decoded at full size. */
-function rgbaSource(name: 'jimp' | 'libwebp', data: Uint8Array, width: number, height: number): PixelSource {
+function rgbaSource(name: 'jimp' | 'libwebp' | 'mozjpeg', data: Uint8Array, width: number, height: number, opaque = false, orientation = 1): PixelSource {
   const long = Math.max(width, height);
-  return cachedViews(name, width, height, (maxSide) => {
+  const toGray = opaque ? opaqueRgbaToGray : rgbaToGray;
+  const swap = orientation >= 5 && orientation <= 8;
+  return cachedViews(name, swap ? height : width, swap ? width : height, (maxSide) => {
     // Shrink by the whole factor while converting to gray (a 12 MP photo never needs a
     // full-size gray copy for its first look), then area-average the rest.
-    if (long <= maxSide) return rgbaToGray(data, width, height, 1);
-    return downscale(rgbaToGray(data, width, height, Math.floor(long / maxSide)), maxSide);
+    if (long <= maxSide) return orient(toGray(data, width, height, 1), orientation);
+    return orient(downscale(toGray(data, width, height, factor(width, height, maxSide)), maxSide), orientation);
   });
 }
 
 /** Views made on demand and cached per size (every size at or above the long side is one view). */
-function cachedViews(name: 'jimp' | 'libwebp' | 'png', width: number, height: number, make: (maxSide: number) => Gray): PixelSource {
+function cachedViews(name: Exclude<PixelSourceName, 'sharp'>, width: number, height: number, make: (maxSide: number) => Gray): PixelSource {
   const long = Math.max(width, height);
   const cache = new Map<number, Gray>();
   return {

@@ -5,11 +5,19 @@
  * inflated with node:zlib, unfiltered in place and mapped to luma (composited on white, the same
  * weights and rounding as `rgbaToGray`) in one pass.
  *
- * Non-interlaced PNGs of every colour type and bit depth are read. Anything else (Adam7
- * interlacing, a bad CRC, truncated or malformed data, a palette index out of range) gives `null`:
- * the caller hands those bytes to jimp, which decodes them or reports the error as before.
+ * Every colour type and bit depth is read, interlaced (Adam7) or not, so jimp (pngjs, which expands
+ * to 16-bit-capable RGBA and held 1.6 GB for a blank 7000×7000 16-bit PNG) never sees a PNG. Only
+ * the inflated rows (bounded by the caller's decoded-bytes limit) and the gray output are held.
+ *
+ * Damage is refused as sharp (libvips) refuses it, so the engines give the same answer: a bad CRC
+ * on a chunk that shapes the pixels (IHDR, PLTE, tRNS, IDAT, an unknown critical one), a bad
+ * header, too little or too much image data, an unknown filter: `IMAGE_CORRUPT`. A bad CRC on any
+ * other ancillary chunk drops that chunk (libpng's default), and nothing after the image data is
+ * read (IEND's CRC included). A
+ * palette index out of range gives `null`: the caller hands those bytes to jimp.
  */
 import { crc32, inflateSync } from 'node:zlib';
+import { QrisError } from '../errors.js';
 import type { Gray } from './gray.js';
 
 const IHDR = 0x49484452;
@@ -22,13 +30,35 @@ const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const DEPTHS: Record<number, readonly number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
 
-/** The PNG as gray pixels, or `null` when jimp should decode it (see the file comment). */
+/** Adam7 passes: first column, first row, column step, row step (PNG spec, section 8.2). */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
+
+/** Thrown inside the reader when the bytes are not a PNG it can trust. */
+class Damaged extends Error {}
+
+/**
+ * The PNG as gray pixels; `null` when jimp should decode it (a palette index out of range).
+ * Damaged data throws `IMAGE_CORRUPT` (see the file comment).
+ */
 export function readPngGray(bytes: Uint8Array): Gray | null {
   try {
     return read(bytes);
-  } catch {
-    return null;
+  } catch (cause) {
+    const why = cause instanceof Damaged ? cause.message : 'its image data does not inflate';
+    throw new QrisError('IMAGE_CORRUPT', `The PNG image could not be decoded: ${why}.`, { cause });
   }
+}
+
+function damaged(why: string): never {
+  throw new Damaged(why);
 }
 
 /** Luma of RGB composited on white over alpha `a`: exactly what `rgbaToGray` computes at f = 1. */
@@ -38,64 +68,98 @@ function luma(r: number, g: number, b: number, a: number): number {
 }
 
 function read(b: Uint8Array): Gray | null {
-  if (b.length < 8 + 25) return null;
-  for (let i = 0; i < 8; i++) if (b[i] !== SIGNATURE[i]) return null;
+  if (b.length < 8 + 25) damaged('the header is truncated');
+  for (let i = 0; i < 8; i++) if (b[i] !== SIGNATURE[i]) damaged('no PNG signature');
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let width = 0;
   let height = 0;
   let depth = 0;
   let type = -1;
+  let interlaced = false;
   let palette: Uint8Array | null = null;
   let trns: Uint8Array | null = null;
   const idat: Uint8Array[] = [];
-  let ended = false;
   for (let p = 8; p + 12 <= b.length; ) {
     const len = dv.getUint32(p);
     const end = p + 8 + len;
-    if (end + 4 > b.length) return null;
-    if (crc32(b.subarray(p + 4, end)) !== dv.getUint32(end)) return null;
+    if (end + 4 > b.length) break; // truncated: whatever image data came is checked below
     const kind = dv.getUint32(p + 4);
-    const data = b.subarray(p + 8, end);
-    if (p === 8) {
-      if (kind !== IHDR || len !== 13) return null;
-      width = dv.getUint32(p + 8);
-      height = dv.getUint32(p + 12);
+    if (kind === IEND) break;
+    const critical = (b[p + 4]! & 0x20) === 0;
+    const crcOk = crc32(b.subarray(p + 4, end)) === dv.getUint32(end);
+    p = end + 4;
+    if (!crcOk) {
+      // tRNS changes pixels (sharp refuses it too); other ancillary chunks are dropped, as libpng does.
+      if (critical || kind === TRNS) damaged(`a bad CRC on the ${chunkName(kind)} chunk`);
+      continue;
+    }
+    const data = b.subarray(end - len, end);
+    if (width === 0) {
+      if (kind !== IHDR || len !== 13) damaged('no IHDR chunk first');
+      width = dv.getUint32(end - len);
+      height = dv.getUint32(end - len + 4);
       depth = data[8]!;
       type = data[9]!;
-      // compression 0, filter method 0, no interlacing
-      if (data[10] !== 0 || data[11] !== 0 || data[12] !== 0) return null;
-      if (!DEPTHS[type]?.includes(depth) || width === 0 || height === 0) return null;
+      if (data[10] !== 0 || data[11] !== 0 || data[12]! > 1) damaged('an unknown compression, filter or interlace method');
+      if (!DEPTHS[type]?.includes(depth)) damaged(`bit depth ${depth} with colour type ${type}`);
+      if (width === 0 || height === 0) damaged('a zero size');
+      interlaced = data[12] === 1;
     } else if (kind === PLTE) palette = data;
     else if (kind === TRNS) trns = data;
     else if (kind === IDAT) idat.push(data);
-    else if (kind === IEND) {
-      ended = true;
-      break;
-    } else if ((b[p + 4]! & 0x20) === 0) return null; // an unknown critical chunk
-    p = end + 4;
+    else if (critical) damaged(`an unknown critical chunk ${chunkName(kind)}`);
   }
-  if (!ended || idat.length === 0 || (type === 3 && !palette)) return null;
+  if (width === 0) damaged('no IHDR chunk');
+  if (idat.length === 0) damaged('no image data');
+  if (type === 3 && !palette) damaged('a palette image without a palette');
 
   const bits = CHANNELS[type]! * depth;
-  const stride = Math.ceil((width * bits) / 8);
   const bpp = Math.max(1, bits >> 3);
-  const expected = height * (stride + 1);
+  const passes = interlaced ? ADAM7 : ([[0, 0, 1, 1]] as const);
+  let expected = 0;
+  for (const [x0, y0, dx, dy] of passes) {
+    const pw = Math.ceil((width - x0) / dx);
+    const ph = Math.ceil((height - y0) / dy);
+    if (pw > 0 && ph > 0) expected += ph * (Math.ceil((pw * bits) / 8) + 1);
+  }
   const z = idat.length === 1 ? idat[0]! : Buffer.concat(idat);
-  const raw = inflateSync(z, { maxOutputLength: expected });
-  if (raw.length !== expected) return null;
+  // One byte more than needed: a stream that inflates past the image is refused, not truncated.
+  const raw = inflateSync(z, { maxOutputLength: expected + 1 });
+  if (raw.length !== expected) damaged(`${raw.length < expected ? 'too little' : 'too much'} image data`);
 
   const out = new Uint8Array(width * height);
   const lut = type === 0 && depth <= 8 ? grayLut(depth, trns) : type === 3 ? paletteLut(palette!, trns) : null;
   const entries = type === 3 ? Math.min(256, Math.floor(palette!.length / 3)) : 256;
-  for (let y = 0, at = 0; y < height; y++, at += stride + 1) {
-    if (!unfilter(raw, at, stride, bpp, y > 0)) return null;
-    const row = at + 1;
-    const o = y * width;
-    if (lut) {
-      if (!unpack(raw, row, width, depth, lut, entries, out, o)) return null;
-    } else if (!pixels(raw, row, width, type, depth, trns, out, o)) return null;
+  // An interlaced pass is read into a row of its own, then spread over the image.
+  const row = interlaced ? new Uint8Array(width) : out;
+  let at = 0;
+  for (const [x0, y0, dx, dy] of passes) {
+    const pw = Math.ceil((width - x0) / dx);
+    const ph = Math.ceil((height - y0) / dy);
+    if (pw <= 0 || ph <= 0) continue;
+    const stride = Math.ceil((pw * bits) / 8);
+    for (let j = 0; j < ph; j++, at += stride + 1) {
+      if (!unfilter(raw, at, stride, bpp, j > 0)) damaged(`an unknown filter type ${raw[at]}`);
+      const o = interlaced ? 0 : j * width;
+      if (lut) {
+        if (!unpack(raw, at + 1, pw, depth, lut, entries, row, o)) return null;
+      } else pixels(raw, at + 1, pw, type, depth, trns, row, o);
+      if (interlaced) {
+        const base = (y0 + j * dy) * width + x0;
+        for (let i = 0; i < pw; i++) out[base + i * dx] = row[i]!;
+      }
+    }
   }
   return { data: out, width, height };
+}
+
+function chunkName(kind: number): string {
+  let s = '';
+  for (let k = 24; k >= 0; k -= 8) {
+    const c = (kind >>> k) & 0xff;
+    s += c >= 0x41 && c <= 0x7a ? String.fromCharCode(c) : '?';
+  }
+  return s;
 }
 
 /** Reverses the row's filter in place; the row above is already unfiltered. */
@@ -188,7 +252,7 @@ function unpack(d: Uint8Array, s: number, width: number, depth: number, lut: Uin
 }
 
 /** One row of 8- or 16-bit gray / gray+alpha / RGB / RGBA (16-bit samples scaled as pngjs does). */
-function pixels(d: Uint8Array, s: number, width: number, type: number, depth: number, trns: Uint8Array | null, out: Uint8Array, o: number): boolean {
+function pixels(d: Uint8Array, s: number, width: number, type: number, depth: number, trns: Uint8Array | null, out: Uint8Array, o: number): void {
   const ch = CHANNELS[type]!;
   const key = trns && (type === 0 ? trns.length >= 2 : type === 2 ? trns.length >= 6 : false) ? trns : null;
   if (depth === 8) {
@@ -201,7 +265,7 @@ function pixels(d: Uint8Array, s: number, width: number, type: number, depth: nu
       } else if (type === 6) out[o + x] = luma(d[i]!, d[i + 1]!, d[i + 2]!, d[i + 3]!);
       else out[o + x] = luma(d[i]!, d[i]!, d[i]!, d[i + 1]!); // type 4
     }
-    return true;
+    return;
   }
   const k16 = (j: number): number => (key![j]! << 8) | key![j + 1]!;
   for (let x = 0, i = s; x < width; x++, i += 2 * ch) {
@@ -218,7 +282,6 @@ function pixels(d: Uint8Array, s: number, width: number, type: number, depth: nu
       else out[o + x] = luma(s16(v0), s16(v1), s16(v2), s16((d[i + 6]! << 8) | d[i + 7]!));
     }
   }
-  return true;
 }
 
 /** A 16-bit sample to 8 bits, rounded as pngjs scales it. */

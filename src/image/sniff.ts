@@ -1,7 +1,8 @@
 /**
  * Format and dimensions from the first bytes of an image, before any decoder runs: this is where the
  * pixel limit is enforced, so a 100000×100000 PNG of a few hundred bytes (a decompression bomb) is
- * refused without inflating anything.
+ * refused without inflating anything. The header also gives the bytes per pixel of the decoded form
+ * (16-bit samples and alpha included), so the decoded-bytes limit is enforced here too.
  */
 import { describeValue, QrisError } from '../errors.js';
 
@@ -12,6 +13,20 @@ export interface ImageHeader {
   /** Width as stored (before any EXIF orientation). */
   readonly width: number;
   readonly height: number;
+  /**
+   * Bytes per pixel of the form a decoder holds in memory: PNG samples × 1 or 2 bytes (16-bit), a
+   * palette expanded to RGBA, JPEG components, 4 (RGBA) for GIF, WebP and BMP.
+   */
+  readonly bytesPerPixel: number;
+  /** PNG Adam7 interlacing (no decoder can stream it row by row). */
+  readonly interlaced: boolean;
+  /** EXIF orientation (1-8) of a JPEG, from its APP1 Exif segment; 1 when absent or unreadable. */
+  readonly orientation: number;
+}
+
+/** Bytes of the decoded form: width × height × bytes per pixel. */
+export function decodedBytes(h: ImageHeader): number {
+  return h.width * h.height * h.bytesPerPixel;
 }
 
 /** Reads the format and stored dimensions; throws IMAGE_UNSUPPORTED_FORMAT or IMAGE_CORRUPT. */
@@ -22,7 +37,7 @@ export function sniff(b: Uint8Array): ImageHeader {
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return jpeg(b);
   if (b.length >= 6 && b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38 && (b[4] === 0x37 || b[4] === 0x39) && b[5] === 0x61) {
     need(b, 10, 'gif');
-    return dims('gif', u16le(b, 6), u16le(b, 8));
+    return dims('gif', u16le(b, 6), u16le(b, 8), 4);
   }
   if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return webp(b);
   if (b.length >= 2 && b[0] === 0x42 && b[1] === 0x4d) return bmp(b);
@@ -32,11 +47,19 @@ export function sniff(b: Uint8Array): ImageHeader {
 function png(b: Uint8Array): ImageHeader {
   need(b, 24, 'png');
   if (ascii(b, 12, 4) !== 'IHDR') throw new QrisError('IMAGE_CORRUPT', 'PNG without an IHDR chunk first.');
-  return dims('png', u32be(b, 16), u32be(b, 20));
+  need(b, 29, 'png');
+  const depth = b[24]!;
+  const type = b[25]!;
+  const bytes = depth === 16 ? 2 : 1;
+  // gray, -, RGB, palette (expanded to RGBA), gray + alpha, -, RGBA
+  const samples = ([1, 0, 3, 4, 2, 0, 4] as const)[type] ?? 0;
+  if (samples === 0) throw new QrisError('IMAGE_CORRUPT', `PNG with an unknown colour type ${type}.`);
+  return dims('png', u32be(b, 16), u32be(b, 20), type === 3 ? 4 : samples * bytes, b[28] === 1);
 }
 
 function jpeg(b: Uint8Array): ImageHeader {
   let p = 2;
+  let orientation = 1;
   while (p + 4 <= b.length) {
     if (b[p] !== 0xff) throw new QrisError('IMAGE_CORRUPT', `JPEG marker expected at byte ${p}.`);
     const m = b[p + 1]!;
@@ -51,14 +74,37 @@ function jpeg(b: Uint8Array): ImageHeader {
     if (m === 0xd9 || m === 0xda) break; // end of image or start of scan before any frame header
     const len = u16be(b, p + 2);
     if (len < 2) throw new QrisError('IMAGE_CORRUPT', `JPEG segment with length ${len} at byte ${p}.`);
+    if (m === 0xe1 && orientation === 1) orientation = exifOrientation(b, p + 4, Math.min(b.length, p + 2 + len));
     // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC).
     if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
-      need(b, p + 9, 'jpeg');
-      return dims('jpeg', u16be(b, p + 7), u16be(b, p + 5));
+      need(b, p + 10, 'jpeg');
+      return { ...dims('jpeg', u16be(b, p + 7), u16be(b, p + 5), Math.max(1, b[p + 9]!)), orientation };
     }
     p += 2 + len;
   }
   throw new QrisError('IMAGE_CORRUPT', 'JPEG without a frame header (truncated or not a JPEG).');
+}
+
+/**
+ * The Orientation tag (0x0112) of IFD0 in an APP1 segment's bytes [s, e) (TIFF 6.0 / Exif 2.3);
+ * 1 when the segment is not Exif or the tag is absent or out of range.
+ */
+function exifOrientation(b: Uint8Array, s: number, e: number): number {
+  if (e - s < 14 || ascii(b, s, 6) !== 'Exif\0\0') return 1;
+  const t = s + 6; // TIFF header
+  const le = b[t] === 0x49 && b[t + 1] === 0x49;
+  if (!le && !(b[t] === 0x4d && b[t + 1] === 0x4d)) return 1;
+  const r16 = (i: number): number => (le ? u16le(b, i) : u16be(b, i));
+  const ifd = t + (le ? u32le(b, t + 4) : u32be(b, t + 4));
+  if (ifd + 2 > e) return 1;
+  const n = r16(ifd);
+  for (let k = 0, at = ifd + 2; k < n && at + 12 <= e; k++, at += 12) {
+    if (r16(at) === 0x0112) {
+      const v = r16(at + 8);
+      return v >= 1 && v <= 8 ? v : 1;
+    }
+  }
+  return 1;
 }
 
 function webp(b: Uint8Array): ImageHeader {
@@ -66,29 +112,29 @@ function webp(b: Uint8Array): ImageHeader {
   const chunk = ascii(b, 12, 4);
   if (chunk === 'VP8 ') {
     if (b[23] !== 0x9d || b[24] !== 0x01 || b[25] !== 0x2a) throw new QrisError('IMAGE_CORRUPT', 'WebP VP8 frame without its start code.');
-    return dims('webp', u16le(b, 26) & 0x3fff, u16le(b, 28) & 0x3fff);
+    return dims('webp', u16le(b, 26) & 0x3fff, u16le(b, 28) & 0x3fff, 4);
   }
   if (chunk === 'VP8L') {
     if (b[20] !== 0x2f) throw new QrisError('IMAGE_CORRUPT', 'WebP VP8L stream without its signature.');
     const bits = b[21]! | (b[22]! << 8) | (b[23]! << 16) | (b[24]! << 24);
-    return dims('webp', (bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
+    return dims('webp', (bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1, 4);
   }
-  if (chunk === 'VP8X') return dims('webp', u24le(b, 24) + 1, u24le(b, 27) + 1);
+  if (chunk === 'VP8X') return dims('webp', u24le(b, 24) + 1, u24le(b, 27) + 1, 4);
   throw new QrisError('IMAGE_CORRUPT', `WebP with an unknown first chunk ${describeValue(chunk)}.`);
 }
 
 function bmp(b: Uint8Array): ImageHeader {
   need(b, 26, 'bmp');
   const headerSize = u32le(b, 14);
-  if (headerSize === 12) return dims('bmp', u16le(b, 18), u16le(b, 20));
+  if (headerSize === 12) return dims('bmp', u16le(b, 18), u16le(b, 20), 4);
   if (headerSize < 40) throw new QrisError('IMAGE_UNSUPPORTED_FORMAT', 'Not a BMP image (unknown DIB header).');
   const h = (b[22]! | (b[23]! << 8) | (b[24]! << 16) | (b[25]! << 24)) | 0;
-  return dims('bmp', u32le(b, 18) | 0, Math.abs(h));
+  return dims('bmp', u32le(b, 18) | 0, Math.abs(h), 4);
 }
 
-function dims(format: ImageFormat, width: number, height: number): ImageHeader {
+function dims(format: ImageFormat, width: number, height: number, bytesPerPixel: number, interlaced = false): ImageHeader {
   if (!(width > 0 && height > 0)) throw new QrisError('IMAGE_CORRUPT', `The ${format.toUpperCase()} header declares a ${width}×${height} image.`);
-  return { format, width, height };
+  return { format, width, height, bytesPerPixel, interlaced, orientation: 1 };
 }
 
 function need(b: Uint8Array, n: number, format: string): void {

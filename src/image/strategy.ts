@@ -5,7 +5,12 @@
  * (blur), and overlapping tiles (a small code inside a large busy picture, where a detector on the
  * whole frame is distracted by the background). Light-on-dark codes are handled by the detectors
  * (both try the inverted image).
+ *
+ * The climb is bounded: a `Budget` deadline is checked before every view and detector call, a call
+ * the measured rate says would overrun it is not started, and a blank or uniform image stops after
+ * its first look, since no filter or size can make a code appear where the pixels do not vary.
  */
+import { QrisError } from '../errors.js';
 import type { Corners, Detector, Hit, Point } from './detect.js';
 import { blur3, crop, localMean, otsu, sharpen, stretch, type Gray } from './gray.js';
 import { FAST_SIDE, type PixelSource } from './pixels.js';
@@ -58,8 +63,71 @@ function ladder(name: Detector['name']): Step[] {
   ];
 }
 
-export async function locate(src: PixelSource, detectors: readonly Detector[]): Promise<Found | null> {
+/**
+ * When the ladder must stop, and what detector calls have cost so far (milliseconds per
+ * megapixel, per detector and effort). Owned by the caller: one per `decodeImage`.
+ */
+export interface Budget {
+  /** `performance.now()` value after which no further detector call starts. */
+  readonly deadline: number;
+  /** The limit as configured, for the error message. */
+  readonly ms: number;
+  readonly msPerMp: Map<string, number>;
+}
+
+export function budgetOf(ms: number): Budget {
+  return { deadline: performance.now() + ms, ms, msPerMp: new Map() };
+}
+
+/** A hard look (zxing: try harder, rotations, downscales) measured ~4-13x an easy one per pixel. */
+const HARD_FACTOR = 8;
+/** Rates are taken over at least this many megapixels (a tiny view's fixed cost is not a rate). */
+const MIN_MP = 0.25;
+
+/**
+ * One detector call under the budget. A call cannot be interrupted (jsQR is synchronous, zxing runs
+ * inside WebAssembly), so it is refused when the rate seen so far says it would end past the
+ * deadline: finder-pattern wallpaper makes jsQR 50x slower per pixel and zxing's hard look on a
+ * 7000 px view 24 s, and the first look measures that.
+ */
+async function read(det: Detector, g: Gray, hard: boolean, budget: Budget | undefined, where: string): Promise<Hit | null> {
+  if (!budget) return det.read(g, hard);
+  const mp = (g.width * g.height) / 1e6;
+  const key = hard ? `${det.name}/hard` : det.name;
+  const rate = budget.msPerMp.get(key) ?? (hard ? (budget.msPerMp.get(det.name) ?? 0) * HARD_FACTOR : 0);
+  const start = performance.now();
+  if (start + rate * mp > budget.deadline) {
+    const why = start > budget.deadline ? 'it ran out' : 'the next look would not end in time';
+    throw new QrisError('IMAGE_TIME_BUDGET', `No QR code was found within the time budget (timeBudgetMs ${budget.ms}): ${why}, before ${where}.`);
+  }
+  const hit = await det.read(g, hard);
+  const seen = (performance.now() - start) / Math.max(mp, MIN_MP);
+  budget.msPerMp.set(key, Math.max(budget.msPerMp.get(key) ?? 0, seen));
+  return hit;
+}
+
+/**
+ * Pixel spread of a view under which it holds no code: JPEG ringing on a flat area stays a few
+ * levels wide, while even a QR averaged down to a few pixels leaves dark and light ones far apart.
+ */
+const UNIFORM_SPREAD = 12;
+
+/** Whether every pixel of the view lies within `UNIFORM_SPREAD` levels (a blank or flat image). */
+export function isUniform(g: Gray): boolean {
+  const d = g.data;
+  let lo = 255;
+  let hi = 0;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return hi - lo <= UNIFORM_SPREAD;
+}
+
+export async function locate(src: PixelSource, detectors: readonly Detector[], budget?: Budget): Promise<Found | null> {
   const long = Math.max(src.width, src.height);
+  if (isUniform(await src.view(Math.min(FAST_SIDE, long)))) return null;
   for (const det of detectors) {
     const seen = new Set<string>();
     for (const step of ladder(det.name)) {
@@ -68,17 +136,20 @@ export async function locate(src: PixelSource, detectors: readonly Detector[]): 
       const key = `${side}/${step.filter ?? ''}/${step.tiles ?? 0}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      if (budget && performance.now() > budget.deadline) {
+        throw new QrisError('IMAGE_TIME_BUDGET', `No QR code was found within the time budget (timeBudgetMs ${budget.ms}): it ran out, before ${det.name} ${step.label} ${side}.`);
+      }
       const view = await src.view(side);
       const sx = src.width / view.width;
       const sy = src.height / view.height;
       if (step.tiles) {
-        const hit = await tiles(view, step.tiles, step.filter, det, step.hard);
+        const hit = await tiles(view, step.tiles, step.filter, det, step.hard, budget);
         if (hit) return found(hit.hit, sx, sy, hit.ox, hit.oy, det, `${step.label} ${hit.label} @${side}`);
         continue;
       }
       const g = applyFilter(view, step.filter);
       if (!g) continue;
-      const hit = await det.read(g, step.hard);
+      const hit = await read(det, g, step.hard, budget, `${det.name} ${step.label} ${side}`);
       if (hit) return found(hit, sx, sy, 0, 0, det, `${step.label} ${side}`);
     }
   }
@@ -98,7 +169,7 @@ function applyFilter(g: Gray, filter: Step['filter']): Gray | null {
 }
 
 /** An n×n grid of windows of size 2/(n+1) of the view, overlapping by half. */
-async function tiles(view: Gray, n: number, filter: Step['filter'], det: Detector, hard: boolean): Promise<{ hit: Hit; ox: number; oy: number; label: string } | null> {
+async function tiles(view: Gray, n: number, filter: Step['filter'], det: Detector, hard: boolean, budget: Budget | undefined): Promise<{ hit: Hit; ox: number; oy: number; label: string } | null> {
   const tw = Math.floor((2 * view.width) / (n + 1));
   const th = Math.floor((2 * view.height) / (n + 1));
   // Centre tiles first: people aim at what they photograph.
@@ -111,7 +182,7 @@ async function tiles(view: Gray, n: number, filter: Step['filter'], det: Detecto
     const oy = Math.floor((j * th) / 2);
     const g = applyFilter(crop(view, ox, oy, tw, th), filter);
     if (!g) continue;
-    const hit = await det.read(g, hard);
+    const hit = await read(det, g, hard, budget, `${det.name} tile ${i},${j}`);
     if (hit) return { hit, ox, oy, label: `${i},${j}` };
   }
   return null;
