@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   IMAGE_NO_QR: 'No QR code was found in the image.',
   IMAGE_NOT_EMVCO: 'A QR code was found, but it does not hold an EMVCo payload.',
   FETCH_FAILED: 'The image could not be fetched.',
+  FETCH_REFUSED: 'The image URL points at a loopback, private or other non-public address.',
   BAD_OPTION: 'An option has an invalid value.',
 } as const;
 
