@@ -358,3 +358,39 @@ describe('process', () => {
     expect(s.stderr).toContain('SIGTERM: shutting down');
   });
 });
+
+describe('process: API keys and request log', () => {
+  const run = (args: readonly string[], env: Record<string, string | undefined>) =>
+    new Promise<{ code: number | null; err: string }>((resolve) => {
+      const e: Record<string, string | undefined> = { ...process.env, ...env };
+      if (env['QRIS_SERVE_API_KEY'] === undefined) delete e['QRIS_SERVE_API_KEY'];
+      const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: e });
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      child.on('exit', (code) => resolve({ code, err }));
+      setTimeout(() => child.kill('SIGTERM'), 5_000).unref();
+    });
+
+  it('--api-key "" and QRIS_SERVE_API_KEY="" are usage errors (exit 2), not an open server', async () => {
+    const flag = await run(['--api-key', ''], {});
+    expect(flag.code).toBe(2);
+    expect(flag.err).toContain('--api-key must not be empty');
+    const env = await run([], { QRIS_SERVE_API_KEY: '' });
+    expect(env.code).toBe(2);
+    expect(env.err).toContain('QRIS_SERVE_API_KEY is set but empty');
+  });
+
+  it('--log json writes one JSON line per request to stderr; QRIS_SERVE_API_KEY is honoured', async () => {
+    const s = await serve(['--log', 'json'], { QRIS_SERVE_API_KEY: 'env-key' });
+    expect((await postJson(`${s.url}/api/qris-info.php`, { qris: STATIC }, null)).status).toBe(401);
+    expect((await postJson(`${s.url}/api/qris-info.php`, { qris: STATIC }, 'env-key')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await s.stop()).toBe(0);
+    const lines = s.stderr.split('\n').filter((l) => l.startsWith('{'));
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toMatchObject([
+      { method: 'POST', path: '/api/qris-info.php', status: 401 },
+      { method: 'POST', path: '/api/qris-info.php', status: 200 },
+    ]);
+    expect(s.stderr).not.toContain('env-key');
+  });
+});

@@ -18,26 +18,49 @@ export interface BodyTicket {
   release(): void;
 }
 
+/** Bodies that declare at most this many bytes take the small lane (an ordinary JSON call). */
+export const SMALL_BODY = 64 * 1024;
+
+/**
+ * Two lanes, so big uploads that stall cannot lock out ordinary calls: bodies declaring at most
+ * SMALL_BODY bytes are only counted (at most `maxSmallBodies`, so at most that many x 64 KiB held);
+ * every other body (large or chunked) shares `maxBytes` and `maxBodies`.
+ */
 export class BodyBudget {
   private bytes = 0;
   private bodies = 0;
+  private small = 0;
 
   /**
-   * @param maxBytes bytes of request bodies held at once, over all requests
-   * @param maxBodies request bodies read at once
+   * @param maxBytes bytes of large or chunked request bodies held at once, over all requests
+   * @param maxBodies large or chunked request bodies read at once
+   * @param maxSmallBodies small bodies (<= SMALL_BODY declared) read at once
    */
   constructor(
     readonly maxBytes: number,
     readonly maxBodies: number,
+    readonly maxSmallBodies = 256,
   ) {}
 
-  /** Bytes currently held, bodies being read. */
-  get usage(): { readonly bytes: number; readonly bodies: number } {
-    return { bytes: this.bytes, bodies: this.bodies };
+  /** Bytes currently held, bodies being read (small lane apart). */
+  get usage(): { readonly bytes: number; readonly bodies: number; readonly small: number } {
+    return { bytes: this.bytes, bodies: this.bodies, small: this.small };
   }
 
   /** A ticket for one more body, or a 503 when the budget cannot take it (`declared`: Content-Length). */
   admit(declared: number): BodyTicket {
+    if (declared > 0 && declared <= SMALL_BODY) {
+      if (this.small >= this.maxSmallBodies) throw busy(`${this.maxSmallBodies} small request bodies at once`);
+      this.small++;
+      let open = true;
+      return {
+        take: () => open,
+        release: () => {
+          if (open) this.small--;
+          open = false;
+        },
+      };
+    }
     if (this.bodies >= this.maxBodies) throw busy(`${this.maxBodies} request bodies at once`);
     // A declared length is reserved up front: the body will not fit later either.
     if (this.bytes + declared > this.maxBytes) throw busy(`${this.maxBytes} buffered request bytes`);
