@@ -33,7 +33,7 @@ function httpBuildQuery(fields: Record<string, string>): string {
 }
 
 /** A multipart body built by hand, the way a given client lays it out. */
-function multipart(boundary: string, parts: readonly { name: string; value: string | Uint8Array; filename?: string; type?: string }[]): Buffer {
+function multipart(boundary: string, parts: readonly { name: string; value: string | Uint8Array; filename?: string; type?: string }[]): Uint8Array {
   const chunks: Buffer[] = [];
   for (const p of parts) {
     let head = `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"`;
@@ -43,7 +43,7 @@ function multipart(boundary: string, parts: readonly { name: string; value: stri
     chunks.push(Buffer.from(head + '\r\n'), Buffer.from(p.value), Buffer.from('\r\n'));
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return Buffer.concat(chunks);
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 async function send(path: string, body: BodyInit, headers: Record<string, string> = {}) {

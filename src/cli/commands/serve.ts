@@ -96,7 +96,10 @@ export const serveCommand: Command = {
       // When started with an IPC channel (the load benchmark), answer memory probes.
       if (process.send) {
         process.on('message', (msg: unknown) => {
-          if (msg && typeof msg === 'object' && (msg as { type?: unknown }).type === 'memory') {
+          if (msg && typeof msg === 'object' && (msg as { type?: unknown }).type === 'rss') {
+            // Cheap and immediate (no worker round trip): what the load benchmark samples for peak RSS.
+            process.send?.({ type: 'rss', rss: process.memoryUsage.rss() });
+          } else if (msg && typeof msg === 'object' && (msg as { type?: unknown }).type === 'memory') {
             const gc = (msg as { gc?: unknown }).gc === true;
             if (gc && typeof globalThis.gc === 'function') globalThis.gc();
             void server.pool.memory(gc).then((workers) => process.send?.({ type: 'memory', memory: process.memoryUsage(), workers }));
