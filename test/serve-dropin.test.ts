@@ -33,7 +33,7 @@ function httpBuildQuery(fields: Record<string, string>): string {
 }
 
 /** A multipart body built by hand, the way a given client lays it out. */
-function multipart(boundary: string, parts: readonly { name: string; value: string | Uint8Array; filename?: string; type?: string }[]): Uint8Array {
+function multipart(boundary: string, parts: readonly { name: string; value: string | Uint8Array; filename?: string; type?: string }[]): Uint8Array<ArrayBuffer> {
   const chunks: Buffer[] = [];
   for (const p of parts) {
     let head = `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"`;
