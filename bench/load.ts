@@ -553,7 +553,7 @@ async function main(): Promise<number> {
     if (!o.json) {
       console.log(
         `qris serve load: ${o.clients} clients on ${server.url.host}, ${o.durationS} s per scenario after ${o.warmupS} s warm-up; ` +
-          `Node ${process.version}, ${availableParallelism()} cores, ${o.workers ?? availableParallelism()} image workers`,
+          `Node ${process.version}, ${availableParallelism()} cores, ${o.workers ?? Math.max(1, availableParallelism() - 1)} image workers`,
       );
     }
     for (const s of o.scenarios) {

@@ -11,7 +11,11 @@ import type { WorkerReply } from './pool.js';
 const port = parentPort;
 if (!port) throw new Error('worker.js runs as a worker thread.');
 
-const options = (workerData ?? {}) as { maxBytes?: number };
+const options = (workerData ?? {}) as { maxBytes?: number; maxPixels?: number };
+const decodeOptions = {
+  ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+  ...(options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {}),
+};
 
 interface Task {
   bytes?: Uint8Array;
@@ -41,7 +45,7 @@ async function handle(task: Task): Promise<WorkerReply> {
       // A view of its own buffer, so it can be transferred rather than copied.
       return { ok: true, png: png.byteOffset === 0 && png.byteLength === png.buffer.byteLength ? png : png.slice() };
     }
-    const r = await decodeImageBytes(task.bytes ?? new Uint8Array(0), options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {});
+    const r = await decodeImageBytes(task.bytes ?? new Uint8Array(0), decodeOptions);
     return { ok: true, payload: r.payload };
   } catch (e) {
     if (isQrisError(e)) {
