@@ -9,7 +9,7 @@
  *   payload  POST /api/qris-convert.php  JSON { qris, nominal }         (the event loop's own work)
  *   image    POST /api/qris-convert.php  multipart nominal + PNG image  (the worker pool)
  *   hostile  the payload traffic again, first beside 100 stalled 10 MiB uploads, then beside the
- *            whole hostile mix: stalled uploads, image bombs made here (a blank 7000 x 7000 16-bit
+ *            whole hostile mix: 50 slow bodies (1 KiB/s), image bombs made here (a blank 7000 x 7000 16-bit
  *            RGBA PNG, a 2300 px QR), image_url pointing at a tarpit on 127.0.0.1, and a flood of
  *            distinct 1024 px qr.png renders. Reports the normal requests' p50/p99, the server's peak
  *            RSS (sampled every 100 ms) and what the hostile requests were answered. Goal on 2 cores:
@@ -384,16 +384,22 @@ function hit(url: URL, method: string, path: string, b: Body | undefined): Promi
 
 const STALLED_BODY = Buffer.alloc(10 * MiB - 16 - 16, 0x20);
 
+const TRICKLE = Buffer.alloc(1024, 0x20);
+
 /**
- * An upload declaring 10 MiB - 16 bytes that sends all but 16 of them and stalls; resolves to the
- * status it was answered (503 refused, 408 dropped for stalling, 0 none) once the server closes it.
+ * An upload declaring 10 MiB - 16 bytes that sends all but 16 of them and stalls (`trickle` false),
+ * or sends 1 KiB a second (a slow body); resolves to the status it was answered (503 refused, 408
+ * dropped for stalling, 0 none) once the server closes it or `until` passes.
  */
-function stalledUpload(url: URL, until: number): Promise<number> {
+function stalledUpload(url: URL, until: number, trickle = false): Promise<number> {
   return new Promise((resolve) => {
+    let drip: ReturnType<typeof setInterval> | undefined;
     const socket = connect(Number(url.port), url.hostname, () => {
       socket.write(`POST /api/qris-convert.php HTTP/1.1\r\nhost: bench\r\ncontent-type: application/json\r\ncontent-length: ${10 * MiB - 16}\r\n\r\n`);
-      socket.write(STALLED_BODY);
+      if (trickle) drip = setInterval(() => socket.write(TRICKLE), 1_000);
+      else socket.write(STALLED_BODY);
     });
+    socket.on('close', () => clearInterval(drip));
     let head = '';
     socket.on('data', (c: Buffer) => {
       if (head.length < 64) head += c.toString('latin1', 0, 64);
@@ -418,7 +424,7 @@ interface HostileResult {
   readonly errorSamples: string[];
 }
 
-/** Runs `make` in `n` loops until `until`; tallies the statuses. */
+/** Runs `make` in `n` loops until `until`; tallies the statuses. A refused loop waits out Retry-After (1 s). */
 async function hostileLoops(n: number, until: number, make: (i: number) => Promise<number>): Promise<HostileKind> {
   const statuses: Record<string, number> = {};
   let requests = 0;
@@ -430,7 +436,7 @@ async function hostileLoops(n: number, until: number, make: (i: number) => Promi
         requests++;
         statuses[status] = (statuses[status] ?? 0) + 1;
         // A refused request comes back soon, not in a tight loop.
-        if (status === 503 || status === 0) await new Promise((r) => setTimeout(r, 50));
+        if (status === 503 || status === 0) await new Promise((r) => setTimeout(r, 1_000));
       }
     }),
   );
@@ -483,7 +489,7 @@ async function runHostile(server: Server, o: Options): Promise<HostileResult> {
     over = false;
     const rss2 = sampleRss(server, () => over);
     const kinds = Promise.all([
-      hostileLoops(50, until, () => stalledUpload(server.url, until)),
+      hostileLoops(50, until, () => stalledUpload(server.url, until, true)),
       hostileLoops(2, until, () => hit(server.url, 'POST', '/api/qris-convert.php', bomb)),
       hostileLoops(2, until, () => hit(server.url, 'POST', '/api/qris-convert.php', heavy)),
       hostileLoops(6, until, (i) => {
@@ -499,7 +505,7 @@ async function runHostile(server: Server, o: Options): Promise<HostileResult> {
     return {
       baselineRss,
       stalled: { normal: summary(normal1), peakRss: peak1, answers: stalledAnswers },
-      mix: { normal: summary(normal2), peakRss: peak2, kinds: { 'stalled upload': stalledMix, 'PNG bomb 7000x7000x16bit': bombs, 'QR 2300 px': heavies, 'image_url tarpit': tarpits, 'qr.png 1024 flood': pngs } },
+      mix: { normal: summary(normal2), peakRss: peak2, kinds: { 'slow body (1 KiB/s)': stalledMix, 'PNG bomb 7000x7000x16bit': bombs, 'QR 2300 px': heavies, 'image_url tarpit': tarpits, 'qr.png 1024 flood': pngs } },
       errorSamples: [...normal1.errorSamples, ...normal2.errorSamples].slice(0, 5),
     };
   } finally {
