@@ -295,6 +295,15 @@ describe('address guard: refuses non-public targets before any connection', () =
     expect(seen).toEqual(['http://public.test/a.png @ 93.184.216.34']);
   });
 
+  it('guard options of the wrong type are BAD_OPTION, never a silently open guard', async () => {
+    const before = hits;
+    for (const fetchOptions of [{ allowPrivateAddresses: 'yes' }, { allowPrivateAddresses: 1 }, { lookup: 'dns' }, { connect: {} }, { connectTimeoutMs: 0 }]) {
+      const e = await failure(decodeImage(`${base}/qr.png`, { fetch: fetchOptions as never }));
+      expect(e.code).toBe('BAD_OPTION');
+    }
+    expect(hits).toBe(before);
+  });
+
   it('real loopback is refused by default and reached only with allowPrivateAddresses', async () => {
     const before = hits;
     expect((await failure(decodeImage(`${base}/qr.png`))).code).toBe('FETCH_REFUSED');

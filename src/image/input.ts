@@ -147,7 +147,19 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** The guard's options are checked here, where they are used (a wrong type must not disable it). */
+function checkGuardOptions(o: FetchOptions): void {
+  const c = o.connectTimeoutMs;
+  if (c !== undefined && !(Number.isInteger(c) && c >= 1)) throw new QrisError('BAD_OPTION', `fetch.connectTimeoutMs must be an integer >= 1; got ${describeValue(c)}.`);
+  if (o.allowPrivateAddresses !== undefined && typeof o.allowPrivateAddresses !== 'boolean') {
+    throw new QrisError('BAD_OPTION', `fetch.allowPrivateAddresses must be a boolean; got ${describeValue(o.allowPrivateAddresses)}.`);
+  }
+  if (o.lookup !== undefined && typeof o.lookup !== 'function') throw new QrisError('BAD_OPTION', 'fetch.lookup must be a function.');
+  if (o.connect !== undefined && typeof o.connect !== 'function') throw new QrisError('BAD_OPTION', 'fetch.connect must be a function.');
+}
+
 async function fetchImage(start: URL, maxBytes: number, o: FetchOptions): Promise<Uint8Array> {
+  checkGuardOptions(o);
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const connectTimeoutMs = o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const maxRedirects = o.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
