@@ -30,9 +30,11 @@ interface Served {
 }
 
 /** Starts `qris serve --port 0 ...args` and resolves once it prints its URL. */
-function serve(args: readonly string[]): Promise<Served> {
+function serve(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<Served> {
+  const base: Record<string, string | undefined> = { ...process.env, ...env };
+  if (!('QRIS_SERVE_API_KEY' in env)) delete base['QRIS_SERVE_API_KEY'];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], { env: { ...process.env, QRIS_SERVE_API_KEY: '' } });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], { env: base });
     let stdout = '';
     const served = {
       url: '',
@@ -150,7 +152,7 @@ describe('GET and POST /api/qris-info.php', () => {
   it('GET ?qris= -> { success, merchant_name, merchant_city, amount, is_dynamic } plus the full info', async () => {
     const r = await call(`${api('qris-info.php')}?qris=${encodeURIComponent(STATIC)}`, { headers: { 'x-api-key': KEY } });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ success: true, merchant_name: 'Warung Sayur Bu Sugeng', merchant_city: 'Kab. Demak', amount: null, is_dynamic: false, crc_valid: true });
+    expect(r.body).toMatchObject({ success: true, merchant_name: 'Warung Sayur Bu Sugeng', merchant_city: 'Kab. Demak', amount: 0, is_dynamic: false, crc_valid: true });
     expect(r.body['info']).toMatchObject({ merchantName: 'Warung Sayur Bu Sugeng', postalCode: '59567', nmid: 'ID1020017611473', accounts: [{ tag: '26', acquirer: 'DANA' }] });
   });
 
@@ -284,7 +286,7 @@ describe('worker pool', () => {
   it('replaces a worker after its share of tasks; every task still gets its answer', async () => {
     const dist = join(ROOT, 'dist', 'esm', 'cli', 'serve');
     const { WorkerPool } = (await import(pathToFileURL(join(dist, 'pool.js')).href)) as typeof import('../src/cli/serve/pool.js');
-    const pool = new WorkerPool(pathToFileURL(join(dist, 'worker.js')), 1, {}, 2);
+    const pool = new WorkerPool(pathToFileURL(join(dist, 'worker.js')), { size: 1, maxTasksPerWorker: 2 });
     try {
       const answers = await Promise.all([0, 1, 2, 3, 4].map(() => pool.decode({ bytes: png })));
       expect(answers).toEqual(Array(5).fill(STATIC));
@@ -314,7 +316,7 @@ describe('image_url (opt in with --allow-image-url)', () => {
     });
     await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
     imagesUrl = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
-    withUrls = await serve(['--allow-image-url', '--workers', '1']);
+    withUrls = await serve(['--allow-image-url', '--allow-private-urls', '--workers', '1']);
   });
 
   afterAll(async () => {
@@ -354,5 +356,41 @@ describe('process', () => {
     expect((await postJson(`${s.url}/api/qris-info.php`, { qris: STATIC }, null)).status).toBe(200);
     expect(await s.stop()).toBe(0);
     expect(s.stderr).toContain('SIGTERM: shutting down');
+  });
+});
+
+describe('process: API keys and request log', () => {
+  const run = (args: readonly string[], env: Record<string, string | undefined>) =>
+    new Promise<{ code: number | null; err: string }>((resolve) => {
+      const e: Record<string, string | undefined> = { ...process.env, ...env };
+      if (env['QRIS_SERVE_API_KEY'] === undefined) delete e['QRIS_SERVE_API_KEY'];
+      const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: e });
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      child.on('exit', (code) => resolve({ code, err }));
+      setTimeout(() => child.kill('SIGTERM'), 5_000).unref();
+    });
+
+  it('--api-key "" and QRIS_SERVE_API_KEY="" are usage errors (exit 2), not an open server', async () => {
+    const flag = await run(['--api-key', ''], {});
+    expect(flag.code).toBe(2);
+    expect(flag.err).toContain('--api-key must not be empty');
+    const env = await run([], { QRIS_SERVE_API_KEY: '' });
+    expect(env.code).toBe(2);
+    expect(env.err).toContain('QRIS_SERVE_API_KEY is set but empty');
+  });
+
+  it('--log json writes one JSON line per request to stderr; QRIS_SERVE_API_KEY is honoured', async () => {
+    const s = await serve(['--log', 'json'], { QRIS_SERVE_API_KEY: 'env-key' });
+    expect((await postJson(`${s.url}/api/qris-info.php`, { qris: STATIC }, null)).status).toBe(401);
+    expect((await postJson(`${s.url}/api/qris-info.php`, { qris: STATIC }, 'env-key')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await s.stop()).toBe(0);
+    const lines = s.stderr.split('\n').filter((l) => l.startsWith('{'));
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toMatchObject([
+      { method: 'POST', path: '/api/qris-info.php', status: 401 },
+      { method: 'POST', path: '/api/qris-info.php', status: 200 },
+    ]);
+    expect(s.stderr).not.toContain('env-key');
   });
 });

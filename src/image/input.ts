@@ -1,9 +1,13 @@
 /**
  * Everything `decodeImage` accepts, turned into bytes under a size cap: bytes as they are, base64 or
  * a data URL decoded, an http(s) URL fetched with a timeout, a byte cap enforced while streaming and
- * redirects followed by hand (at most `maxRedirects`, each checked to stay on http/https).
+ * redirects followed by hand (at most `maxRedirects`, each checked to stay on http/https and, by the
+ * address guard, off loopback, private and other non-public addresses).
  */
-import { describeValue, QrisError } from '../errors.js';
+import { describeValue, QrisError, quote } from '../errors.js';
+import { checkUrlHost, type ConnectHook, type GuardResult, type LookupHook } from './address-guard.js';
+
+export type { ConnectHook, LookupHook, PinnedRequest, ResolvedAddress } from './address-guard.js';
 
 /** What `decodeImage` reads: encoded image bytes, base64 text, a data URL or an http(s) URL. */
 export type ImageInput = Uint8Array | ArrayBuffer | string | URL;
@@ -15,11 +19,31 @@ export interface FetchOptions {
   readonly maxRedirects?: number;
   /** Extra request headers. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** A `fetch` implementation to use instead of the global one. */
+  /** Give up when a connection is not up after this many milliseconds. @default 5000 */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Let URLs reach loopback, private, link-local, CGNAT, ULA and other non-public addresses (an
+   * intranet, a test server on 127.0.0.1). Off, every host and every redirect target is resolved
+   * and refused (`FETCH_REFUSED`) when any of its addresses is not global unicast.
+   * @default false
+   */
+  readonly allowPrivateAddresses?: boolean;
+  /** Resolves host names for the guard. @default the system resolver (node:dns) on Node; none elsewhere */
+  readonly lookup?: LookupHook;
+  /**
+   * Sends one GET pinned to the checked address (so DNS rebinding cannot swap it).
+   * @default node:http(s) on Node; elsewhere `fetch`
+   */
+  readonly connect?: ConnectHook;
+  /**
+   * A `fetch` implementation used instead of `connect`. The guard still checks each hop's host, but
+   * a fetch resolves the name again itself, so its connection is not pinned to the checked address.
+   */
   readonly fetch?: typeof fetch;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_REDIRECTS = 3;
 
 /** Bytes of the encoded image; throws a `QrisError` for anything unusable. */
@@ -43,11 +67,18 @@ export async function readInput(input: ImageInput, maxBytes: number, fetchOption
     try {
       url = new URL(s);
     } catch (cause) {
-      throw new QrisError('FETCH_FAILED', `Not a valid URL: ${JSON.stringify(s.slice(0, 100))}.`, { cause });
+      throw new QrisError('FETCH_FAILED', `Not a valid URL: ${quote(s)}.`, { cause });
     }
     return fetchImage(url, maxBytes, fetchOptions);
   }
   return base64(s, maxBytes);
+}
+
+/** Base64 text or a base64/percent-encoded data URL to bytes, never fetching (a server's `image` field). */
+export function bytesFromText(text: string, maxBytes: number): Uint8Array {
+  const s = text.trim();
+  if (s.length === 0) throw new QrisError('IMAGE_CORRUPT', 'The image input is an empty string.');
+  return startsWithIgnoreCase(s, 'data:') ? dataUrl(s, maxBytes) : base64(s, maxBytes);
 }
 
 function capped(b: Uint8Array, maxBytes: number): Uint8Array {
@@ -95,27 +126,80 @@ function base64(s: string, maxBytes: number): Uint8Array {
   return capped(new Uint8Array(Buffer.from(clean, 'base64')), maxBytes);
 }
 
+/** The Node hooks (node-fetch.ts), loaded once on first use; undefined outside Node. */
+interface NodeNet {
+  readonly lookup: LookupHook;
+  readonly connect: ConnectHook;
+}
+let nodeNetLoaded: Promise<NodeNet | undefined> | undefined;
+function nodeNet(): Promise<NodeNet | undefined> {
+  const onNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+  return (nodeNetLoaded ??= onNode ? import('./node-fetch.js').then((m) => ({ lookup: m.nodeLookup, connect: m.nodeConnect })) : Promise.resolve(undefined));
+}
+
+/** Rejects when `signal` aborts (a DNS lookup cannot be cancelled, only stopped waiting for). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
+/** The guard's options are checked here, where they are used (a wrong type must not disable it). */
+function checkGuardOptions(o: FetchOptions): void {
+  const c = o.connectTimeoutMs;
+  if (c !== undefined && !(Number.isInteger(c) && c >= 1)) throw new QrisError('BAD_OPTION', `fetch.connectTimeoutMs must be an integer >= 1; got ${describeValue(c)}.`);
+  if (o.allowPrivateAddresses !== undefined && typeof o.allowPrivateAddresses !== 'boolean') {
+    throw new QrisError('BAD_OPTION', `fetch.allowPrivateAddresses must be a boolean; got ${describeValue(o.allowPrivateAddresses)}.`);
+  }
+  if (o.lookup !== undefined && typeof o.lookup !== 'function') throw new QrisError('BAD_OPTION', 'fetch.lookup must be a function.');
+  if (o.connect !== undefined && typeof o.connect !== 'function') throw new QrisError('BAD_OPTION', 'fetch.connect must be a function.');
+}
+
 async function fetchImage(start: URL, maxBytes: number, o: FetchOptions): Promise<Uint8Array> {
+  checkGuardOptions(o);
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const connectTimeoutMs = o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const maxRedirects = o.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const allowPrivate = o.allowPrivateAddresses ?? false;
+  const net = o.lookup && (o.connect || o.fetch) ? undefined : await nodeNet();
+  const lookup = o.lookup ?? net?.lookup;
+  // A custom fetch cannot be pinned to the checked address; `connect` can.
+  const connect = o.connect ?? (o.fetch ? undefined : net?.connect);
   const doFetch = o.fetch ?? globalThis.fetch;
   const signal = AbortSignal.timeout(timeoutMs);
+  const headers = { accept: 'image/*', ...o.headers };
   let url = start;
   for (let hop = 0; ; hop++) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new QrisError('FETCH_FAILED', `Only http: and https: URLs are fetched; got ${url.protocol}`, { actual: url.protocol });
+      throw new QrisError('FETCH_FAILED', `Only http: and https: URLs are fetched; got ${quote(url.protocol)}.`, { actual: url.protocol });
+    }
+    // Checked on every hop: a redirect may point anywhere.
+    let guard: GuardResult;
+    try {
+      guard = await untilAborted(checkUrlHost(url, lookup, allowPrivate), signal);
+    } catch (cause) {
+      throw fetchError(url, cause, signal, timeoutMs);
+    }
+    if (!guard.ok) {
+      throw new QrisError('FETCH_REFUSED', `Refused to fetch from ${quote(url.host)}: it is ${guard.reason} (set allowPrivateAddresses to reach one).`, { actual: guard.reason });
     }
     let res: Response;
     try {
-      res = await doFetch(url, { redirect: 'manual', signal, headers: { accept: 'image/*', ...o.headers } });
+      res =
+        connect && guard.address
+          ? await connect({ url, address: guard.address, headers, signal, connectTimeoutMs })
+          : await doFetch(url, { redirect: 'manual', signal, headers });
     } catch (cause) {
       throw fetchError(url, cause, signal, timeoutMs);
     }
     if (res.status >= 300 && res.status < 400 && res.status !== 304) {
       await res.body?.cancel().catch(() => undefined);
       const location = res.headers.get('location');
-      if (!location) throw new QrisError('FETCH_FAILED', `HTTP ${res.status} without a Location header from ${url.href}.`, { actual: String(res.status) });
-      if (hop >= maxRedirects) throw new QrisError('FETCH_FAILED', `More than ${maxRedirects} redirects (last: ${url.href}).`, { actual: String(res.status) });
+      if (!location) throw unavailable(url);
+      if (hop >= maxRedirects) throw new QrisError('FETCH_FAILED', `More than ${maxRedirects} redirects (maxRedirects) from ${quote(start.host)}.`, { actual: 'redirects' });
       try {
         url = new URL(location, url);
       } catch (cause) {
@@ -125,12 +209,12 @@ async function fetchImage(start: URL, maxBytes: number, o: FetchOptions): Promis
     }
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
-      throw new QrisError('FETCH_FAILED', `HTTP ${res.status} ${res.statusText} from ${url.href}.`, { actual: String(res.status) });
+      throw unavailable(url);
     }
     const declared = Number(res.headers.get('content-length'));
     if (declared > maxBytes) {
       await res.body?.cancel().catch(() => undefined);
-      throw new QrisError('IMAGE_TOO_LARGE', `${url.href} declares ${declared} bytes; the limit (maxBytes) is ${maxBytes}.`);
+      throw new QrisError('IMAGE_TOO_LARGE', `The image at ${quote(url.host)} declares more than the limit (maxBytes) of ${maxBytes} bytes.`);
     }
     return readBody(res, url, maxBytes, signal, timeoutMs);
   }
@@ -148,7 +232,7 @@ async function readBody(res: Response, url: URL, maxBytes: number, signal: Abort
       total += value.length;
       if (total > maxBytes) {
         await reader.cancel().catch(() => undefined);
-        throw new QrisError('IMAGE_TOO_LARGE', `${url.href} sent more than ${maxBytes} bytes (maxBytes).`);
+        throw new QrisError('IMAGE_TOO_LARGE', `The image at ${quote(url.host)} is larger than the limit (maxBytes) of ${maxBytes} bytes.`);
       }
       chunks.push(value);
     }
@@ -165,10 +249,17 @@ async function readBody(res: Response, url: URL, maxBytes: number, signal: Abort
   return capped(out, maxBytes);
 }
 
+/**
+ * One message for every way a fetch can fail short of a timeout (refused, reset, an HTTP error, not
+ * HTTP at all): an open and a closed port, or a 404 and a 500, must look the same to the caller.
+ */
+function unavailable(url: URL, cause?: unknown): QrisError {
+  return new QrisError('FETCH_FAILED', `Could not fetch an image from ${quote(url.host)}.`, cause === undefined ? {} : { cause });
+}
+
 function fetchError(url: URL, cause: unknown, signal: AbortSignal, timeoutMs: number): QrisError {
-  if (signal.aborted) return new QrisError('FETCH_FAILED', `Timed out after ${timeoutMs} ms fetching ${url.href}.`, { cause, actual: 'timeout' });
-  const msg = cause instanceof Error ? cause.message : String(cause);
-  return new QrisError('FETCH_FAILED', `Could not fetch ${url.href}: ${msg}`, { cause });
+  if (signal.aborted) return new QrisError('FETCH_FAILED', `Timed out after ${timeoutMs} ms (timeoutMs) fetching from ${quote(url.host)}.`, { cause, actual: 'timeout' });
+  return unavailable(url, cause);
 }
 
 function startsWithIgnoreCase(s: string, prefix: string): boolean {

@@ -1,5 +1,7 @@
 /** Reading request bodies with a size limit, and decoding JSON, form and multipart bodies. */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { busy, type BodyBudget, type BodyTicket } from './budget.js';
+import { quote } from '../../errors.js';
 import { HttpError } from './http-error.js';
 import { parseMultipart, type UploadedFile } from './multipart.js';
 
@@ -7,39 +9,98 @@ export function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than the ${limit} bytes this server accepts.`, { connection: 'close' });
 }
 
+/** What one body may cost: its own cap, its share of the global budget, and how long it may stall. */
+export interface BodyLimits {
+  /** Largest body, in bytes (413 above it). */
+  readonly maxBytes: number;
+  /** The server-wide budget of buffered bytes and bodies read at once (503 above it). */
+  readonly budget: BodyBudget;
+  /** Longest wait between two chunks of the body (408 after it). */
+  readonly idleMs: number;
+}
+
 /**
- * The whole body, or a 413 as soon as it is known to exceed `limit` (from Content-Length or while
- * reading). Past the limit the rest is read and dropped rather than the socket destroyed, so the
- * client gets to read the 413 (the response closes the connection).
+ * The whole body, or a 413 as soon as it is known to exceed `maxBytes` (from Content-Length or while
+ * reading), a 503 when the global budget cannot hold it, a 408 when the client stalls for `idleMs`.
+ * Past the size limit the rest is read and dropped rather than the socket destroyed, so the client
+ * gets to read the 413 (the response closes the connection). The body's share of the budget is
+ * held until the response is done (the buffer lives as long as the request is being handled).
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, res: ServerResponse, limits: BodyLimits): Promise<Buffer> {
+  const limit = limits.maxBytes;
   return new Promise((resolve, reject) => {
-    const declared = req.headers['content-length'];
-    let over = declared !== undefined && Number(declared) > limit;
+    const declaredText = req.headers['content-length'];
+    const declared = declaredText === undefined ? 0 : Number(declaredText);
+    let over = declared > limit;
     if (over) {
       req.resume();
       reject(tooLarge(limit));
       return;
     }
+    let ticket: BodyTicket;
+    try {
+      ticket = limits.budget.admit(declared);
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    res.once('close', () => ticket.release());
+    // A declared length is reserved whole, up front; a chunked body takes its share chunk by chunk.
+    if (declared > 0 && !ticket.take(declared)) {
+      ticket.release();
+      reject(busy(`${limits.budget.maxBytes} buffered request bytes`));
+      return;
+    }
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    const stall = (): void => {
+      over = true;
+      chunks.length = 0;
+      ticket.release();
+      reject(new HttpError(408, 'BODY_TIMEOUT', `The request body stalled for more than ${limits.idleMs} ms.`, { connection: 'close' }));
+    };
+    const armIdle = (): void => {
+      clearTimeout(idle);
+      idle = setTimeout(stall, limits.idleMs);
+    };
+    armIdle();
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       if (over) return;
+      armIdle();
       size += chunk.length;
       if (size > limit) {
         over = true;
+        clearTimeout(idle);
         chunks.length = 0;
+        ticket.release();
         reject(tooLarge(limit));
+        return;
+      }
+      if (declared === 0 && !ticket.take(chunk.length)) {
+        over = true;
+        clearTimeout(idle);
+        chunks.length = 0;
+        ticket.release();
+        reject(busy(`${limits.budget.maxBytes} buffered request bytes`));
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
+      clearTimeout(idle);
       if (!over) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
-    req.on('error', reject);
+    req.on('error', (e) => {
+      clearTimeout(idle);
+      reject(e);
+    });
     req.on('close', () => {
-      if (!req.complete) reject(new HttpError(400, 'ABORTED', 'The client closed the request before sending the whole body.'));
+      clearTimeout(idle);
+      if (!req.complete) {
+        ticket.release();
+        reject(new HttpError(400, 'ABORTED', 'The client closed the request before sending the whole body.'));
+      }
     });
   });
 }
@@ -72,7 +133,7 @@ export function decodeBody(body: Buffer, contentType: string | undefined): Reque
     const { fields, files } = parseMultipart(body, contentType!);
     return { fields, files };
   }
-  throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Send JSON, form-urlencoded or multipart/form-data; got ${type}.`);
+  throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Send JSON, form-urlencoded or multipart/form-data; got ${quote(type)}.`);
 }
 
 /**
