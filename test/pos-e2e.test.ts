@@ -39,9 +39,16 @@ interface Served {
   readonly child: ChildProcessWithoutNullStreams;
 }
 
+/** The page needs no key; an empty QRIS_SERVE_API_KEY is a usage error, so the variable is removed. */
+function withoutApiKey(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.QRIS_SERVE_API_KEY;
+  return env;
+}
+
 function serve(): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--workers', '1'], { env: { ...process.env, QRIS_SERVE_API_KEY: '' } });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--workers', '1'], { env: withoutApiKey() });
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += String(d);
