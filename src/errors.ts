@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   IMAGE_CORRUPT: 'The image data is corrupt or truncated.',
   IMAGE_NO_QR: 'No QR code was found in the image.',
   IMAGE_NOT_EMVCO: 'A QR code was found, but it does not hold an EMVCo payload.',
+  IMAGE_ENGINE_MISSING: 'An image library that qris-codec/image needs is not installed.',
   FETCH_FAILED: 'The image could not be fetched.',
   BAD_OPTION: 'An option has an invalid value.',
 } as const;
