@@ -14,10 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import corpus from '../fixtures/dev-payloads.json' with { type: 'json' };
 import { parse, toDynamic } from '../src/index.js';
 import { decodeImage, toDataUrl, toPng, toSvg } from '../src/image/index.js';
-import { bundle, ROOT } from './browser/bundle.js';
+import { bundle, bundleWith, ROOT } from './bundlers.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const HAVE = existsSync(CHROMIUM) && existsSync(join(ROOT, 'dist', 'esm', 'image', 'browser.js'));
+const BUILT = existsSync(join(ROOT, 'dist', 'esm', 'image', 'browser.js'));
+const HAVE = existsSync(CHROMIUM) && BUILT;
 const PAYLOAD = corpus.find((e) => e.payload.endsWith('630458C7'))!.payload;
 const AMOUNT = 25_000;
 const PHOTO = readFileSync(join(ROOT, 'fixtures', 'images', 'photo.jpg'));
@@ -135,4 +136,55 @@ describe.skipIf(!HAVE)(HAVE ? 'in headless Chromium' : `in headless Chromium: SK
   it('made no request outside 127.0.0.1', () => {
     expect(outside).toEqual([]);
   });
+});
+
+/**
+ * The same package bundled by Vite and by webpack 5 with their default settings (test/bundlers.ts),
+ * checked statically, then run in Chromium: render, read back from a Blob, compare with Node.
+ */
+describe.skipIf(!BUILT)(BUILT ? 'bundled by Vite and webpack 5 (default settings)' : 'Vite and webpack: SKIPPED, dist/ not built', () => {
+  const bundles: Record<string, { code: string; warnings: string[] }> = {};
+  beforeAll(async () => {
+    for (const tool of ['vite', 'webpack'] as const) bundles[tool] = await bundleWith(tool, join(ROOT, 'test', 'browser', 'smoke.js'));
+  }, 180_000);
+
+  for (const tool of ['vite', 'webpack'] as const) {
+    it(`${tool}: no warning, no node: import, no Buffer`, () => {
+      const b = bundles[tool]!;
+      expect(b.warnings).toEqual([]);
+      expect(b.code).not.toMatch(/["']node:|(?<!globalThis\.)\bBuffer\b|createRequire/); // smoke.js itself checks globalThis.Buffer
+      expect(b.code).toContain('qrisSmoke');
+    });
+
+    it.skipIf(!HAVE)(HAVE ? `${tool}: the bundle runs in Chromium and gives Node's PNG, SVG, data URL and payload back` : `${tool} in Chromium: SKIPPED, no browser at ${CHROMIUM}`, async () => {
+      const { chromium } = await import('playwright-core');
+      const server = createServer((req, res) => {
+        if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/app.js"></script>');
+        else if (req.url === '/app.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundles[tool]!.code);
+        else res.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+      try {
+        const page = await browser.newPage();
+        await page.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+        await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+        await page.waitForFunction(() => typeof (globalThis as { qrisSmoke?: unknown }).qrisSmoke === 'function', undefined, { timeout: 20_000 });
+        const r = await page.evaluate(([p, a]) => (globalThis as unknown as { qrisSmoke(p: string, a: number): Promise<unknown> }).qrisSmoke(p, a), [PAYLOAD, AMOUNT] as const);
+        const dyn = toDynamic(PAYLOAD, { amount: AMOUNT });
+        expect(r).toEqual({
+          dyn,
+          pngHex: Buffer.from(toPng(dyn, { scale: 4 })).toString('hex'),
+          svg: toSvg(dyn),
+          dataUrl: toDataUrl(dyn),
+          back: dyn,
+          engine: 'canvas+jsqr',
+          noBuffer: true,
+        });
+      } finally {
+        await browser.close();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    }, 60_000);
+  }
 });

@@ -1,12 +1,14 @@
 /**
  * The browser build bundles with esbuild and no configuration: `platform: 'browser'` only, which
  * is what selects the `browser` export condition. Bundled by package name from the built dist/.
- * Sizes are printed (gzipped), and the bundles must hold no Node built-in and no Buffer.
+ * Sizes are printed (gzipped), and the bundles must hold no Node built-in and no Buffer. Vite and
+ * webpack are in browser.test.ts, which also runs their bundles in Chromium.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundle, ROOT } from './browser/bundle.js';
+import { bundle, ROOT } from './bundlers.js';
 
 const BUILT = existsSync(join(ROOT, 'dist', 'esm', 'image', 'browser.js'));
 
@@ -36,4 +38,10 @@ describe.skipIf(!BUILT)(BUILT ? 'esbuild, platform browser, no configuration' : 
     expect(b).toBeInstanceOf(Error);
     expect(String((b as Error).message)).toMatch(/node:(fs|module|path|url|zlib)/);
   });
+
+  it('TypeScript with customConditions ["browser"] and no @types/node type-checks the browser page (Blob, ImageData, canvases as decodeImage input)', () => {
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const out = execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'test', 'browser', 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect(out).toBe('');
+  }, 120_000);
 });

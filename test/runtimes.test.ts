@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import corpus from '../fixtures/dev-payloads.json' with { type: 'json' };
 import { toDynamic } from '../src/index.js';
 import { decodeImage, toPng, toSvg } from '../src/image/index.js';
-import { ROOT } from './browser/bundle.js';
+import { ROOT } from './bundlers.js';
 
 const PAYLOAD = corpus.find((e) => e.payload.endsWith('630458C7'))!.payload;
 const BUILT = existsSync(join(ROOT, 'dist', 'esm', 'image', 'index.js'));
@@ -31,14 +31,14 @@ for (const b of png) hex += b.toString(16).padStart(2, '0');
 console.log(JSON.stringify({ ids: parse(payload).nodes.length, crc: crc16Hex('123456789'), dyn, pngHex: hex, svgLength: toSvg(dyn).length, back: back.payload }));
 `;
 
-function binary(pkg: string, path: string): string | null {
+function binary(path: string): string | null {
   const p = join(ROOT, 'node_modules', ...path.split('/'));
   return existsSync(p) ? p : null;
 }
 
 const RUNTIMES: [string, string | null, (file: string) => string[]][] = [
-  ['Deno', binary('deno', '@deno/linux-x64-glibc/deno'), (f) => ['run', '--quiet', '--no-prompt', '--node-modules-dir=manual', '--allow-read', '--allow-env', f]],
-  ['Bun', binary('bun', '@oven/bun-linux-x64/bin/bun') ?? binary('bun', 'bun/bin/bun.exe'), (f) => [f]],
+  ['Deno', binary('@deno/linux-x64-glibc/deno'), (f) => ['run', '--quiet', '--no-prompt', '--node-modules-dir=manual', '--allow-read', '--allow-env', f]],
+  ['Bun', binary('@oven/bun-linux-x64/bin/bun') ?? binary('bun/bin/bun.exe'), (f) => [f]],
 ];
 
 for (const [name, bin, args] of RUNTIMES) {

@@ -61,7 +61,7 @@ const MAX_SIDE = 16384;
 /** The renderers of one entry point, bound to its way of reaching qrcode. */
 export interface Renderers {
   /** The QR as a PNG file (1-bit grayscale, or a 1-bit palette for other colours). Synchronous. */
-  toPng(payload: string, options?: RenderOptions): Uint8Array;
+  toPng(payload: string, options?: RenderOptions): Uint8Array<ArrayBuffer>;
   /** The QR as an SVG document (one path of horizontal runs, crisp edges). */
   toSvg(payload: string, options?: RenderOptions): string;
   /** `data:image/png;base64,…` (or `data:image/svg+xml;base64,…` with `type: 'svg'`). */
@@ -73,7 +73,7 @@ export interface Renderers {
 /** `getQrcode` is called on every render (it returns a cached module, or throws when missing). */
 export function renderers(getQrcode: () => QrCodeLib): Renderers {
   const toSvg = (payload: string, options: RenderOptions = {}): string => svg(matrix(getQrcode(), payload, options, 4), options);
-  const toPng = (payload: string, options: RenderOptions = {}): Uint8Array => png(matrix(getQrcode(), payload, options, 4), options);
+  const toPng = (payload: string, options: RenderOptions = {}): Uint8Array<ArrayBuffer> => png(matrix(getQrcode(), payload, options, 4), options);
   return {
     toPng,
     toSvg,
@@ -88,7 +88,7 @@ export function renderers(getQrcode: () => QrCodeLib): Renderers {
   };
 }
 
-function png(m: Matrix, options: RenderOptions): Uint8Array {
+function png(m: Matrix, options: RenderOptions): Uint8Array<ArrayBuffer> {
   const total = m.n + 2 * m.margin;
   const scale = scaleOf(options, total);
   const [dark, light] = colors(options);

@@ -35,7 +35,7 @@ export interface BitmapSpec {
   readonly light: Rgba;
 }
 
-export function writePng(spec: BitmapSpec): Uint8Array {
+export function writePng(spec: BitmapSpec): Uint8Array<ArrayBuffer> {
   const { modules, scale, dark, light } = spec;
   const size = modules * scale;
   const stride = ((size + 7) >> 3) + 1;
