@@ -118,6 +118,12 @@ describe.skipIf(!HAVE)(HAVE ? 'in headless Chromium' : `in headless Chromium: SK
     expect(result['photo']).toEqual({ payload: node.payload, format: node.format, width: node.width, height: node.height });
   });
 
+  it('qris-codec/remote: convertWithFallback on PNG bytes converts locally, as in Node', async () => {
+    const { convertWithFallback } = await import('../src/remote/index.js');
+    const node = await convertWithFallback(toPng(PAYLOAD), { amount: AMOUNT });
+    expect(result['fallback']).toEqual({ payload: node.payload, source: 'local' });
+  });
+
   it('bad input gets the same QrisError codes as in Node', async () => {
     const png = toPng(toDynamic(PAYLOAD, { amount: AMOUNT }), { scale: 4 });
     const node = {

@@ -18,6 +18,8 @@ const APPS: Record<string, string> = {
   render: `import { toPng, toSvg, toDataUrl } from 'qris-codec/image'; globalThis.x = [toPng, toSvg, toDataUrl];`,
   decode: `import { decodeImage } from 'qris-codec/image'; globalThis.x = decodeImage;`,
   all: `import { toDynamic } from 'qris-codec'; import * as image from 'qris-codec/image'; globalThis.x = [toDynamic, image];`,
+  // Its local path imports the image module: package.json's "browser" map sends that to the browser build.
+  remote: `import { convertWithFallback, createBayarClient } from 'qris-codec/remote'; globalThis.x = [convertWithFallback, createBayarClient];`,
 };
 
 describe.skipIf(!BUILT)(BUILT ? 'esbuild, platform browser, no configuration' : 'esbuild: SKIPPED, dist/ not built (npm run build)', () => {

@@ -166,7 +166,7 @@ describe('package: a fresh `npm i qris-codec` (the packed tarball, no optional p
   let tgz: string;
   const inProj = (args: readonly string[], env: Record<string, string> = {}): { stdout: string; stderr: string; status: number } => {
     try {
-      const stdout = execFileSync(process.execPath, args, { cwd: proj, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
+      const stdout = execFileSync(process.execPath, args, { cwd: proj, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
       return { stdout, stderr: '', status: 0 };
     } catch (e) {
       const x = e as { stdout: string; stderr: string; status: number };
@@ -248,7 +248,7 @@ describe('package: a fresh `npm i qris-codec` (the packed tarball, no optional p
       expect(out.status).toBe(0);
     }
     expect(existsSync(join(proj, 'node_modules', '@types'))).toBe(false);
-  });
+  }, 300_000);
 });
 
 function listAll(dir: string): string[] {

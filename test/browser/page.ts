@@ -4,6 +4,7 @@
  */
 import { parse, toDynamic } from 'qris-codec';
 import { decodeImage, toDataUrl, toPng, toSvg } from 'qris-codec/image';
+import { convertWithFallback } from 'qris-codec/remote';
 
 type Result = Record<string, unknown>;
 
@@ -63,6 +64,10 @@ async function run(input: { payload: string; amount: number; photo: string }): P
   const photo = await (await fetch(input.photo)).blob();
   const p = await decodeImage(photo);
   out['photo'] = { payload: p.payload, format: p.format, width: p.width, height: p.height };
+
+  // qris-codec/remote's local path decodes with the browser build too (package.json "browser" map).
+  const converted = await convertWithFallback(toPng(input.payload), { amount: input.amount });
+  out['fallback'] = { payload: converted.payload, source: converted.source };
 
   out['errors'] = {
     garbage: await code(() => decodeImage(new Blob([new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])]))),
