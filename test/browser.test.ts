@@ -139,6 +139,17 @@ describe.skipIf(!HAVE)(HAVE ? 'in headless Chromium' : `in headless Chromium: SK
     expect(Object.values(node).every((c) => c.startsWith('QrisError:'))).toBe(true);
   });
 
+  it('browser-only inputs fail with a QrisError before drawing: short pixel data, an empty or huge canvas, a closed bitmap, a truncated JPEG, a non-image object', async () => {
+    expect(result['browserErrors']).toEqual({
+      shortPixels: 'QrisError:IMAGE_CORRUPT',
+      zeroCanvas: 'QrisError:IMAGE_CORRUPT',
+      hugeCanvas: 'QrisError:IMAGE_TOO_LARGE',
+      notAnImage: 'QrisError:IMAGE_UNSUPPORTED_FORMAT',
+      truncatedJpeg: await code(() => decodeImage(PHOTO.subarray(0, 2000))),
+      closedBitmap: 'QrisError:IMAGE_CORRUPT',
+    });
+  });
+
   it('made no request outside 127.0.0.1', () => {
     expect(outside).toEqual([]);
   });

@@ -78,6 +78,22 @@ async function run(input: { payload: string; amount: number; photo: string }): P
     badOption: await code(() => decodeImage(png, { maxBytes: -1 })),
     badPayload: await code(() => toPng('')),
   };
+  // Browser-only inputs: checked before anything is drawn or allocated.
+  const photoBytes = new Uint8Array(await photo.arrayBuffer());
+  const zeroCanvas = document.createElement('canvas');
+  zeroCanvas.width = 0;
+  out['browserErrors'] = {
+    shortPixels: await code(() => decodeImage({ data: new Uint8ClampedArray(10), width: 10, height: 10 })),
+    zeroCanvas: await code(() => decodeImage(zeroCanvas)),
+    hugeCanvas: await code(() => decodeImage(new OffscreenCanvas(10_000, 10_000))),
+    notAnImage: await code(() => decodeImage({} as unknown as Blob)),
+    truncatedJpeg: await code(() => decodeImage(photoBytes.subarray(0, 2000))),
+    closedBitmap: await code(async () => {
+      const b = await createImageBitmap(blob);
+      b.close();
+      return decodeImage(b);
+    }),
+  };
   return out;
 }
 
