@@ -42,12 +42,14 @@ describe.skipIf(!HAVE)(HAVE ? 'in headless Chromium' : `in headless Chromium: SK
 
   beforeAll(async () => {
     const app = await bundle(readFileSync(join(ROOT, 'test', 'browser', 'page.ts'), 'utf8'), { minify: false });
+    const worker = await bundle(readFileSync(join(ROOT, 'test', 'browser', 'worker.ts'), 'utf8'), { minify: false, conditions: ['worker'] });
     const html = '<!doctype html><meta charset="utf-8"><title>qris-codec</title><script type="module" src="/app.js"></script>';
     server = createServer((req, res) => {
       const routes: Record<string, [string, string | Buffer]> = {
         '/': ['text/html', html],
         '/app.js': ['text/javascript', app.code],
         '/photo.jpg': ['image/jpeg', PHOTO],
+        '/worker.js': ['text/javascript', worker.code],
       };
       const hit = routes[req.url ?? ''];
       res.writeHead(hit ? 200 : 404, { 'content-type': hit ? hit[0] : 'text/plain' }).end(hit ? hit[1] : 'not found');
@@ -148,6 +150,21 @@ describe.skipIf(!HAVE)(HAVE ? 'in headless Chromium' : `in headless Chromium: SK
       truncatedJpeg: await code(() => decodeImage(PHOTO.subarray(0, 2000))),
       closedBitmap: 'QrisError:IMAGE_CORRUPT',
     });
+  });
+
+  it('in a module Web Worker (the worker condition; OffscreenCanvas, no document): toPng -> decodeImage round trip', async () => {
+    const dyn = toDynamic(PAYLOAD, { amount: AMOUNT });
+    const r = await page.evaluate(
+      (payload) =>
+        new Promise((resolve) => {
+          const w = new Worker('/worker.js', { type: 'module' });
+          w.onmessage = (e) => resolve(e.data);
+          w.onerror = (e) => resolve({ error: e.message });
+          w.postMessage({ payload });
+        }),
+      dyn,
+    );
+    expect(r).toEqual({ payload: dyn, engine: 'canvas+jsqr', noDocument: true });
   });
 
   it('made no request outside 127.0.0.1', () => {
