@@ -55,6 +55,7 @@ export const ERROR_CODES = {
   IMAGE_NO_QR: 'No QR code was found in the image.',
   IMAGE_NOT_EMVCO: 'A QR code was found, but it does not hold an EMVCo payload.',
   IMAGE_TIME_BUDGET: 'No QR code was found within the time budget for the image.',
+  IMAGE_ENGINE_MISSING: 'An image library that qris-codec/image needs is not installed.',
   FETCH_FAILED: 'The image could not be fetched.',
   FETCH_REFUSED: 'The image URL points at a loopback, private or other non-public address.',
   BAD_OPTION: 'An option has an invalid value.',

@@ -157,6 +157,113 @@ describe('package: the core entry pulls in no dependency', () => {
   });
 });
 
+/**
+ * The tarball a user gets (`npm pack`), installed with `npm i <tgz>` into an empty project without
+ * the optional peers. `--offline`: the core has no dependencies, so nothing may need the registry.
+ */
+describe('package: a fresh `npm i qris-codec` (the packed tarball, no optional peers)', () => {
+  let proj: string;
+  let tgz: string;
+  const inProj = (args: readonly string[], env: Record<string, string> = {}): { stdout: string; stderr: string; status: number } => {
+    try {
+      const stdout = execFileSync(process.execPath, args, { cwd: proj, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
+      return { stdout, stderr: '', status: 0 };
+    } catch (e) {
+      const x = e as { stdout: string; stderr: string; status: number };
+      return { stdout: x.stdout, stderr: x.stderr, status: x.status };
+    }
+  };
+  beforeAll(() => {
+    proj = mkdtempSync(join(tmpdir(), 'qris-install-'));
+    const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', proj], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    tgz = join(proj, (JSON.parse(packed) as { filename: string }[])[0]!.filename);
+    writeFileSync(join(proj, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    execFileSync('npm', ['i', tgz, '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: proj, encoding: 'utf8', timeout: 60_000 });
+  }, 120_000);
+  afterAll(() => {
+    if (proj) rmSync(proj, { recursive: true, force: true });
+  });
+
+  it('installs at most 3 packages and at most 3 MB', () => {
+    const dirs = readdirSync(join(proj, 'node_modules')).filter((n) => !n.startsWith('.'));
+    const packages = dirs.flatMap((n) => (n.startsWith('@') ? readdirSync(join(proj, 'node_modules', n)).map((m) => `${n}/${m}`) : [n]));
+    expect(packages).toEqual(['qris-codec']);
+    expect(packages.length).toBeLessThanOrEqual(3);
+    const bytes = duBytes(join(proj, 'node_modules'));
+    expect(bytes).toBeLessThan(3 * 1024 * 1024);
+  });
+
+  it('ships no source maps, and the LICENSE and CHANGELOG', () => {
+    const pkg = join(proj, 'node_modules', 'qris-codec');
+    expect(listAll(pkg).filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(readFileSync(join(pkg, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
+    expect(existsSync(join(pkg, 'CHANGELOG.md'))).toBe(true);
+  });
+
+  it('the core, qris-codec/remote and the payload CLI work; qris-codec/image imports', () => {
+    const out = inProj(['--input-type=module', '-e', `import { parse, toDynamic } from 'qris-codec'; import { createBayarClient } from 'qris-codec/remote'; const img = await import('qris-codec/image');
+      console.log(JSON.stringify({ ids: parse(process.env.PAYLOAD).nodes.length, dyn: toDynamic(process.env.PAYLOAD, { amount: 1000 }).slice(0, 12), client: typeof createBayarClient, img: Object.keys(img).sort() }));`], { PAYLOAD });
+    expect(out.stderr).toBe('');
+    expect(JSON.parse(out.stdout)).toEqual({ ids: 11, dyn: '000201010212', client: 'function', img: ['DEFAULT_MAX_BYTES', 'DEFAULT_MAX_DECODED_BYTES', 'DEFAULT_MAX_PIXELS', 'DEFAULT_TIME_BUDGET_MS', 'decodeImage', 'toDataUrl', 'toPng', 'toSvg', 'toTerminal'] });
+    const cli = inProj([join(proj, 'node_modules', 'qris-codec', 'dist', 'esm', 'cli', 'main.js'), 'validate', PAYLOAD]);
+    expect(cli.status).toBe(0);
+  });
+
+  it('without the image peers: decodeImage and toPng (ESM and CJS) throw IMAGE_ENGINE_MISSING naming the npm i to run', () => {
+    const png = join(ROOT, 'fixtures', 'images', 'clean-small.png');
+    const probe = `const r = {}; for (const [k, f] of Object.entries({ decode: () => m.decodeImage(fs.readFileSync(process.env.PNG)), png: () => m.toPng('x'), svg: () => m.toSvg('x') })) { try { await f(); r[k] = 'no error'; } catch (e) { r[k] = [e.name, e.code, e.message]; } } console.log(JSON.stringify(r));`;
+    const esm = inProj(['--input-type=module', '-e', `import * as fs from 'node:fs'; import * as m from 'qris-codec/image'; ${probe}`], { PNG: png });
+    const cjs = inProj(['--input-type=commonjs', '-e', `const fs = require('node:fs'); const m = require('qris-codec/image'); (async () => { ${probe} })();`], { PNG: png });
+    for (const out of [esm, cjs]) {
+      const r = JSON.parse(out.stdout) as Record<string, [string, string, string]>;
+      expect(r['decode']!.slice(0, 2)).toEqual(['QrisError', 'IMAGE_ENGINE_MISSING']);
+      expect(r['decode']![2]).toContain('npm i jimp jsqr qrcode @jsquash/webp');
+      expect(r['png']!.slice(0, 2)).toEqual(['QrisError', 'IMAGE_ENGINE_MISSING']);
+      expect(r['png']![2]).toContain('"qrcode"');
+      expect(r['svg']![1]).toBe('IMAGE_ENGINE_MISSING');
+    }
+  });
+
+  it('the CLI on an image input says IMAGE_ENGINE_MISSING and the npm i to run (exit 1, no stack trace)', () => {
+    const main = join(proj, 'node_modules', 'qris-codec', 'dist', 'esm', 'cli', 'main.js');
+    const out = inProj([main, 'decode', join(ROOT, 'fixtures', 'images', 'clean-small.png')]);
+    expect(out.status).toBe(1);
+    expect(out.stderr).toContain('IMAGE_ENGINE_MISSING');
+    expect(out.stderr).toContain('npm i jimp jsqr qrcode @jsquash/webp');
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('TypeScript without @types/node type-checks all three entries (nodenext, bundler and node10 resolution)', () => {
+    writeFileSync(
+      join(proj, 'use.ts'),
+      `import { parse } from 'qris-codec';\nimport { decodeImage, toPng, type ImageInput } from 'qris-codec/image';\nimport { createBayarClient } from 'qris-codec/remote';\n` +
+        `export const a: number = parse('').nodes.length;\nexport const b: Promise<string> = decodeImage(new Uint8Array(1) as ImageInput).then((r) => r.payload);\nexport const c: Uint8Array = toPng('x');\nexport const d = typeof createBayarClient;\n`,
+    );
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    for (const [module, resolution] of [['nodenext', 'nodenext'], ['esnext', 'bundler'], ['commonjs', 'node10']] as const) {
+      const cfg = { compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, types: [], target: 'es2022', module, moduleResolution: resolution, typeRoots: [] }, files: ['use.ts'] };
+      writeFileSync(join(proj, 'tsconfig.json'), JSON.stringify(cfg));
+      const out = inProj([tsc, '-p', 'tsconfig.json']);
+      expect(out.stdout + out.stderr, `${module}/${resolution}`).toBe('');
+      expect(out.status).toBe(0);
+    }
+    expect(existsSync(join(proj, 'node_modules', '@types'))).toBe(false);
+  }, 300_000);
+});
+
+function listAll(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f));
+}
+
+function duBytes(dir: string): number {
+  let total = 0;
+  for (const f of listAll(dir)) {
+    const st = statSync(f);
+    if (st.isFile()) total += st.size;
+  }
+  return total;
+}
+
 function listJs(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {

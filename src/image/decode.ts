@@ -4,7 +4,8 @@
  * detection ladder (jsQR, or zxing-wasm then jsQR) under a time budget → EMVCo check.
  */
 import { describeValue, QrisError } from '../errors.js';
-import { parse, type CrcCheck } from '../tlv.js';
+import type { CrcCheck } from '../tlv.js';
+import { checkEmvco, positionOf } from './emvco.js';
 import { jsqrDetector, zxingDetector, type Corners, type Detector } from './detect.js';
 import { loadJpegDecoder, loadJsQr, loadSharp, loadZxing, type JpegDecoder, type SharpFactory, type ZxingReader } from './engines.js';
 import { readInput, type FetchOptions, type ImageInput } from './input.js';
@@ -99,18 +100,12 @@ export async function decodeImage(input: ImageInput, options: DecodeImageOptions
   if (!hit) throw new QrisError('IMAGE_NO_QR', `No QR code was found in the ${header.format.toUpperCase()} image (${src.width}×${src.height}).`);
 
   const crc = checkEmvco(hit.text, o.strictCrc);
-  const c = hit.corners;
-  const xs = [c.topLeft.x, c.topRight.x, c.bottomRight.x, c.bottomLeft.x];
-  const ys = [c.topLeft.y, c.topRight.y, c.bottomRight.y, c.bottomLeft.y];
-  const x = Math.max(0, Math.floor(Math.min(...xs)));
-  const y = Math.max(0, Math.floor(Math.min(...ys)));
-  const box = { x, y, width: Math.min(src.width, Math.ceil(Math.max(...xs))) - x, height: Math.min(src.height, Math.ceil(Math.max(...ys))) - y };
   return {
     payload: hit.text,
     format: header.format,
     width: src.width,
     height: src.height,
-    position: { ...c, box },
+    position: positionOf(hit.corners, src.width, src.height),
     engine: `${src.name}+${hit.detector}`,
     crc,
   };
@@ -178,37 +173,6 @@ async function pixelSource(libs: Engines, bytes: Uint8Array, header: ImageHeader
   if (header.format === 'webp') return webpSource(bytes, header);
   if (header.format === 'jpeg' && libs.jpeg) return jpegWasmSource(libs.jpeg, bytes, header);
   return (header.format === 'png' ? pngSource(bytes) : null) ?? (await jimpSource(bytes, header));
-}
-
-/**
- * The text must be an EMVCo MPM payload: it opens with the Payload Format Indicator (ID 00, length
- * 02) and parses as TLV. The indicator's value is not checked here (some schemes print "02"):
- * `validate()` reports that, as the core does for text input.
- */
-function checkEmvco(text: string, strictCrc: boolean): CrcCheck {
-  const shown = text.length > 512 ? text.slice(0, 512) + '…' : text;
-  if (!text.startsWith('0002')) {
-    throw new QrisError('IMAGE_NOT_EMVCO', `A QR code was found, but its text does not start with the EMVCo Payload Format Indicator "0002": ${JSON.stringify(shown.slice(0, 60))}.`, {
-      actual: shown,
-    });
-  }
-  let crc: CrcCheck;
-  try {
-    crc = parse(text, { verifyCrc: false }).crc;
-  } catch (cause) {
-    const why = cause instanceof Error ? cause.message : String(cause);
-    throw new QrisError('IMAGE_NOT_EMVCO', `A QR code was found, but its text is not a well-formed EMVCo payload: ${why}`, { actual: shown, cause });
-  }
-  if (strictCrc && !crc.valid) {
-    const cause = new QrisError('CRC_MISMATCH', undefined, { expected: crc.computed, actual: crc.declared, tag: '63' });
-    throw new QrisError('IMAGE_NOT_EMVCO', `A QR code was found, but its CRC is ${crc.declared} where the payload gives ${crc.computed} (strictCrc).`, {
-      actual: shown,
-      expected: crc.computed,
-      tag: '63',
-      cause,
-    });
-  }
-  return crc;
 }
 
 interface Resolved {

@@ -2,9 +2,13 @@
  * Rendering a payload as a QR code: the module matrix from `qrcode` (which picks mixed modes and the
  * smallest version), then our own writers: a 1-bit PNG (5-8x smaller and several times faster than
  * `qrcode.toBuffer`), an SVG of horizontal runs, a data URL, and half-block text for terminals.
+ *
+ * Platform-free: `renderers(getQrcode)` takes the way to reach qrcode (render-node.ts loads it on
+ * first use, render-browser.ts imports it for the bundler), so nothing here imports a package.
  */
-import QRCode from 'qrcode';
 import { describeValue, QrisError } from '../errors.js';
+import { base64Encode } from './base64.js';
+import type { QrCodeLib } from './qrcode-lib.js';
 import { writePng, type Rgba } from './png.js';
 
 export type ErrorCorrectionLevel = 'L' | 'M' | 'Q' | 'H';
@@ -54,18 +58,44 @@ interface Matrix {
 
 const MAX_SIDE = 16384;
 
-/** The QR as a PNG file (1-bit grayscale, or a 1-bit palette for other colours). */
-export function toPng(payload: string, options: RenderOptions = {}): Uint8Array {
-  const m = matrix(payload, options, 4);
+/** The renderers of one entry point, bound to its way of reaching qrcode. */
+export interface Renderers {
+  /** The QR as a PNG file (1-bit grayscale, or a 1-bit palette for other colours). Synchronous. */
+  toPng(payload: string, options?: RenderOptions): Uint8Array<ArrayBuffer>;
+  /** The QR as an SVG document (one path of horizontal runs, crisp edges). */
+  toSvg(payload: string, options?: RenderOptions): string;
+  /** `data:image/png;base64,…` (or `data:image/svg+xml;base64,…` with `type: 'svg'`). */
+  toDataUrl(payload: string, options?: DataUrlOptions): string;
+  /** The QR as text: two module rows per line with half-block characters (▀ ▄ █). */
+  toTerminal(payload: string, options?: TerminalOptions): string;
+}
+
+/** `getQrcode` is called on every render (it returns a cached module, or throws when missing). */
+export function renderers(getQrcode: () => QrCodeLib): Renderers {
+  const toSvg = (payload: string, options: RenderOptions = {}): string => svg(matrix(getQrcode(), payload, options, 4), options);
+  const toPng = (payload: string, options: RenderOptions = {}): Uint8Array<ArrayBuffer> => png(matrix(getQrcode(), payload, options, 4), options);
+  return {
+    toPng,
+    toSvg,
+    toDataUrl(payload, options = {}) {
+      if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'toDataUrl() options must be an object.');
+      const type = options.type ?? 'png';
+      if (type === 'svg') return 'data:image/svg+xml;base64,' + base64Encode(new TextEncoder().encode(toSvg(payload, options)));
+      if (type !== 'png') throw new QrisError('BAD_OPTION', `type must be 'png' or 'svg'; got ${describeValue(type)}.`);
+      return 'data:image/png;base64,' + base64Encode(toPng(payload, options));
+    },
+    toTerminal: (payload, options = {}) => terminal(matrix(getQrcode(), payload, options, 2), options),
+  };
+}
+
+function png(m: Matrix, options: RenderOptions): Uint8Array<ArrayBuffer> {
   const total = m.n + 2 * m.margin;
   const scale = scaleOf(options, total);
   const [dark, light] = colors(options);
   return writePng({ modules: total, scale, isLight: lightAt(m), dark, light });
 }
 
-/** The QR as an SVG document (one path of horizontal runs, crisp edges). */
-export function toSvg(payload: string, options: RenderOptions = {}): string {
-  const m = matrix(payload, options, 4);
+function svg(m: Matrix, options: RenderOptions): string {
   const total = m.n + 2 * m.margin;
   const px = total * scaleOf(options, total);
   const [dark, light] = colors(options);
@@ -89,19 +119,7 @@ export function toSvg(payload: string, options: RenderOptions = {}): string {
   );
 }
 
-/** `data:image/png;base64,…` (or `data:image/svg+xml;base64,…` with `type: 'svg'`). */
-export function toDataUrl(payload: string, options: DataUrlOptions = {}): string {
-  if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'toDataUrl() options must be an object.');
-  const type = options.type ?? 'png';
-  if (type === 'svg') return 'data:image/svg+xml;base64,' + Buffer.from(toSvg(payload, options), 'utf8').toString('base64');
-  if (type !== 'png') throw new QrisError('BAD_OPTION', `type must be 'png' or 'svg'; got ${describeValue(type)}.`);
-  const png = toPng(payload, options);
-  return 'data:image/png;base64,' + Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString('base64');
-}
-
-/** The QR as text: two module rows per line with half-block characters (▀ ▄ █). */
-export function toTerminal(payload: string, options: TerminalOptions = {}): string {
-  const m = matrix(payload, options, 2);
+function terminal(m: Matrix, options: TerminalOptions): string {
   const bg = options.background ?? 'dark';
   if (bg !== 'dark' && bg !== 'light') throw new QrisError('BAD_OPTION', `background must be 'dark' or 'light'; got ${describeValue(bg)}.`);
   const total = m.n + 2 * m.margin;
@@ -123,7 +141,7 @@ export function toTerminal(payload: string, options: TerminalOptions = {}): stri
 
 // ---- shared ------------------------------------------------------------------------------------
 
-function matrix(payload: string, options: RenderOptions | TerminalOptions, defaultMargin: number): Matrix {
+function matrix(qrcode: QrCodeLib, payload: string, options: RenderOptions | TerminalOptions, defaultMargin: number): Matrix {
   if (typeof payload !== 'string') throw new QrisError('NOT_A_STRING', `Expected the payload as a string, got ${payload === null ? 'null' : typeof payload}.`);
   if (payload.length === 0) throw new QrisError('EMPTY_INPUT');
   if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'The options must be an object.');
@@ -136,7 +154,7 @@ function matrix(payload: string, options: RenderOptions | TerminalOptions, defau
   let qr: { modules: { size: number; data: Uint8Array; reservedBit: Uint8Array } };
   try {
     // Mask fixed: qrcode's own mask choice costs ~75% of its time; ours below picks the same one.
-    qr = QRCode.create(payload, { errorCorrectionLevel: level, maskPattern: 0 }) as unknown as typeof qr;
+    qr = qrcode.create(payload, { errorCorrectionLevel: level, maskPattern: 0 }) as typeof qr;
   } catch (cause) {
     throw new QrisError('TOO_LONG', `The payload does not fit in a QR code at level ${level}.`, { cause });
   }

@@ -1,7 +1,9 @@
 /**
- * Lazy loaders for the image libraries. jimp and jsQR are dependencies; sharp and zxing-wasm are
- * optional accelerators: each is imported on first use and, when missing, the loader resolves to
- * `null` and decoding falls back to pure JavaScript. The optional ones are imported through a
+ * Lazy loaders for the image libraries (Node, Deno and Bun; the browser entry bundles its own).
+ * jimp, jsQR, qrcode and @jsquash/webp are optional peer dependencies, so `npm i qris-codec` stays
+ * small: each loads on first use, and a missing one is a `QrisError` `IMAGE_ENGINE_MISSING` naming
+ * the `npm i` to run. sharp and zxing-wasm are optional accelerators: when missing, the loader
+ * resolves to `null` and decoding falls back to pure JavaScript. The optional ones are imported through a
  * specifier held in a variable so the type checker never needs them installed; the small interfaces
  * below describe the part of their API used here.
  *
@@ -12,6 +14,33 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { QrisError } from '../errors.js';
+import type { QrCodeLib } from './qrcode-lib.js';
+
+/** The one command that installs every library `qris-codec/image` can load (not the accelerators). */
+export const IMAGE_INSTALL = 'npm i jimp jsqr qrcode @jsquash/webp';
+
+/** A Node, Deno or Bun "cannot find module" error (ESM and CommonJS spell the code differently). */
+function isNotFound(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
+
+function engineMissing(pkg: string, cause: unknown): QrisError {
+  return new QrisError('IMAGE_ENGINE_MISSING', `qris-codec/image needs the package "${pkg}", which is not installed: run \`${IMAGE_INSTALL}\`.`, {
+    expected: pkg,
+    cause,
+  });
+}
+
+/** Awaits a package import, turning "not installed" into `IMAGE_ENGINE_MISSING`. */
+async function required<T>(pkg: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (e) {
+    throw isNotFound(e) ? engineMissing(pkg, e) : e;
+  }
+}
 
 // ---- sharp ------------------------------------------------------------------------------------
 
@@ -21,7 +50,7 @@ export interface SharpInstance {
   grayscale(): SharpInstance;
   resize(o: { width: number; height: number; fit: 'inside'; withoutEnlargement: boolean; fastShrinkOnLoad?: boolean }): SharpInstance;
   raw(): SharpInstance;
-  toBuffer(o: { resolveWithObject: true }): Promise<{ data: Buffer; info: { width: number; height: number; channels: number } }>;
+  toBuffer(o: { resolveWithObject: true }): Promise<{ data: Uint8Array; info: { width: number; height: number; channels: number } }>;
 }
 export type SharpFactory = (input: Uint8Array, options: { limitInputPixels: number; failOn: 'error' | 'truncated' | 'warning' | 'none'; animated?: boolean; pages?: number }) => SharpInstance;
 
@@ -61,7 +90,7 @@ export interface JimpBitmap {
   height: number;
 }
 export interface JimpModule {
-  Jimp: { fromBuffer(b: Buffer): Promise<{ bitmap: JimpBitmap }> };
+  Jimp: { fromBuffer(b: Uint8Array): Promise<{ bitmap: JimpBitmap }> };
 }
 export type JsQr = (
   data: Uint8ClampedArray,
@@ -125,7 +154,7 @@ let webpP: Promise<WebpDecoder> | undefined;
 /** libwebp as WebAssembly, compiled from the .wasm in node_modules (never fetched). */
 export function loadWebpDecoder(): Promise<WebpDecoder> {
   return (webpP ??= (async () => {
-    const m = (await import('@jsquash/webp/decode.js')) as unknown as { init(module: WebAssembly.Module): Promise<void>; default: WebpDecoder };
+    const m = (await required('@jsquash/webp', () => import('@jsquash/webp/decode.js'))) as unknown as { init(module: WebAssembly.Module): Promise<void>; default: WebpDecoder };
     await m.init(await WebAssembly.compile(readFileSync(resolveFromHere('@jsquash/webp/codec/dec/webp_dec.wasm'))));
     return m.default;
   })());
@@ -160,14 +189,32 @@ export function loadJpegDecoder(): Promise<JpegDecoder | null> {
 }
 
 export function loadJimp(): Promise<JimpModule> {
-  return (jimpP ??= import('jimp') as unknown as Promise<JimpModule>);
+  return (jimpP ??= required('jimp', () => import('jimp')) as unknown as Promise<JimpModule>);
 }
 
 export function loadJsQr(): Promise<JsQr> {
-  return (jsqrP ??= import('jsqr').then((m) => {
+  return (jsqrP ??= required('jsqr', () => import('jsqr')).then((m) => {
     const f = (m as unknown as { default: unknown }).default;
     return (typeof f === 'function' ? f : (f as { default: unknown }).default) as JsQr;
   }));
+}
+
+let qrcodeLib: QrCodeLib | undefined;
+
+/**
+ * qrcode, loaded synchronously (it is CommonJS) because `toPng` and `toSvg` are synchronous; the
+ * first render pays the load. Throws `IMAGE_ENGINE_MISSING` when it is not installed.
+ */
+export function loadQrcodeSync(): QrCodeLib {
+  if (qrcodeLib) return qrcodeLib;
+  let m: unknown;
+  try {
+    const file = resolveFromHere('qrcode');
+    m = createRequire(file)(file);
+  } catch (e) {
+    throw isNotFound(e) ? engineMissing('qrcode', e) : e;
+  }
+  return (qrcodeLib = m as QrCodeLib);
 }
 
 /** Resolves a package file from this module's location (works from the ESM and the CJS build). */

@@ -5,12 +5,27 @@
  * address guard, off loopback, private and other non-public addresses).
  */
 import { describeValue, QrisError, quote } from '../errors.js';
+import { base64Decode } from './base64.js';
 import { checkUrlHost, type ConnectHook, type GuardResult, type LookupHook } from './address-guard.js';
 
 export type { ConnectHook, LookupHook, PinnedRequest, ResolvedAddress } from './address-guard.js';
 
-/** What `decodeImage` reads: encoded image bytes, base64 text, a data URL or an http(s) URL. */
-export type ImageInput = Uint8Array | ArrayBuffer | string | URL;
+/**
+ * A `Blob` or `File` (Node 20, browsers, Deno and Bun all have them), typed by the part used here
+ * so neither the DOM nor the Node type library is needed to compile against it.
+ */
+export interface BlobLike {
+  readonly size: number;
+  readonly type: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** What `decodeImage` reads: encoded image bytes, a Blob/File, base64 text, a data URL or an http(s) URL. */
+export type ImageInput = Uint8Array | ArrayBuffer | BlobLike | string | URL;
+
+export function isBlobLike(v: unknown): v is BlobLike {
+  return typeof v === 'object' && v !== null && typeof (v as BlobLike).arrayBuffer === 'function' && typeof (v as BlobLike).size === 'number';
+}
 
 export interface FetchOptions {
   /** Abort the whole request (headers and body) after this many milliseconds. @default 10000 */
@@ -55,8 +70,9 @@ export async function readInput(input: ImageInput, maxBytes: number, fetchOption
     return capped(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), maxBytes);
   }
   if (input instanceof URL) return fetchImage(input, maxBytes, fetchOptions);
+  if (isBlobLike(input)) return blobBytes(input, maxBytes);
   if (typeof input !== 'string') {
-    throw new QrisError('IMAGE_UNSUPPORTED_FORMAT', `Expected image bytes, base64 text, a data URL or a URL; got ${input === null ? 'null' : typeof input}.`);
+    throw new QrisError('IMAGE_UNSUPPORTED_FORMAT', `Expected image bytes, a Blob, base64 text, a data URL or a URL; got ${input === null ? 'null' : typeof input}.`);
   }
   const s = input.trim();
   if (s.length === 0) throw new QrisError('IMAGE_CORRUPT', 'The image input is an empty string.');
@@ -79,6 +95,18 @@ export function bytesFromText(text: string, maxBytes: number): Uint8Array {
   const s = text.trim();
   if (s.length === 0) throw new QrisError('IMAGE_CORRUPT', 'The image input is an empty string.');
   return startsWithIgnoreCase(s, 'data:') ? dataUrl(s, maxBytes) : base64(s, maxBytes);
+}
+
+/** A Blob's bytes, its size checked before any is read. */
+async function blobBytes(blob: BlobLike, maxBytes: number): Promise<Uint8Array> {
+  if (blob.size > maxBytes) throw new QrisError('IMAGE_TOO_LARGE', `The image is ${blob.size} bytes; the limit (maxBytes) is ${maxBytes}.`);
+  let buf: ArrayBuffer;
+  try {
+    buf = await blob.arrayBuffer();
+  } catch (cause) {
+    throw new QrisError('IMAGE_CORRUPT', 'The Blob could not be read.', { cause });
+  }
+  return capped(new Uint8Array(buf), maxBytes);
 }
 
 function capped(b: Uint8Array, maxBytes: number): Uint8Array {
@@ -123,7 +151,7 @@ function base64(s: string, maxBytes: number): Uint8Array {
       throw new QrisError('IMAGE_UNSUPPORTED_FORMAT', 'A string input must be base64, a data URL or an http(s) URL.', { offset: i });
     }
   }
-  return capped(new Uint8Array(Buffer.from(clean, 'base64')), maxBytes);
+  return capped(base64Decode(clean), maxBytes);
 }
 
 /** The Node hooks (node-fetch.ts), loaded once on first use; undefined outside Node. */

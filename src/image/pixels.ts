@@ -11,17 +11,11 @@ import { loadJimp, loadWebpDecoder, type JpegDecoder, type SharpFactory } from '
 import { downscale, opaqueRgbaToGray, orient, rgbaToGray, shrink, type Gray } from './gray.js';
 import { readPngGray } from './png-read.js';
 import type { ImageHeader } from './sniff.js';
+import { FAST_SIDE, type PixelSource as Source } from './source.js';
 
+export { FAST_SIDE } from './source.js';
 export type PixelSourceName = 'jimp' | 'png' | 'sharp' | 'libwebp' | 'mozjpeg';
-
-export interface PixelSource {
-  readonly name: PixelSourceName;
-  /** Upright size of the image. */
-  readonly width: number;
-  readonly height: number;
-  /** The image with its longer side at most `maxSide` (never upscaled). */
-  view(maxSide: number): Promise<Gray>;
-}
+export type PixelSource = Source<PixelSourceName>;
 
 export async function jimpSource(bytes: Uint8Array, header: ImageHeader): Promise<PixelSource> {
   const { Jimp } = await loadJimp();
@@ -193,8 +187,6 @@ async function uprightSize(decode: (maxSide: number) => Promise<Gray>, cache: Ma
   return swapped ? { width: header.height, height: header.width } : { width: header.width, height: header.height };
 }
 
-/** The first view the strategy asks for. */
-export const FAST_SIDE = 1000;
 
 function corrupt(header: ImageHeader, cause: unknown): QrisError {
   const msg = cause instanceof Error ? cause.message : String(cause);

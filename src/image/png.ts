@@ -1,9 +1,10 @@
 /**
  * A minimal PNG writer for two-colour images: 1-bit grayscale (black on white) or a 1-bit palette
- * (any two colours, with transparency), deflated with node:zlib. Rows of a QR repeat `scale` times,
+ * (any two colours, with transparency), deflated by our own deflate.ts (no node:zlib, so the same
+ * bytes come out in Node, browsers and edge runtimes). Rows of a QR repeat `scale` times,
  * so each module row is packed once and copied.
  */
-import { deflateSync } from 'node:zlib';
+import { zlibDeflate } from './deflate.js';
 
 const CRC_TABLE = /* @__PURE__ */ (() => {
   const t = new Uint32Array(256);
@@ -34,7 +35,7 @@ export interface BitmapSpec {
   readonly light: Rgba;
 }
 
-export function writePng(spec: BitmapSpec): Uint8Array {
+export function writePng(spec: BitmapSpec): Uint8Array<ArrayBuffer> {
   const { modules, scale, dark, light } = spec;
   const size = modules * scale;
   const stride = ((size + 7) >> 3) + 1;
@@ -49,7 +50,7 @@ export function writePng(spec: BitmapSpec): Uint8Array {
     for (let k = 0, at = my * scale * stride; k < scale; k++, at += stride) raw.set(row, at);
   }
   const plain = dark[0] === 0 && dark[1] === 0 && dark[2] === 0 && dark[3] === 255 && light[0] === 255 && light[1] === 255 && light[2] === 255 && light[3] === 255;
-  const idat = deflateSync(raw, { level: 6 });
+  const idat = zlibDeflate(raw);
 
   const chunks: [string, Uint8Array][] = [];
   const ihdr = new Uint8Array(13);
@@ -63,7 +64,7 @@ export function writePng(spec: BitmapSpec): Uint8Array {
     chunks.push(['PLTE', Uint8Array.of(dark[0], dark[1], dark[2], light[0], light[1], light[2])]);
     if (dark[3] !== 255 || light[3] !== 255) chunks.push(['tRNS', Uint8Array.of(dark[3], light[3])]);
   }
-  chunks.push(['IDAT', new Uint8Array(idat.buffer, idat.byteOffset, idat.byteLength)]);
+  chunks.push(['IDAT', idat]);
   chunks.push(['IEND', new Uint8Array(0)]);
 
   let total = 8;

@@ -13,7 +13,7 @@
 import { QrisError } from '../errors.js';
 import type { Corners, Detector, Hit, Point } from './detect.js';
 import { blur3, crop, localMean, otsu, sharpen, stretch, type Gray } from './gray.js';
-import { FAST_SIDE, type PixelSource } from './pixels.js';
+import { FAST_SIDE, type PixelSource } from './source.js';
 
 export interface Found {
   readonly text: string;

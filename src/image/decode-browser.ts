@@ -1,0 +1,222 @@
+/**
+ * `decodeImage` for browsers and web workers: the browser decodes the image itself
+ * (`createImageBitmap`, which also applies EXIF orientation), a canvas gives its RGBA, and the same
+ * detection strategy and EMVCo check as in Node run on it (jsQR, bundled). No Node built-in, no
+ * Buffer. Edge runtimes without `createImageBitmap` can still pass `ImageData`-like pixels.
+ */
+import jsQR from 'jsqr';
+import { describeValue, QrisError } from '../errors.js';
+import type { CrcCheck } from '../tlv.js';
+import { jsqrDetector, type Corners } from './detect.js';
+import type { JsQr } from './engines.js';
+import { checkEmvco, positionOf } from './emvco.js';
+import { downscale, rgbaToGray, type Gray } from './gray.js';
+import { isBlobLike, readInput, type FetchOptions, type ImageInput } from './input.js';
+import { sniff, type ImageFormat } from './sniff.js';
+import type { PixelSource } from './source.js';
+import { locate } from './strategy.js';
+
+/** Decoded pixels: `ImageData`, or anything of that shape (RGBA, 4 bytes per pixel, row-major). */
+export interface ImageDataLike {
+  readonly data: Uint8ClampedArray | Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Something a 2D canvas can draw: `ImageBitmap`, `HTMLCanvasElement`, `OffscreenCanvas`,
+ * `HTMLImageElement` (loaded), `VideoFrame`. Typed by its size only, so no DOM library is needed.
+ */
+export interface DrawableLike {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** What the browser `decodeImage` reads: everything Node's does, plus pixels and drawables. */
+export type BrowserImageInput = ImageInput | ImageDataLike | DrawableLike;
+
+export interface BrowserDecodeImageOptions {
+  /** Largest encoded input accepted, in bytes (also caps a URL download). @default 20971520 (20 MiB) */
+  readonly maxBytes?: number;
+  /** Largest image accepted, in pixels, checked before the browser decodes it. @default 50000000 */
+  readonly maxPixels?: number;
+  /** Throw `IMAGE_NOT_EMVCO` when the payload's CRC is wrong (see Node's option). @default false */
+  readonly strictCrc?: boolean;
+  /** For URL inputs: timeout, redirect limit, headers, a custom `fetch`. */
+  readonly fetch?: FetchOptions;
+}
+
+export interface BrowserDecodedImage {
+  readonly payload: string;
+  /** The encoded format, or `'pixels'` for an ImageData, canvas or bitmap input. */
+  readonly format: ImageFormat | 'pixels';
+  readonly width: number;
+  readonly height: number;
+  readonly position: Corners & { readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number } };
+  readonly engine: 'canvas+jsqr';
+  readonly crc: CrcCheck;
+}
+
+const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+const DEFAULT_MAX_PIXELS = 50_000_000;
+
+const MIME: Record<ImageFormat, string> = { png: 'image/png', jpeg: 'image/jpeg', gif: 'image/gif', bmp: 'image/bmp', webp: 'image/webp' };
+
+/** Reads the QRIS / EMVCo payload from an image in the browser. Every failure is a `QrisError`. */
+export async function decodeImage(input: BrowserImageInput, options: BrowserDecodeImageOptions = {}): Promise<BrowserDecodedImage> {
+  const o = checkOptions(options);
+  let rgba: ImageDataLike;
+  let format: ImageFormat | 'pixels' = 'pixels';
+  if (isImageDataLike(input)) {
+    checkPixels(input.width, input.height, o.maxPixels);
+    if (input.data.length < input.width * input.height * 4) {
+      throw new QrisError('IMAGE_CORRUPT', `The pixel data holds ${input.data.length} bytes; ${input.width}×${input.height} RGBA needs ${input.width * input.height * 4}.`);
+    }
+    rgba = input;
+  } else if (isDrawable(input)) {
+    checkPixels(input.width, input.height, o.maxPixels);
+    rgba = draw(input, input.width, input.height);
+  } else {
+    const bytes = await readInput(input as ImageInput, o.maxBytes, o.fetch);
+    const header = sniff(bytes);
+    checkPixels(header.width, header.height, o.maxPixels);
+    format = header.format;
+    rgba = await decodeBytes(bytes, header.format);
+  }
+
+  const src = rgbaSource(rgba);
+  const hit = await locate(src, [jsqrDetector(jsQR as unknown as JsQr)]);
+  const what = format === 'pixels' ? 'image' : `${format.toUpperCase()} image`;
+  if (!hit) throw new QrisError('IMAGE_NO_QR', `No QR code was found in the ${what} (${src.width}×${src.height}).`);
+  const crc = checkEmvco(hit.text, o.strictCrc);
+  return {
+    payload: hit.text,
+    format,
+    width: src.width,
+    height: src.height,
+    position: positionOf(hit.corners, src.width, src.height),
+    engine: 'canvas+jsqr',
+    crc,
+  };
+}
+
+function isImageDataLike(v: unknown): v is ImageDataLike {
+  if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return false;
+  const d = (v as ImageDataLike).data;
+  return (d instanceof Uint8ClampedArray || d instanceof Uint8Array) && typeof (v as ImageDataLike).width === 'number';
+}
+
+function isDrawable(v: unknown): v is DrawableLike {
+  if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v) || v instanceof ArrayBuffer || isBlobLike(v) || v instanceof URL) return false;
+  return typeof (v as DrawableLike).width === 'number' && typeof (v as DrawableLike).height === 'number';
+}
+
+function checkPixels(width: number, height: number, maxPixels: number): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new QrisError('IMAGE_CORRUPT', `The image has no pixels (${describeValue(width)}×${describeValue(height)}).`);
+  }
+  if (width * height > maxPixels) {
+    throw new QrisError('IMAGE_TOO_LARGE', `The image is ${width}×${height} (${width * height} pixels); the limit (maxPixels) is ${maxPixels}.`, { actual: `${width}x${height}` });
+  }
+}
+
+interface Canvas2D {
+  drawImage(image: unknown, x: number, y: number): void;
+  getImageData(x: number, y: number, w: number, h: number): ImageDataLike;
+}
+
+/** A 2D context of a new canvas (OffscreenCanvas, else a DOM canvas). */
+function context(width: number, height: number): Canvas2D {
+  const g = globalThis as unknown as {
+    OffscreenCanvas?: new (w: number, h: number) => { getContext(t: '2d', o?: object): Canvas2D | null };
+    document?: { createElement(t: 'canvas'): { width: number; height: number; getContext(t: '2d', o?: object): Canvas2D | null } };
+  };
+  let ctx: Canvas2D | null = null;
+  if (typeof g.OffscreenCanvas === 'function') ctx = new g.OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+  else if (g.document) {
+    const c = g.document.createElement('canvas');
+    c.width = width;
+    c.height = height;
+    ctx = c.getContext('2d', { willReadFrequently: true });
+  }
+  if (!ctx) throw new QrisError('IMAGE_ENGINE_MISSING', 'This runtime has no 2D canvas (OffscreenCanvas or document): pass ImageData-like pixels { data, width, height } instead.');
+  return ctx;
+}
+
+function draw(image: unknown, width: number, height: number): ImageDataLike {
+  const ctx = context(width, height);
+  try {
+    ctx.drawImage(image, 0, 0);
+    return ctx.getImageData(0, 0, width, height);
+  } catch (cause) {
+    // A detached bitmap, a tainted (cross-origin) canvas, an image not yet loaded.
+    const msg = cause instanceof Error ? cause.message : String(cause);
+    throw new QrisError('IMAGE_CORRUPT', `The image could not be drawn to a canvas: ${msg.slice(0, 120)}`, { cause });
+  }
+}
+
+/** The browser's own decoder, upright (EXIF orientation applied, as Node's decoders do). */
+async function decodeBytes(bytes: Uint8Array, format: ImageFormat): Promise<ImageDataLike> {
+  const create = (globalThis as { createImageBitmap?: (b: unknown, o?: object) => Promise<DrawableLike & { close(): void }> }).createImageBitmap;
+  if (typeof create !== 'function') {
+    throw new QrisError('IMAGE_ENGINE_MISSING', 'This runtime has no createImageBitmap to decode image bytes: pass ImageData-like pixels { data, width, height } instead.');
+  }
+  let bitmap: DrawableLike & { close(): void };
+  try {
+    bitmap = await create(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: MIME[format] }), { imageOrientation: 'from-image' });
+  } catch (cause) {
+    throw new QrisError('IMAGE_CORRUPT', `The ${format.toUpperCase()} image could not be decoded by the browser.`, { cause });
+  }
+  try {
+    return draw(bitmap, bitmap.width, bitmap.height);
+  } finally {
+    bitmap.close();
+  }
+}
+
+/** Gray views of the RGBA pixels, made on demand and cached per size (as pixels.ts does in Node). */
+function rgbaSource(img: ImageDataLike): PixelSource<'canvas'> {
+  const { width, height } = img;
+  const data = img.data instanceof Uint8Array ? img.data : new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength);
+  const long = Math.max(width, height);
+  const cache = new Map<number, Gray>();
+  return {
+    name: 'canvas',
+    width,
+    height,
+    view(maxSide) {
+      const key = long <= maxSide ? Infinity : maxSide;
+      let g = cache.get(key);
+      if (!g) {
+        // Shrink by the whole factor while converting to gray, then area-average the rest.
+        g = key === Infinity ? rgbaToGray(data, width, height, 1) : downscale(rgbaToGray(data, width, height, Math.floor(long / key)), key);
+        cache.set(key, g);
+      }
+      return Promise.resolve(g);
+    },
+  };
+}
+
+interface Resolved {
+  maxBytes: number;
+  maxPixels: number;
+  strictCrc: boolean;
+  fetch: FetchOptions;
+}
+
+function checkOptions(options: BrowserDecodeImageOptions): Resolved {
+  if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'The options must be an object.');
+  const maxBytes = positiveInt('maxBytes', options.maxBytes, DEFAULT_MAX_BYTES);
+  const maxPixels = positiveInt('maxPixels', options.maxPixels, DEFAULT_MAX_PIXELS);
+  const strictCrc = options.strictCrc ?? false;
+  if (typeof strictCrc !== 'boolean') throw new QrisError('BAD_OPTION', 'strictCrc must be a boolean.');
+  const f = options.fetch ?? {};
+  if (typeof f !== 'object' || f === null) throw new QrisError('BAD_OPTION', 'fetch must be an object.');
+  return { maxBytes, maxPixels, strictCrc, fetch: f };
+}
+
+function positiveInt(name: string, v: unknown, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) throw new QrisError('BAD_OPTION', `${name} must be a positive integer; got ${describeValue(v)}.`);
+  return v;
+}
