@@ -9,6 +9,7 @@ import { checkEmvco, positionOf } from './emvco.js';
 import { jsqrDetector, zxingDetector, type Corners, type Detector } from './detect.js';
 import { loadJpegDecoder, loadJsQr, loadSharp, loadZxing, type JpegDecoder, type SharpFactory, type ZxingReader } from './engines.js';
 import { readInput, type FetchOptions, type ImageInput } from './input.js';
+import { NODE_NET } from './node-fetch.js';
 import { jimpSource, jpegWasmSource, pngSource, sharpSource, webpSource, type PixelSource, type PixelSourceName } from './pixels.js';
 import { decodedBytes, sniff, type ImageFormat, type ImageHeader } from './sniff.js';
 import { budgetOf, locate } from './strategy.js';
@@ -82,7 +83,7 @@ export const DEFAULT_TIME_BUDGET_MS = 6000;
 /** Reads the QRIS / EMVCo payload from an image. Every failure is a `QrisError`. */
 export async function decodeImage(input: ImageInput, options: DecodeImageOptions = {}): Promise<DecodedImage> {
   const o = checkOptions(options);
-  const bytes = await readInput(input, o.maxBytes, o.fetch);
+  const bytes = await readInput(input, o.maxBytes, o.fetch, NODE_NET);
   const header = sniff(bytes);
   checkSize(header, o);
 

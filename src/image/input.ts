@@ -62,14 +62,14 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_REDIRECTS = 3;
 
 /** Bytes of the encoded image; throws a `QrisError` for anything unusable. */
-export async function readInput(input: ImageInput, maxBytes: number, fetchOptions: FetchOptions = {}): Promise<Uint8Array> {
+export async function readInput(input: ImageInput, maxBytes: number, fetchOptions: FetchOptions = {}, net?: NetHooks): Promise<Uint8Array> {
   if (input instanceof Uint8Array) return capped(input, maxBytes);
   if (input instanceof ArrayBuffer) return capped(new Uint8Array(input), maxBytes);
   if (ArrayBuffer.isView(input)) {
     const v = input as ArrayBufferView;
     return capped(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), maxBytes);
   }
-  if (input instanceof URL) return fetchImage(input, maxBytes, fetchOptions);
+  if (input instanceof URL) return fetchImage(input, maxBytes, fetchOptions, net);
   if (isBlobLike(input)) return blobBytes(input, maxBytes);
   if (typeof input !== 'string') {
     throw new QrisError('IMAGE_UNSUPPORTED_FORMAT', `Expected image bytes, a Blob, base64 text, a data URL or a URL; got ${input === null ? 'null' : typeof input}.`);
@@ -85,7 +85,7 @@ export async function readInput(input: ImageInput, maxBytes: number, fetchOption
     } catch (cause) {
       throw new QrisError('FETCH_FAILED', `Not a valid URL: ${quote(s)}.`, { cause });
     }
-    return fetchImage(url, maxBytes, fetchOptions);
+    return fetchImage(url, maxBytes, fetchOptions, net);
   }
   return base64(s, maxBytes);
 }
@@ -154,15 +154,14 @@ function base64(s: string, maxBytes: number): Uint8Array {
   return capped(base64Decode(clean), maxBytes);
 }
 
-/** The Node hooks (node-fetch.ts), loaded once on first use; undefined outside Node. */
-interface NodeNet {
+/**
+ * The platform's own DNS lookup and pinned connector, passed in by the entry that has them (Node's
+ * decode.ts and the server: node-fetch.ts). Without them (browsers) only literal addresses are
+ * checked and the platform's fetch connects. Passed explicitly, so no Node module reaches a bundle.
+ */
+export interface NetHooks {
   readonly lookup: LookupHook;
   readonly connect: ConnectHook;
-}
-let nodeNetLoaded: Promise<NodeNet | undefined> | undefined;
-function nodeNet(): Promise<NodeNet | undefined> {
-  const onNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-  return (nodeNetLoaded ??= onNode ? import('./node-fetch.js').then((m) => ({ lookup: m.nodeLookup, connect: m.nodeConnect })) : Promise.resolve(undefined));
 }
 
 /** Rejects when `signal` aborts (a DNS lookup cannot be cancelled, only stopped waiting for). */
@@ -186,13 +185,12 @@ function checkGuardOptions(o: FetchOptions): void {
   if (o.connect !== undefined && typeof o.connect !== 'function') throw new QrisError('BAD_OPTION', 'fetch.connect must be a function.');
 }
 
-async function fetchImage(start: URL, maxBytes: number, o: FetchOptions): Promise<Uint8Array> {
+async function fetchImage(start: URL, maxBytes: number, o: FetchOptions, net: NetHooks | undefined): Promise<Uint8Array> {
   checkGuardOptions(o);
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const connectTimeoutMs = o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const maxRedirects = o.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const allowPrivate = o.allowPrivateAddresses ?? false;
-  const net = o.lookup && (o.connect || o.fetch) ? undefined : await nodeNet();
   const lookup = o.lookup ?? net?.lookup;
   // A custom fetch cannot be pinned to the checked address; `connect` can.
   const connect = o.connect ?? (o.fetch ? undefined : net?.connect);

@@ -1,6 +1,6 @@
 /**
- * Node-only network hooks for URL inputs (loaded by input.ts through a dynamic import, so the rest
- * of 'qris-codec/image' stays free of `node:` modules): resolving a host name to all its addresses,
+ * Node-only network hooks for URL inputs (passed to `readInput` by the Node entry and the server, so
+ * the browser build never reaches a `node:` module): resolving a host name to all its addresses,
  * and one HTTP(S) GET pinned to the address the guard checked, so DNS rebinding cannot swap it.
  */
 import { lookup } from 'node:dns/promises';
@@ -8,6 +8,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { literalAddress, type ConnectHook, type LookupHook } from './address-guard.js';
+import type { NetHooks } from './input.js';
 
 /** Every address of `hostname` (the system resolver, as `fetch` would use). */
 export const nodeLookup: LookupHook = async (hostname) => {
@@ -64,3 +65,6 @@ export const nodeConnect: ConnectHook = (r) =>
     });
     req.end();
   });
+
+/** Both hooks, for `readInput`'s `net` argument. */
+export const NODE_NET: NetHooks = { lookup: nodeLookup, connect: nodeConnect };

@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readInput, type FetchOptions } from '../../image/input.js';
+import { NODE_NET } from '../../image/node-fetch.js';
 import { cliDir } from '../paths.js';
 import { BodyBudget, Limiter } from './budget.js';
 import { WorkerPool, type DecodeTask } from './pool.js';
@@ -102,7 +103,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       idleMs: options.bodyIdleMs ?? 10_000,
     },
     decode: options.decode ?? ((task: DecodeTask) => pool.decode(task)),
-    fetchImage: (url) => fetches.run(() => readInput(url, maxBody, fetchOptions)),
+    fetchImage: (url) => fetches.run(() => readInput(url, maxBody, fetchOptions, NODE_NET)),
     renderPng: pngCache((payload, size) => renderPool.render({ render: payload, size })),
     ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl.replace(/\/+$/, '') } : {}),
     log,
