@@ -141,7 +141,7 @@ describe.skipIf(!HAVE)(HAVE ? 'in headless Chromium' : `in headless Chromium: SK
     expect(Object.values(node).every((c) => c.startsWith('QrisError:'))).toBe(true);
   });
 
-  it('browser-only inputs fail with a QrisError before drawing: short pixel data, an empty or huge canvas, a closed bitmap, a truncated JPEG, a non-image object', async () => {
+  it('browser-only inputs fail with a QrisError: short pixel data, an empty or huge canvas, a closed bitmap, a truncated JPEG, a non-image object, a spent time budget', async () => {
     expect(result['browserErrors']).toEqual({
       shortPixels: 'QrisError:IMAGE_CORRUPT',
       zeroCanvas: 'QrisError:IMAGE_CORRUPT',
@@ -149,6 +149,8 @@ describe.skipIf(!HAVE)(HAVE ? 'in headless Chromium' : `in headless Chromium: SK
       notAnImage: 'QrisError:IMAGE_UNSUPPORTED_FORMAT',
       truncatedJpeg: await code(() => decodeImage(PHOTO.subarray(0, 2000))),
       closedBitmap: 'QrisError:IMAGE_CORRUPT',
+      timeBudget: 'QrisError:IMAGE_TIME_BUDGET',
+      badBudget: 'QrisError:BAD_OPTION',
     });
   });
 

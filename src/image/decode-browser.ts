@@ -14,7 +14,7 @@ import { downscale, rgbaToGray, type Gray } from './gray.js';
 import { isBlobLike, readInput, type FetchOptions, type ImageInput } from './input.js';
 import { sniff, type ImageFormat } from './sniff.js';
 import type { PixelSource } from './source.js';
-import { locate } from './strategy.js';
+import { budgetOf, DEFAULT_TIME_BUDGET_MS, locate } from './strategy.js';
 
 /** Decoded pixels: `ImageData`, or anything of that shape (RGBA, 4 bytes per pixel, row-major). */
 export interface ImageDataLike {
@@ -40,6 +40,12 @@ export interface BrowserDecodeImageOptions {
   readonly maxBytes?: number;
   /** Largest image accepted, in pixels, checked before the browser decodes it. @default 50000000 */
   readonly maxPixels?: number;
+  /**
+   * Time for the detection ladder once pixels are decoded; past it the decode fails with
+   * `IMAGE_TIME_BUDGET` (as in Node; a blank or uniform image stops after its first look).
+   * @default 6000
+   */
+  readonly timeBudgetMs?: number;
   /** Throw `IMAGE_NOT_EMVCO` when the payload's CRC is wrong (see Node's option). @default false */
   readonly strictCrc?: boolean;
   /** For URL inputs: timeout, redirect limit, headers, a custom `fetch`. */
@@ -85,7 +91,7 @@ export async function decodeImage(input: BrowserImageInput, options: BrowserDeco
   }
 
   const src = rgbaSource(rgba);
-  const hit = await locate(src, [jsqrDetector(jsQR as unknown as JsQr)]);
+  const hit = await locate(src, [jsqrDetector(jsQR as unknown as JsQr)], budgetOf(o.timeBudgetMs));
   const what = format === 'pixels' ? 'image' : `${format.toUpperCase()} image`;
   if (!hit) throw new QrisError('IMAGE_NO_QR', `No QR code was found in the ${what} (${src.width}×${src.height}).`);
   const crc = checkEmvco(hit.text, o.strictCrc);
@@ -200,6 +206,7 @@ function rgbaSource(img: ImageDataLike): PixelSource<'canvas'> {
 interface Resolved {
   maxBytes: number;
   maxPixels: number;
+  timeBudgetMs: number;
   strictCrc: boolean;
   fetch: FetchOptions;
 }
@@ -208,11 +215,12 @@ function checkOptions(options: BrowserDecodeImageOptions): Resolved {
   if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'The options must be an object.');
   const maxBytes = positiveInt('maxBytes', options.maxBytes, DEFAULT_MAX_BYTES);
   const maxPixels = positiveInt('maxPixels', options.maxPixels, DEFAULT_MAX_PIXELS);
+  const timeBudgetMs = positiveInt('timeBudgetMs', options.timeBudgetMs, DEFAULT_TIME_BUDGET_MS);
   const strictCrc = options.strictCrc ?? false;
   if (typeof strictCrc !== 'boolean') throw new QrisError('BAD_OPTION', 'strictCrc must be a boolean.');
   const f = options.fetch ?? {};
   if (typeof f !== 'object' || f === null) throw new QrisError('BAD_OPTION', 'fetch must be an object.');
-  return { maxBytes, maxPixels, strictCrc, fetch: f };
+  return { maxBytes, maxPixels, timeBudgetMs, strictCrc, fetch: f };
 }
 
 function positiveInt(name: string, v: unknown, dflt: number): number {

@@ -12,7 +12,7 @@ import { readInput, type FetchOptions, type ImageInput } from './input.js';
 import { NODE_NET } from './node-fetch.js';
 import { jimpSource, jpegWasmSource, pngSource, sharpSource, webpSource, type PixelSource, type PixelSourceName } from './pixels.js';
 import { decodedBytes, sniff, type ImageFormat, type ImageHeader } from './sniff.js';
-import { budgetOf, locate } from './strategy.js';
+import { budgetOf, DEFAULT_TIME_BUDGET_MS, locate } from './strategy.js';
 
 export type DecodeEngine = 'auto' | 'jimp' | 'portable' | 'accelerated';
 
@@ -78,7 +78,7 @@ export interface DecodedImage {
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_MAX_PIXELS = 50_000_000;
 export const DEFAULT_MAX_DECODED_BYTES = 256 * 1024 * 1024;
-export const DEFAULT_TIME_BUDGET_MS = 6000;
+export { DEFAULT_TIME_BUDGET_MS } from './strategy.js';
 
 /** Reads the QRIS / EMVCo payload from an image. Every failure is a `QrisError`. */
 export async function decodeImage(input: ImageInput, options: DecodeImageOptions = {}): Promise<DecodedImage> {

@@ -75,6 +75,9 @@ export interface Budget {
   readonly msPerMp: Map<string, number>;
 }
 
+/** Default `timeBudgetMs` of both decoders (Node and browser). */
+export const DEFAULT_TIME_BUDGET_MS = 6000;
+
 export function budgetOf(ms: number): Budget {
   return { deadline: performance.now() + ms, ms, msPerMp: new Map() };
 }

@@ -17,6 +17,21 @@ async function code(f: () => unknown): Promise<string> {
   }
 }
 
+/** Deterministic black/white noise (a xorshift), as ImageData. */
+function noise(width: number, height: number): ImageData {
+  const d = new ImageData(width, height);
+  let x = 0x9e3779b9;
+  for (let i = 0; i < d.data.length; i += 4) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const v = x & 1 ? 255 : 0;
+    d.data[i] = d.data[i + 1] = d.data[i + 2] = v;
+    d.data[i + 3] = 255;
+  }
+  return d;
+}
+
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 async function run(input: { payload: string; amount: number; photo: string }): Promise<Result> {
@@ -93,6 +108,9 @@ async function run(input: { payload: string; amount: number; photo: string }): P
       b.close();
       return decodeImage(b);
     }),
+    // Textured but codeless pixels climb the ladder: a 1 ms budget ends it with a named limit.
+    timeBudget: await code(() => decodeImage(noise(1200, 1200), { timeBudgetMs: 1 })),
+    badBudget: await code(() => decodeImage(png, { timeBudgetMs: 0 })),
   };
   return out;
 }
