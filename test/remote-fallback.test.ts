@@ -68,7 +68,7 @@ describe('an image', () => {
     expect(server.seen).toHaveLength(0);
   });
 
-  for (const code of ['IMAGE_NO_QR', 'IMAGE_CORRUPT', 'IMAGE_UNSUPPORTED_FORMAT'] as const) {
+  for (const code of ['IMAGE_NO_QR', 'IMAGE_CORRUPT', 'IMAGE_UNSUPPORTED_FORMAT', 'IMAGE_ENGINE_MISSING'] as const) {
     it(`that fails locally with ${code} goes to the server as multipart`, async () => {
       const r = await convertWithFallback(PNG_BYTES, { amount: 25000, client: client(), decodeImage: failing(code) });
       expect(r.source).toBe('remote');

@@ -73,7 +73,8 @@ export interface FallbackResult {
  * Not IMAGE_TOO_LARGE (a limit the caller set: uploading it would defeat it) nor IMAGE_NOT_EMVCO
  * (a QR code was read and it is not a payment code: the server would read the same).
  */
-export const REMOTE_CAN_HELP: ReadonlySet<QrisErrorCode> = new Set<QrisErrorCode>(['IMAGE_NO_QR', 'IMAGE_UNSUPPORTED_FORMAT', 'IMAGE_CORRUPT', 'FETCH_FAILED']);
+// IMAGE_ENGINE_MISSING: a core-only install (no image libraries) can still have the server read an image.
+export const REMOTE_CAN_HELP: ReadonlySet<QrisErrorCode> = new Set<QrisErrorCode>(['IMAGE_NO_QR', 'IMAGE_UNSUPPORTED_FORMAT', 'IMAGE_CORRUPT', 'IMAGE_ENGINE_MISSING', 'FETCH_FAILED']);
 
 /** Payloads start with "000201"; base64 of any image format never starts with "00". */
 function isImageInput(input: unknown): boolean {
