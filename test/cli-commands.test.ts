@@ -525,7 +525,7 @@ describe('qris convert --remote (BAYAR GG fallback, against a local server)', ()
     const before = bayar.seen.length;
     const r = await qris(['convert', STATIC, '-a', '2500', '--remote', '--json'], { env: env() });
     expect(r.code).toBe(0);
-    expect(parseJson(r.stdout)).toMatchObject({ source: 'local', qris: toDynamic(STATIC, { amount: '2500' }) });
+    expect(parseJson(r.stdout)).toMatchObject({ source: 'local', verified: 'exact', qris: toDynamic(STATIC, { amount: '2500' }) });
     expect(bayar.seen.length).toBe(before);
   });
 
@@ -538,7 +538,10 @@ describe('qris convert --remote (BAYAR GG fallback, against a local server)', ()
     const r = await qris(['convert', blank, '-a', '2500', '--remote', '--json'], { env: env() });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(parseJson(r.stdout)).toMatchObject({ source: 'remote', qris: toDynamic(STATIC, { amount: '2500' }), amount: { value: 2500 } });
+    expect(parseJson(r.stdout)).toMatchObject({ source: 'remote', verified: 'structure-only', qris: toDynamic(STATIC, { amount: '2500' }), amount: { value: 2500 } });
+    // Human output says plainly that only the server read the image.
+    const human = await qris(['convert', blank, '-a', '2500', '--remote'], { env: env() });
+    expect(human.stdout).toMatch(/Source\s+remote \(structure-only/);
     const req = bayar.seen.at(-1)!;
     expect(req.url).toBe('/api/qris-convert.php');
     expect(req.headers['x-api-key']).toBe('test-key-123');

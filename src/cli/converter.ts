@@ -43,6 +43,8 @@ export function convertOptions(values: ParsedValues): ConvertOptions {
 export interface Converted {
   readonly payload: string;
   readonly source: 'local' | 'remote';
+  /** `structure-only`: only the server could read the image, so who gets paid is its word. */
+  readonly verified: 'exact' | 'structure-only';
 }
 
 /**
@@ -63,11 +65,11 @@ export async function makeConverter(values: ParsedValues, env: NodeJS.ProcessEnv
     return async (input) => {
       const call = async (): Promise<Converted> => {
         const r = await remote.convertWithFallback(input.kind === 'payload' ? input.payload : input.bytes, { ...options, client });
-        return { payload: r.payload, source: r.source };
+        return { payload: r.payload, source: r.source, verified: r.verified };
       };
       return input.kind === 'payload' ? aboutPayloadAsync(input.payload, call) : call();
     };
   }
-  const local = (payload: string): Converted => ({ payload: aboutPayload(payload, () => toDynamic(payload, options)), source: 'local' });
+  const local = (payload: string): Converted => ({ payload: aboutPayload(payload, () => toDynamic(payload, options)), source: 'local', verified: 'exact' });
   return (input) => (input.kind === 'payload' ? local(input.payload) : payloadFromInput(input).then(local));
 }

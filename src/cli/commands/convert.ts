@@ -94,6 +94,7 @@ export const convertCommand: Command = {
         json({
           qris: result.payload,
           source: result.source,
+          verified: result.verified,
           merchantName: meta.merchantName,
           amount: meta.amount,
           ...(meta.tip ? { tip: meta.tip } : {}),
@@ -113,7 +114,7 @@ export const convertCommand: Command = {
         ['Payload', result.payload],
         ['Merchant', meta.merchantName ?? ''],
         ['Amount', displayAmount(meta)],
-        ['Source', result.source],
+        ['Source', result.verified === 'exact' ? result.source : `${result.source} (structure-only: only the server read the image; check the merchant before use)`],
         written ? [written.format.toUpperCase(), `${written.path} (${written.bytes} bytes)`] : false,
       ]),
     );
