@@ -212,6 +212,9 @@ export function checkToDynamicOptions(options: ToDynamicOptions): void {
   dynamicRequest(options);
 }
 
+/** "5400".."5499": the ID and length of a 54, flat strings made once. */
+const HEADER_54: readonly string[] = /* @__PURE__ */ TWO_DIGITS.map((d) => '54' + d);
+
 /** CRC difference between writing `11` and `12` from the same state: what the 01 edit adds. */
 const POI_11_TO_12 = crcUpdateAscii(0, '11') ^ crcUpdateAscii(0, '12');
 
@@ -230,7 +233,8 @@ function staticToDynamicFast(ctx: ScanContext, amount: string): string | null {
   const b = objEnd(ctx, i53);
   if (b < a) return null; // 53 written before 01: unusual enough for the general path
 
-  const amountObj = '54' + TWO_DIGITS[amount.length]! + amount;
+  const lengthHeader54 = HEADER_54[amount.length]!;
+  const amountObj = lengthHeader54 + amount;
   const crcStart = s.length - 4;
   if (s.length + amountObj.length > MAX_PAYLOAD_LENGTH) return null; // the general path reports it
   const bytes = ctx.bytes;
@@ -241,7 +245,8 @@ function staticToDynamicFast(ctx: ScanContext, amount: string): string | null {
   const fin = crcUpdate(atBlock, bytes, block, crcStart);
   if (fin !== ctx.declared) throw crcMismatch(ctx, fin);
   const sIn = crcUpdate(atBlock, bytes, block, b);
-  const sOut = crcUpdateAscii(sIn ^ crcShift(POI_11_TO_12, b - a - 2), amountObj);
+  // Over the flat pieces: charCodeAt on the concatenated amountObj would flatten it first.
+  const sOut = crcUpdateAscii(crcUpdateAscii(sIn ^ crcShift(POI_11_TO_12, b - a - 2), lengthHeader54), amount);
   const crc = fin ^ crcShift(sOut ^ sIn, crcStart - b);
   return s.slice(0, a) + '12' + s.slice(a + 2, b) + amountObj + s.slice(b, crcStart) + formatCrc(crc);
 }

@@ -45,7 +45,7 @@ async function readlineLineLengths(): Promise<number> {
   return n;
 }
 
-const convert: Converter = (input) => ({ payload: toDynamic(input.kind === 'payload' ? input.payload : '', OPTIONS), source: 'local' });
+const convert: Converter = (input) => ({ payload: toDynamic(input.kind === 'payload' ? input.payload : '', OPTIONS), source: 'local', verified: 'exact' });
 
 async function chunkedBatch(): Promise<string> {
   let out = '';
