@@ -102,6 +102,8 @@ function c(name: string, nodes: readonly Obj[], issues: readonly Expected[]): Ca
 const base = encodeWithOffsets(BASE);
 const withCrcText = (payload: string, crc: string): Case['payload'] => payload.slice(0, -4) + crc;
 
+// A table: one case per line.
+// prettier-ignore
 const CASES: readonly Case[] = [
   { name: 'wrong CRC', payload: withCrcText(base.payload, '0000'), offsets: base.offsets, issues: [E('CRC_MISMATCH', '63', base.payload.length - 4)] },
   { name: 'lowercase CRC (6d3f)', payload: withCrcText(base.payload, '6d3f'), offsets: base.offsets, issues: [W('CRC_LOWERCASE', '63', base.payload.length - 4)] },
