@@ -214,7 +214,7 @@ export const VALIDATION_CODES: Readonly<Record<ValidationCode, 'error' | 'warnin
     if (out[r.code] !== undefined && out[r.code] !== severity) throw new Error(`rules: ${r.code} has rows of both strengths`);
     out[r.code] = severity;
   }
-  return Object.freeze(out) as Record<ValidationCode, 'error' | 'warning'>;
+  return Object.freeze(out);
 })();
 
 /**
