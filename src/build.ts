@@ -80,7 +80,8 @@ function buildTree(fields: BuildFields): TlvInput[] {
     { id: '00', value: '01' },
     { id: '01', value: fields.amount === undefined ? '11' : '12' },
   ];
-  if (!Array.isArray(fields.accounts) || fields.accounts.length === 0) {
+  const accounts: unknown = fields.accounts; // checked as the caller's raw value
+  if (!Array.isArray(accounts) || accounts.length === 0) {
     throw new QrisError('BAD_FIELD', 'accounts must list at least one merchant account (GUID and PAN).', { tag: '26' });
   }
   let next = 26;

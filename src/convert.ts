@@ -320,7 +320,7 @@ function additionalDataEdit(ctx: ScanContext, l: Layout, extras: [string, string
     for (let i = 0; i < count; i++) {
       const id = TWO_DIGITS[c[i * 4 + 1]!]!;
       const replacement = pending.get(id);
-      if (replacement === undefined) value += s.slice(c[i * 4]!, c[i * 4 + 3]!);
+      if (replacement === undefined) value += s.slice(c[i * 4], c[i * 4 + 3]);
       else {
         value += id + TWO_DIGITS[replacement.length]! + replacement;
         pending.delete(id);

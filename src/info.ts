@@ -101,7 +101,7 @@ export function info(input: string | ParsedQris): QrisInfo {
   set(out, 'postalCode', v('61'));
   set(out, 'countryCode', v('58'));
   const currency = v('53');
-  if (currency !== undefined) out.currency = CURRENCIES[currency] ? { numeric: currency, code: CURRENCIES[currency]! } : { numeric: currency };
+  if (currency !== undefined) out.currency = CURRENCIES[currency] ? { numeric: currency, code: CURRENCIES[currency] } : { numeric: currency };
   set(out, 'mcc', v('52'));
   const amount = v('54');
   if (amount !== undefined) out.amount = { text: amount, value: isAmountText(amount) ? Number(amount) : NaN };

@@ -5,7 +5,7 @@
  */
 import { CRC_INIT, crcUpdate, formatCrc } from './crc16.js';
 import { callerThrew, describeValue, QrisError, type QrisIssue } from './errors.js';
-import { ScanContext, type Level } from './scan-context.js';
+import { ScanContext } from './scan-context.js';
 import { codePointLength, crcMismatch, scanLevel, scanRoot, TWO_DIGITS } from './scan.js';
 import { isTemplate } from './spec.js';
 
@@ -76,7 +76,7 @@ export function parseWith(ctx: ScanContext, input: string, options?: ParseOption
   const { payload, start, ascii, count } = ctx;
   const objects = ctx.objects[0];
   const warnings: QrisIssue[] = [];
-  const nodes: TlvNode[] = new Array(count);
+  const nodes = new Array<TlvNode>(count);
   for (let i = 0; i < count; i++) {
     const k = i * 4;
     const id = objects[k + 1]!;
@@ -119,7 +119,7 @@ function readVerifyCrc(options: ParseOptions): boolean {
 function parseTemplate(ctx: ScanContext, vStart: number, vEnd: number, depth: 1 | 2, path: string, warnings: QrisIssue[]): TlvNode[] | undefined {
   let count: number;
   try {
-    count = scanLevel(ctx, depth as Level, vStart, vEnd, path);
+    count = scanLevel(ctx, depth, vStart, vEnd, path);
   } catch (e) {
     const err = e as QrisError;
     warnings.push({
@@ -135,7 +135,7 @@ function parseTemplate(ctx: ScanContext, vStart: number, vEnd: number, depth: 1 
   const base = ctx.start;
   const ascii = ctx.ascii;
   const out = ctx.objects[depth];
-  const nodes: TlvNode[] = new Array(count);
+  const nodes = new Array<TlvNode>(count);
   for (let i = 0; i < count; i++) {
     const k = i * 4;
     const id = out[k + 1]!;

@@ -104,6 +104,8 @@ function length<const P extends string>(path: P, min: number, max: number, sourc
   return rule({ code: 'BAD_VALUE_LENGTH', path, strength: MUST, profile, source, text: `${text} (code points), not empty`, check: 'length', limits: { min, max }, ...(samples ? { samples } : {}) });
 }
 
+// A table: one rule per line, read and diffed row by row.
+// prettier-ignore
 export const RULES = Object.freeze([
   // ---- Input and encoding (parse) -----------------------------------------------------------------
   rule({ code: 'NOT_A_STRING', path: 'payload', strength: MUST, profile: 'emvco', source: 'policy', text: 'the input is a string (or a parse() result)', check: 'parse' }),
@@ -212,7 +214,7 @@ export const VALIDATION_CODES: Readonly<Record<ValidationCode, 'error' | 'warnin
     if (out[r.code] !== undefined && out[r.code] !== severity) throw new Error(`rules: ${r.code} has rows of both strengths`);
     out[r.code] = severity;
   }
-  return Object.freeze(out) as Record<ValidationCode, 'error' | 'warning'>;
+  return Object.freeze(out);
 })();
 
 /**

@@ -300,7 +300,7 @@ const VALUE_CHECKS: Readonly<Record<ValueCheck, (v: string, r: RuleSpec, ctx: Co
   oneOf: (v, r) => (r.caseFree ? r.values!.includes(v.toUpperCase()) : r.values!.includes(v)),
   digits: (v) => /^[0-9]*$/.test(v),
   // Control characters are BAD_FORMAT's; this is about characters beyond ASCII.
-  commonCharset: (v) => !/[^\u0000-\u007f]/.test(v),
+  commonCharset: (v) => !/[\u0080-\uffff]/.test(v),
   letters: (v) => /^[A-Za-z]*$/.test(v),
   capitals: (v) => /^[A-Z]*$/.test(v),
   amountFormat: (v) => isAmountText(v),

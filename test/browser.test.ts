@@ -70,10 +70,10 @@ describe.skipIf(!HAVE)(HAVE ? 'in headless Chromium' : `in headless Chromium: SK
     await page.goto(base + '/');
     await page.waitForFunction(() => typeof (globalThis as { qrisChecks?: unknown }).qrisChecks === 'function', undefined, { timeout: 20_000 });
     expect(errors).toEqual([]);
-    result = (await page.evaluate(
+    result = await page.evaluate(
       (input) => (globalThis as unknown as { qrisChecks(i: unknown): Promise<Record<string, unknown>> }).qrisChecks(input),
       { payload: PAYLOAD, amount: AMOUNT, photo: base + '/photo.jpg' },
-    )) as Record<string, unknown>;
+    );
   }, 90_000);
 
   afterAll(async () => {

@@ -4,7 +4,8 @@
  * export condition), the way an app's bundler would. Resolves the built dist/ through the package's
  * own `exports` (a self-reference), so dist/ must be built (`npm test` builds it first).
  */
-import { build, type Metafile } from 'esbuild';
+import { build } from 'esbuild';
+import type { Stats } from 'webpack';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,7 @@ export async function bundle(source: string, options: { minify?: boolean; condit
     code,
     gzipBytes: gzipSync(code, { level: 9 }).length,
     warnings: r.warnings.map((w) => w.text),
-    inputs: Object.keys((r.metafile as Metafile).inputs),
+    inputs: Object.keys((r.metafile).inputs),
   };
 }
 
@@ -67,8 +68,8 @@ export async function bundleWith(tool: 'vite' | 'webpack', entry: string): Promi
       return { code: chunk!.code!, warnings };
     }
     const { default: webpack } = await import('webpack');
-    const stats = await new Promise<import('webpack').Stats>((resolve, reject) =>
-      webpack({ mode: 'production', context: proj, entry, output: { path: join(proj, 'out'), filename: 'app.js' } }, (err, st) => (err || !st ? reject(err) : resolve(st))),
+    const stats = await new Promise<Stats>((resolve, reject) =>
+      webpack({ mode: 'production', context: proj, entry, output: { path: join(proj, 'out'), filename: 'app.js' } }, (err, st) => (err || !st ? reject(err ?? new Error('webpack returned no stats')) : resolve(st))),
     );
     const info = stats.toJson({ all: false, errors: true, warnings: true });
     if (stats.hasErrors()) throw new Error(info.errors!.map((e) => e.message).join('\n'));

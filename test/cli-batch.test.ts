@@ -111,7 +111,7 @@ function mkfifo(name: string): string {
   const path = join(work, name);
   rmSync(path, { force: true });
   const r = spawnSync('mkfifo', [path]);
-  if (r.status !== 0) throw new Error(`mkfifo failed: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`mkfifo failed: ${r.stderr.toString()}`);
   return path;
 }
 

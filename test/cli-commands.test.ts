@@ -404,6 +404,7 @@ describe('qris convert --batch', () => {
     const out = join(work, 'tty.ndjson');
     const cmd = [process.execPath, BIN, 'convert', '--batch', file, '-a', '10', '-o', out].map((a) => `'${a}'`).join(' ');
     const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    // eslint-disable-next-line no-control-regex -- the progress line's ANSI erase (ESC [2K) is what is asserted.
     expect(r.stdout).toMatch(/\r\x1b\[2K\[#+\] 100% {2}6 lines {2}3 failed/);
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(6);
   });
@@ -475,7 +476,7 @@ interface FakeBayar {
 
 async function fakeBayar(): Promise<FakeBayar> {
   const seen: FakeBayar['seen'] = [];
-  const fake = { status: 200 } as { status: number };
+  const fake = { status: 200 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

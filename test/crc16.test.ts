@@ -84,7 +84,7 @@ describe('crc16', () => {
     for (const bad of [null, undefined, 42, {}, [1, 2, 3]]) {
       let caught: unknown;
       try {
-        crc16(bad as unknown as string);
+        crc16(bad as string);
       } catch (e) {
         caught = e;
       }

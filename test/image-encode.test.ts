@@ -143,7 +143,7 @@ describe('round trip', () => {
           mcc: '5812',
           amount: String(amount),
           accounts: [{ guid: 'ID.CO.QRIS.WWW', pan: '936000140001287667', merchantId: 'ID1021081861606', criteria: 'UMI' }],
-        } as Parameters<typeof build>[0]);
+        });
         const r = await decodeImage(toPng(p, { errorCorrectionLevel: level, scale: 3 }), { engine: accelerated ? 'accelerated' : 'jimp' });
         expect(r.payload).toBe(p);
         expect(r.crc.valid).toBe(true);

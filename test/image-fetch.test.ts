@@ -241,7 +241,7 @@ function recorder() {
       calls.lookup.push(host);
       const list = NAMES[host];
       if (!list) throw new Error(`unexpected lookup ${host}`);
-      return list.map((address) => ({ address, family: (address.includes(':') ? 6 : 4) as 4 | 6 }));
+      return list.map((address) => ({ address, family: address.includes(':') ? (6 as const) : (4 as const) }));
     },
     connect: async () => {
       calls.connect++;

@@ -409,7 +409,7 @@ describe('set-up from the camera', () => {
 async function launchWithCamera(dir: string): Promise<Browser> {
   const W = 640;
   const H = 480;
-  const qr = await sharp(await toPng(STATIC, { scale: 4 })).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const qr = await sharp(toPng(STATIC, { scale: 4 })).greyscale().raw().toBuffer({ resolveWithObject: true });
   const y = Buffer.alloc(W * H, 160);
   const x0 = (W - qr.info.width) >> 1;
   const y0 = (H - qr.info.height) >> 1;

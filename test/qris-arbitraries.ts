@@ -388,6 +388,13 @@ export interface BuildCase {
   readonly feeText?: string;
 }
 
+/** An amount as build() is given it, its decimals option, and the text info() must show. */
+interface BuildAmountCase {
+  readonly input: number | string;
+  readonly decimals: 0 | 2 | undefined;
+  readonly text: string;
+}
+
 /** BuildFields within every EMVCo/QRIS limit, with the formatted amount and fee alongside. */
 export const buildCaseArb: fc.Arbitrary<BuildCase> = fc
   .record({
@@ -409,8 +416,8 @@ export const buildCaseArb: fc.Arbitrary<BuildCase> = fc
     postalCode: fc.option(digitsArb(5, 5), { nil: undefined }),
     amount: fc.option(
       fc.oneof(
-        fc.integer({ min: 1, max: 999_999_999 }).map((n) => ({ input: n as number | string, decimals: undefined as 0 | 2 | undefined, text: String(n) })),
-        fc.tuple(fc.integer({ min: 1, max: 9_999_999 }), fc.integer({ min: 0, max: 99 })).map(([i, c]) => ({ input: `${i}.${pad2(c)}` as number | string, decimals: 2 as 0 | 2 | undefined, text: `${i}.${pad2(c)}` })),
+        fc.integer({ min: 1, max: 999_999_999 }).map((n): BuildAmountCase => ({ input: n, decimals: undefined, text: String(n) })),
+        fc.tuple(fc.integer({ min: 1, max: 9_999_999 }), fc.integer({ min: 0, max: 99 })).map(([i, c]): BuildAmountCase => ({ input: `${i}.${pad2(c)}`, decimals: 2, text: `${i}.${pad2(c)}` })),
       ),
       { nil: undefined },
     ),

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toDynamic } from '../src/convert.js';
 import { QrisError } from '../src/errors.js';
 import { parse, serialize } from '../src/tlv.js';
-import { createBayarClient, RemoteError, isRemoteError, type BayarClientOptions } from '../src/remote/index.js';
+import { createBayarClient, type RemoteError, isRemoteError, type BayarClientOptions } from '../src/remote/index.js';
 import { backoffDelay, parseRetryAfter } from '../src/remote/retry.js';
 import { json, parseMultipart, slow, slowBody, startServer, text, type TestServer } from './remote-server.js';
 
@@ -479,7 +479,7 @@ describe('options', () => {
     server.reply(json(500, {}), json(200, { success: true, qris: DYNAMIC }));
     const urls: string[] = [];
     const counting: typeof fetch = (input, init) => {
-      urls.push(String(input));
+      urls.push(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
       return fetch(input, init);
     };
     const out = await client({ fetch: counting }).convert({ qris: STATIC, nominal: 25000 });

@@ -132,7 +132,7 @@ describe('an image', () => {
     const b64 = Buffer.from(new Uint8Array(80).fill(7)).toString('base64');
     await convertWithFallback(b64, { amount: 25000, client: client(), decodeImage: failing('IMAGE_UNSUPPORTED_FORMAT') });
     await convertWithFallback(`data:image/heic;base64,${b64}`, { amount: 25000, client: client(), decodeImage: failing('IMAGE_UNSUPPORTED_FORMAT') });
-    expect(server.seen.map((r) => JSON.parse(r.body.toString()))).toEqual([
+    expect(server.seen.map((r): unknown => JSON.parse(r.body.toString()))).toEqual([
       { image_url: 'https://example.com/q.png', nominal: 25000 },
       { image: b64, nominal: 25000 },
       { image: b64, nominal: 25000 },

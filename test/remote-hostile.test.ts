@@ -249,7 +249,7 @@ function mutate(answer: string, op: Op, pick: number, id: number, value: string)
       if (pairs.length === 0) return null;
       const i = pairs[pick % pairs.length]!;
       [nodes[i], nodes[i + 1]] = [nodes[i + 1]!, nodes[i]!];
-      tag = `${nodes[i]!.id}|${nodes[i + 1]!.id}`;
+      tag = `${nodes[i].id}|${nodes[i + 1]!.id}`;
       break;
     }
     case 'changeSub':

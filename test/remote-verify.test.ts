@@ -1,5 +1,6 @@
 // Offline checks of server answers, and the defensive body readers, without any network.
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { toDynamic } from '../src/convert.js';
 import { parse, safeParse } from '../src/tlv.js';
@@ -21,7 +22,7 @@ describe('canonicalNominal', () => {
   });
   it('rejects what is not a positive EMVCo amount', () => {
     for (const bad of [0, '0.00', -1, Number.POSITIVE_INFINITY, 1e21, '1,000', '+5', '.5', '1.2.3', '', '12345678901234', null, {}]) {
-      expect(() => canonicalNominal(bad), String(bad)).toThrow(expect.objectContaining({ code: 'BAD_AMOUNT' }));
+      expect(() => canonicalNominal(bad), inspect(bad)).toThrow(expect.objectContaining({ code: 'BAD_AMOUNT' }));
     }
   });
 });

@@ -12,12 +12,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPng } from '../src/image/index.js';
 import { toDynamic } from '../src/index.js';
+import type * as ServerApi from '../src/cli/serve/server.js';
+import type * as PoolApi from '../src/cli/serve/pool.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist', 'esm', 'cli', 'serve');
 const STATIC = readFileSync(join(ROOT, 'fixtures', 'demo', 'static-qris.txt'), 'utf8').trim();
-type ServerModule = typeof import('../src/cli/serve/server.js');
-type PoolModule = typeof import('../src/cli/serve/pool.js');
+type ServerModule = typeof ServerApi;
+type PoolModule = typeof PoolApi;
 const load = async () => (await import(pathToFileURL(join(DIST, 'server.js')).href)) as ServerModule;
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {

@@ -10,15 +10,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPng } from '../src/image/index.js';
 import { toDynamic } from '../src/index.js';
+import type * as ServerApi from '../src/cli/serve/server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STATIC = readFileSync(join(ROOT, 'fixtures', 'demo', 'static-qris.txt'), 'utf8').trim();
 const KEY = 'dropin-key';
-type Running = Awaited<ReturnType<typeof import('../src/cli/serve/server.js').startServer>>;
+type Running = Awaited<ReturnType<typeof ServerApi.startServer>>;
 let s: Running;
 
 beforeAll(async () => {
-  const { startServer } = (await import(pathToFileURL(join(ROOT, 'dist', 'esm', 'cli', 'serve', 'server.js')).href)) as typeof import('../src/cli/serve/server.js');
+  const { startServer } = (await import(pathToFileURL(join(ROOT, 'dist', 'esm', 'cli', 'serve', 'server.js')).href)) as typeof ServerApi;
   s = await startServer({ port: 0, workers: 1, apiKey: KEY, log: () => undefined });
 });
 afterAll(() => s?.close(100));

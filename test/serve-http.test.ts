@@ -14,6 +14,8 @@ import { Jimp } from 'jimp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toDynamic } from '../src/index.js';
 import { decodeImage, toPng } from '../src/image/index.js';
+import type * as ServerApi from '../src/cli/serve/server.js';
+import type * as PoolApi from '../src/cli/serve/pool.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'dist', 'esm', 'cli', 'main.js');
@@ -238,7 +240,7 @@ describe('errors: { success: false, error, message } with the right status', () 
 
   it('500: an unexpected failure answers a generic message and is logged, never echoed', async () => {
     // In process, from the built package, with a decoder that crashes.
-    const { startServer } = (await import(pathToFileURL(join(ROOT, 'dist', 'esm', 'cli', 'serve', 'server.js')).href)) as typeof import('../src/cli/serve/server.js');
+    const { startServer } = (await import(pathToFileURL(join(ROOT, 'dist', 'esm', 'cli', 'serve', 'server.js')).href)) as typeof ServerApi;
     const logged: string[] = [];
     const local = await startServer({
       port: 0,
@@ -285,7 +287,7 @@ describe('image decoding runs in the worker pool', () => {
 describe('worker pool', () => {
   it('replaces a worker after its share of tasks; every task still gets its answer', async () => {
     const dist = join(ROOT, 'dist', 'esm', 'cli', 'serve');
-    const { WorkerPool } = (await import(pathToFileURL(join(dist, 'pool.js')).href)) as typeof import('../src/cli/serve/pool.js');
+    const { WorkerPool } = (await import(pathToFileURL(join(dist, 'pool.js')).href)) as typeof PoolApi;
     const pool = new WorkerPool(pathToFileURL(join(dist, 'worker.js')), { size: 1, maxTasksPerWorker: 2 });
     try {
       const answers = await Promise.all([0, 1, 2, 3, 4].map(() => pool.decode({ bytes: png })));

@@ -563,10 +563,9 @@ class CountingContext extends ScanContext {
     if (this.real !== undefined) this.bytes = this.real;
     const n = super.encode(s);
     const real = (this.real = this.bytes);
-    const self = this;
     this.bytes = new Proxy(real, {
-      get(target, key) {
-        if (typeof key === 'string' && key.charCodeAt(0) <= 57) self.reads++; // an index: "0".."9"...
+      get: (target, key): unknown => {
+        if (typeof key === 'string' && key.charCodeAt(0) <= 57) this.reads++; // an index: "0".."9"...
         return Reflect.get(target, key);
       },
     });
@@ -581,8 +580,10 @@ class CountingContext extends ScanContext {
  */
 function work(ctx: CountingContext, fn: () => void): number {
   const proto = String.prototype;
+  /* eslint-disable @typescript-eslint/unbound-method -- the originals are kept to restore and .call() */
   const cca = proto.charCodeAt;
   const sl = proto.slice;
+  /* eslint-enable @typescript-eslint/unbound-method */
   let n = 0;
   proto.charCodeAt = function (this: string, i: number): number {
     n++;

@@ -3,6 +3,7 @@
  * images never load jimp: decoding for `<input>` images, and rendering for the CLI and the server.
  */
 import type { DecodeImageOptions, RenderOptions } from '../image/index.js';
+import type * as ImageApi from '../image/index.js';
 
 export type { RenderOptions } from '../image/index.js';
 
@@ -15,7 +16,7 @@ export interface DecodedImage {
   readonly engine: string;
 }
 
-type ImageModule = typeof import('../image/index.js');
+type ImageModule = typeof ImageApi;
 let loaded: Promise<ImageModule> | undefined;
 
 export function imageModule(): Promise<ImageModule> {

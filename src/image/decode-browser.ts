@@ -83,7 +83,7 @@ export async function decodeImage(input: BrowserImageInput, options: BrowserDeco
     checkPixels(input.width, input.height, o.maxPixels);
     rgba = draw(input, input.width, input.height);
   } else {
-    const bytes = await readInput(input as ImageInput, o.maxBytes, o.fetch);
+    const bytes = await readInput(input, o.maxBytes, o.fetch);
     const header = sniff(bytes);
     checkPixels(header.width, header.height, o.maxPixels);
     format = header.format;

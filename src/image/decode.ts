@@ -210,6 +210,6 @@ function checkOptions(options: DecodeImageOptions): Resolved {
 
 function positiveInt(name: string, v: unknown, dflt: number): number {
   if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) throw new QrisError('BAD_OPTION', `${name} must be a positive integer; got ${String(v)}.`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) throw new QrisError('BAD_OPTION', `${name} must be a positive integer; got ${describeValue(v)}.`);
   return v;
 }

@@ -105,10 +105,10 @@ export function zlibDeflate(data: Uint8Array): Uint8Array {
     if (best >= 3) {
       const lc = lenCode[best]!;
       put(code[257 + lc]!, len[257 + lc]!);
-      if (LEN_EXTRA[lc]) put(best - LEN_BASE[lc]!, LEN_EXTRA[lc]!);
+      if (LEN_EXTRA[lc]) put(best - LEN_BASE[lc]!, LEN_EXTRA[lc]);
       const dc = distCode(bestDist);
       put(dist[dc]!, 5);
-      if (DIST_EXTRA[dc]) put(bestDist - DIST_BASE[dc]!, DIST_EXTRA[dc]!);
+      if (DIST_EXTRA[dc]) put(bestDist - DIST_BASE[dc]!, DIST_EXTRA[dc]);
       const end = i + best;
       for (i++; i < end; i++) if (i + 2 < n) insert(i);
     } else {

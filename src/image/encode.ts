@@ -61,13 +61,13 @@ const MAX_SIDE = 16384;
 /** The renderers of one entry point, bound to its way of reaching qrcode. */
 export interface Renderers {
   /** The QR as a PNG file (1-bit grayscale, or a 1-bit palette for other colours). Synchronous. */
-  toPng(payload: string, options?: RenderOptions): Uint8Array<ArrayBuffer>;
+  readonly toPng: (payload: string, options?: RenderOptions) => Uint8Array<ArrayBuffer>;
   /** The QR as an SVG document (one path of horizontal runs, crisp edges). */
-  toSvg(payload: string, options?: RenderOptions): string;
+  readonly toSvg: (payload: string, options?: RenderOptions) => string;
   /** `data:image/png;base64,…` (or `data:image/svg+xml;base64,…` with `type: 'svg'`). */
-  toDataUrl(payload: string, options?: DataUrlOptions): string;
+  readonly toDataUrl: (payload: string, options?: DataUrlOptions) => string;
   /** The QR as text: two module rows per line with half-block characters (▀ ▄ █). */
-  toTerminal(payload: string, options?: TerminalOptions): string;
+  readonly toTerminal: (payload: string, options?: TerminalOptions) => string;
 }
 
 /** `getQrcode` is called on every render (it returns a cached module, or throws when missing). */
@@ -154,7 +154,7 @@ function matrix(qrcode: QrCodeLib, payload: string, options: RenderOptions | Ter
   let qr: { modules: { size: number; data: Uint8Array; reservedBit: Uint8Array } };
   try {
     // Mask fixed: qrcode's own mask choice costs ~75% of its time; ours below picks the same one.
-    qr = qrcode.create(payload, { errorCorrectionLevel: level, maskPattern: 0 }) as typeof qr;
+    qr = qrcode.create(payload, { errorCorrectionLevel: level, maskPattern: 0 });
   } catch (cause) {
     throw new QrisError('TOO_LONG', `The payload does not fit in a QR code at level ${level}.`, { cause });
   }

@@ -137,7 +137,7 @@ export function loadZxing(): Promise<ZxingReader | null> {
       // The package fetches its .wasm from a CDN by default: hand it the bytes from node_modules.
       const wasm = readFileSync(resolveFromHere('zxing-wasm/reader/zxing_reader.wasm'));
       await mod.prepareZXingModule({
-        overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer },
+        overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) },
         fireImmediately: true,
       });
       return mod as unknown as ZxingReader;

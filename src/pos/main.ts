@@ -326,7 +326,7 @@ function onSale(): void {
   if (!result.ok) {
     const field = result.field === 'amount' ? 'amount' : result.field === 'billNumber' ? 'bill' : $('fee-value-field').hidden ? 'fee-kind' : 'fee-value';
     state.saleError = { code: result.code, message: result.message, fieldId: field };
-    if (field !== 'amount') ($('more') as HTMLDetailsElement).open = true;
+    if (field !== 'amount') $<HTMLDetailsElement>('more').open = true;
     render();
     $(field).focus();
     return;

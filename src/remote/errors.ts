@@ -102,7 +102,7 @@ export class RemoteError extends Error {
 
   /** A plain object for logs (`JSON.stringify` drops Error fields otherwise). Never holds the key. */
   toJSON(): RemoteErrorJSON {
-    return { name: 'RemoteError', kind: this.kind, message: this.message, ...this.details() } as RemoteErrorJSON;
+    return { name: 'RemoteError', kind: this.kind, message: this.message, ...this.details() };
   }
 }
 

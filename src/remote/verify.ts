@@ -278,7 +278,7 @@ export function checkExpect(expect: unknown): ExpectedMerchant | undefined {
     const list = Array.isArray(pan) ? (pan as unknown[]) : [pan];
     if (list.length === 0 || list.some((p) => typeof p !== 'string' || p === '')) throw bad('pan');
   }
-  return expect as ExpectedMerchant;
+  return expect;
 }
 
 function checkExpected(nodes: readonly TlvNode[], expect: ExpectedMerchant, show: (v: string) => string): void {

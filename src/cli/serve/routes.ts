@@ -261,10 +261,11 @@ async function qrPngRoute(req: IncomingMessage, res: ServerResponse, url: URL, o
 /** Largest qr.png side, in pixels. */
 export const MAX_QR_SIZE = 1024;
 
-async function healthRoute(req: IncomingMessage, res: ServerResponse): Promise<void> {
+function healthRoute(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const text = '{"success":true,"status":"ok"}';
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': text.length, 'cache-control': 'no-store' });
   res.end(req.method === 'HEAD' ? undefined : text);
+  return Promise.resolve();
 }
 
 /**

@@ -1,0 +1,82 @@
+// ESLint flat config. Lints TypeScript with typescript-eslint's type-aware recommended set (the
+// whole tree lints in well under a minute), forbids import cycles in src/, and leaves every
+// layout question to Prettier (eslint-config-prettier comes last and turns style rules off).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { importX, createNodeResolver } from 'eslint-plugin-import-x';
+import prettier from 'eslint-config-prettier';
+
+export default tseslint.config(
+  {
+    // Build output, installed packages, data, and screenshots: nothing here is source.
+    ignores: ['dist/', 'node_modules/', 'coverage/', 'out/', 'docs/', 'fixtures/**/*.json'],
+  },
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        // One program per tsconfig (tsconfig.json, test/browser/tsconfig.json) instead of a hand-kept list.
+        projectService: { allowDefaultProject: ['vitest.config.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      // A forgotten await in the remote client or the server drops a rejection on the floor.
+      '@typescript-eslint/no-floating-promises': 'error',
+      // Type-only imports vanish from the JS output, so the core's runtime graph is what it looks like.
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // `_`-prefixed parameters are the codebase's marker for "required by the signature, unused".
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      // Forwarding what was caught, or an AbortSignal's reason, is rethrowing; only invented
+      // non-Error rejections are reported.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // Parse imported .ts files to follow their imports (without this the cycle check sees no edges).
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      // Sources import `./x.js` and mean `./x.ts` (NodeNext), so map the extension back.
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+    },
+    rules: {
+      // A cycle makes load order decide which binding is still undefined; keep the module graph a tree.
+      'import-x/no-cycle': 'error',
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      // Tests feed deliberately ill-typed values (a number where a string belongs, a revoked Proxy)
+      // to prove the runtime guards; `any` is how they get past the compiler.
+      '@typescript-eslint/no-explicit-any': 'off',
+      // Fakes (a DNS lookup, a socket connect, a fetch) implement async interfaces with answers they
+      // already have; `async` is the honest shape of the interface, not a missing await.
+      '@typescript-eslint/require-await': 'off',
+      // vitest's asymmetric matchers (expect.any, expect.objectContaining) are typed `any` by design.
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+    },
+  },
+  {
+    // The browser page and worker import 'qris-codec' by name, whose types are the built dist/;
+    // tsc checks them against the build in test/browser.test.ts, so lint them without a type program.
+    files: ['test/browser/**/*.ts'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    // Plain JavaScript: build scripts, the service worker, the bundler smoke page. No type program.
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  // The few host globals each kind of plain script uses, listed rather than pulling in a globals package.
+  { files: ['scripts/**/*.mjs', 'eslint.config.js'], languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } } },
+  { files: ['src/pos/sw.js'], languageOptions: { globals: { self: 'readonly', caches: 'readonly', fetch: 'readonly', URL: 'readonly', Response: 'readonly' } } },
+  { files: ['test/browser/**/*.js'], languageOptions: { globals: { Blob: 'readonly' } } },
+  prettier,
+);
