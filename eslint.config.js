@@ -76,7 +76,10 @@ export default tseslint.config(
   },
   // The few host globals each kind of plain script uses, listed rather than pulling in a globals package.
   { files: ['scripts/**/*.mjs', 'eslint.config.js'], languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } } },
-  { files: ['src/pos/sw.js'], languageOptions: { globals: { self: 'readonly', caches: 'readonly', fetch: 'readonly', URL: 'readonly', Response: 'readonly' } } },
+  {
+    files: ['src/pos/sw.js'],
+    languageOptions: { globals: { self: 'readonly', caches: 'readonly', fetch: 'readonly', URL: 'readonly', Response: 'readonly' } },
+  },
   { files: ['test/browser/**/*.js'], languageOptions: { globals: { Blob: 'readonly' } } },
   prettier,
 );

@@ -51,7 +51,9 @@ function main(): number {
       continue;
     }
     const secs = runs.reduce((s, r) => s + r.ms, 0) / 1000;
-    console.log(`${name}: ${RUNS} runs in ${secs.toFixed(1)} s; case medians from run 1: ` + runs[0]!.cases.map((c) => `${c.name} ${formatTime(c.ns)}`).join(', '));
+    console.log(
+      `${name}: ${RUNS} runs in ${secs.toFixed(1)} s; case medians from run 1: ` + runs[0]!.cases.map((c) => `${c.name} ${formatTime(c.ns)}`).join(', '),
+    );
     runs[0]!.bars.forEach((bar, b) => {
       const ratios = runs.map((r) => r.bars[b]!.ratio);
       const m = median(ratios);

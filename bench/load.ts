@@ -203,24 +203,21 @@ function bodies(scenario: ScenarioName): Body[] {
 /** One POST; resolves to an error description, or undefined when the answer is right. */
 function post(agent: Agent, url: URL, b: Body, expected: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const req = request(
-      { agent, host: url.hostname, port: url.port, method: 'POST', path: '/api/qris-convert.php', headers: b.headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (res.statusCode !== 200) return resolve(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
-          try {
-            const j = JSON.parse(text) as { success?: unknown; qris?: unknown };
-            resolve(j.success === true && j.qris === expected ? undefined : `wrong answer: ${text.slice(0, 200)}`);
-          } catch {
-            resolve(`not JSON: ${text.slice(0, 200)}`);
-          }
-        });
-        res.on('error', (e) => resolve(`response: ${e.message}`));
-      },
-    );
+    const req = request({ agent, host: url.hostname, port: url.port, method: 'POST', path: '/api/qris-convert.php', headers: b.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode !== 200) return resolve(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
+        try {
+          const j = JSON.parse(text) as { success?: unknown; qris?: unknown };
+          resolve(j.success === true && j.qris === expected ? undefined : `wrong answer: ${text.slice(0, 200)}`);
+        } catch {
+          resolve(`not JSON: ${text.slice(0, 200)}`);
+        }
+      });
+      res.on('error', (e) => resolve(`response: ${e.message}`));
+    });
     req.on('error', (e) => resolve(`request: ${e.message}`));
     req.end(b.body);
   });
@@ -323,7 +320,6 @@ async function runScenario(server: Server, scenario: ScenarioName, o: Options): 
   }
 }
 
-
 // ---- The hostile mix -----------------------------------------------------------------------------
 
 /** A PNG chunk: length, type, data, CRC-32 of type and data. */
@@ -371,11 +367,14 @@ function multipartImage(image: Buffer, nominal: number): Body {
 /** One hostile request on its own connection; resolves to the status (0: no answer), bounded by 30 s. */
 function hit(url: URL, method: string, path: string, b: Body | undefined): Promise<number> {
   return new Promise((resolve) => {
-    const req = request({ host: url.hostname, port: url.port, method, path, headers: { ...(b?.headers ?? {}), connection: 'close' }, agent: false, timeout: 30_000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      { host: url.hostname, port: url.port, method, path, headers: { ...(b?.headers ?? {}), connection: 'close' }, agent: false, timeout: 30_000 },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(0));
     req.end(b?.body);
@@ -418,8 +417,16 @@ interface HostileKind {
 }
 
 interface HostileResult {
-  readonly stalled: { readonly normal: { p50Ms: number; p99Ms: number; requests: number; errors: number }; readonly peakRss: number; readonly answers: Record<string, number> };
-  readonly mix: { readonly normal: { p50Ms: number; p99Ms: number; requests: number; errors: number }; readonly peakRss: number; readonly kinds: Record<string, HostileKind> };
+  readonly stalled: {
+    readonly normal: { p50Ms: number; p99Ms: number; requests: number; errors: number };
+    readonly peakRss: number;
+    readonly answers: Record<string, number>;
+  };
+  readonly mix: {
+    readonly normal: { p50Ms: number; p99Ms: number; requests: number; errors: number };
+    readonly peakRss: number;
+    readonly kinds: Record<string, HostileKind>;
+  };
   readonly baselineRss: number;
   readonly errorSamples: string[];
 }
@@ -494,9 +501,15 @@ async function runHostile(server: Server, o: Options): Promise<HostileResult> {
       hostileLoops(2, until, () => hit(server.url, 'POST', '/api/qris-convert.php', heavy)),
       hostileLoops(6, until, (i) => {
         const body = Buffer.from(JSON.stringify({ image_url: `http://127.0.0.1:${tarpitPort}/pit-${i}.png`, nominal: 12 }));
-        return hit(server.url, 'POST', '/api/qris-convert.php', { headers: { 'content-type': 'application/json', 'content-length': body.length }, body, nominal: 12 });
+        return hit(server.url, 'POST', '/api/qris-convert.php', {
+          headers: { 'content-type': 'application/json', 'content-length': body.length },
+          body,
+          nominal: 12,
+        });
       }),
-      hostileLoops(8, until, (i) => hit(server.url, 'GET', `/api/qr.png?size=1024&data=${encodeURIComponent(toDynamic(STATIC, { amount: 100 + i }))}`, undefined)),
+      hostileLoops(8, until, (i) =>
+        hit(server.url, 'GET', `/api/qr.png?size=1024&data=${encodeURIComponent(toDynamic(STATIC, { amount: 100 + i }))}`, undefined),
+      ),
     ]);
     const normal2 = await phase(agent, server.url, list, expected, o.clients, o.durationS);
     const [stalledMix, bombs, heavies, tarpits, pngs] = await kinds;
@@ -505,7 +518,17 @@ async function runHostile(server: Server, o: Options): Promise<HostileResult> {
     return {
       baselineRss,
       stalled: { normal: summary(normal1), peakRss: peak1, answers: stalledAnswers },
-      mix: { normal: summary(normal2), peakRss: peak2, kinds: { 'slow body (1 KiB/s)': stalledMix, 'PNG bomb 7000x7000x16bit': bombs, 'QR 2300 px': heavies, 'image_url tarpit': tarpits, 'qr.png 1024 flood': pngs } },
+      mix: {
+        normal: summary(normal2),
+        peakRss: peak2,
+        kinds: {
+          'slow body (1 KiB/s)': stalledMix,
+          'PNG bomb 7000x7000x16bit': bombs,
+          'QR 2300 px': heavies,
+          'image_url tarpit': tarpits,
+          'qr.png 1024 flood': pngs,
+        },
+      },
       errorSamples: [...normal1.errorSamples, ...normal2.errorSamples].slice(0, 5),
     };
   } finally {
@@ -546,7 +569,11 @@ function table(results: readonly ScenarioResult[]): string {
     r.memoryOk ? 'stable' : 'GROWING',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 || i >= 7 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === 0 || i >= 7 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.map(line)].join('\n');
 }
 

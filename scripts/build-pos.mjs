@@ -42,4 +42,6 @@ mkdirSync(outDir, { recursive: true });
 writeFileSync(new URL('index.html', outDir), html);
 writeFileSync(new URL('sw.js', outDir), sw);
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
-console.log(`pos: ${fileURLToPath(new URL('index.html', outDir))} ${kb(html.length)} (${kb(gzipSync(html, { level: 9 }).length)} gzipped), sw.js ${kb(sw.length)}`);
+console.log(
+  `pos: ${fileURLToPath(new URL('index.html', outDir))} ${kb(html.length)} (${kb(gzipSync(html, { level: 9 }).length)} gzipped), sw.js ${kb(sw.length)}`,
+);

@@ -30,7 +30,9 @@ heading(`3. Convert to a dynamic QRIS for Rp ${AMOUNT.toLocaleString('id-ID')}`)
 const dynamicPayload = toDynamic(staticPayload, { amount: AMOUNT });
 console.log(`   ${dynamicPayload}`);
 const check = validate(dynamicPayload);
-console.log(`   validate: ${check.valid ? 'valid' : 'INVALID'}${check.issues.length ? ` (${check.issues.map((i) => `${i.severity} ${i.code}`).join(', ')})` : ', no issues'}`);
+console.log(
+  `   validate: ${check.valid ? 'valid' : 'INVALID'}${check.issues.length ? ` (${check.issues.map((i) => `${i.severity} ${i.code}`).join(', ')})` : ', no issues'}`,
+);
 printInfo(info(dynamicPayload));
 
 let image;
@@ -44,7 +46,9 @@ if (image) {
   if (existsSync(photo)) {
     heading(`4. The same conversion from a photo of the printed code (${rel(photo)})`);
     const found = await image.decodeImage(readFileSync(photo));
-    console.log(`   decoded ${found.format} ${found.width}x${found.height} with ${found.engine ?? 'the default engine'}: ${found.payload === staticPayload ? 'same payload as the text fixture' : 'DIFFERENT payload'}`);
+    console.log(
+      `   decoded ${found.format} ${found.width}x${found.height} with ${found.engine ?? 'the default engine'}: ${found.payload === staticPayload ? 'same payload as the text fixture' : 'DIFFERENT payload'}`,
+    );
     const fromPhoto = toDynamic(found.payload, { amount: AMOUNT });
     console.log(`   converted: ${fromPhoto === dynamicPayload ? 'identical to step 3' : 'DIFFERENT from step 3'}`);
     if (found.payload !== staticPayload || fromPhoto !== dynamicPayload) process.exitCode = 1;

@@ -20,8 +20,22 @@ export function renderRulesTable(rules: readonly RuleSpec[]): string {
     '|---|---|---|---|---|---|---|',
   ];
   for (const r of rules) {
-    const limits = r.limits ? [r.limits.min !== undefined ? `min ${r.limits.min}` : '', r.limits.max !== undefined ? `max ${r.limits.max}` : ''].filter(Boolean).join(', ') : r.values ? r.values.join(' ') : '';
-    const cond = /\b(when|unless)\b/.test(r.text) ? '' : r.when ? ` (when ${Object.entries(r.when).map(([k, v]) => `${k} = ${v}`).join(', ')})` : r.unless ? ` (unless ${Object.entries(r.unless).map(([k, v]) => `${k} = ${v}`).join(', ')})` : '';
+    const limits = r.limits
+      ? [r.limits.min !== undefined ? `min ${r.limits.min}` : '', r.limits.max !== undefined ? `max ${r.limits.max}` : ''].filter(Boolean).join(', ')
+      : r.values
+        ? r.values.join(' ')
+        : '';
+    const cond = /\b(when|unless)\b/.test(r.text)
+      ? ''
+      : r.when
+        ? ` (when ${Object.entries(r.when)
+            .map(([k, v]) => `${k} = ${v}`)
+            .join(', ')})`
+        : r.unless
+          ? ` (unless ${Object.entries(r.unless)
+              .map(([k, v]) => `${k} = ${v}`)
+              .join(', ')})`
+          : '';
     lines.push(`| \`${r.code}\` | ${cell(r.path)} | ${r.strength} | ${r.profile} | ${cell(r.text + cond)} | ${cell(limits)} | ${cell(r.source)} |`);
   }
   return lines.join('\n');

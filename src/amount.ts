@@ -76,7 +76,8 @@ function decimalText(input: unknown, what: string, code: QrisErrorCode, tag: str
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) throw new QrisError(code, `The ${what} must be a finite number; got ${input}.`, { tag });
     const s = String(input);
-    if (s.includes('e') || s.includes('E')) throw new QrisError(code, `The ${what} ${s} cannot be written without an exponent; pass it as a decimal string.`, { tag });
+    if (s.includes('e') || s.includes('E'))
+      throw new QrisError(code, `The ${what} ${s} cannot be written without an exponent; pass it as a decimal string.`, { tag });
     if (input < 0) throw new QrisError(code, `The ${what} must be positive; got ${s}.`, { tag });
     return s;
   }
@@ -105,7 +106,10 @@ export interface FormatAmountOptions extends AmountFormat {
  */
 export function formatAmount(amount: unknown, options: FormatAmountOptions = {}): string {
   if (arguments.length > 2) {
-    throw new QrisError('BAD_OPTION', "formatAmount() takes (amount, options); the positional (what, code, tag) form is gone: pass { field: 'fixedFee' } for a fee.");
+    throw new QrisError(
+      'BAD_OPTION',
+      "formatAmount() takes (amount, options); the positional (what, code, tag) form is gone: pass { field: 'fixedFee' } for a fee.",
+    );
   }
   if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'The amount format must be an object such as { decimals: 2 }.');
   let format: AmountFormat;
@@ -140,17 +144,29 @@ export function formatAmountAs(input: unknown, format: AmountFormat, what: strin
   // The common case, a whole number of rupiah with integer output, needs no decimal scanning.
   // Only for decimals 0 / absent: any other value must reach the BAD_OPTION check below (a
   // `decimals !== 2` test here let `{ decimals: 1 }` through for whole-number inputs).
-  if (typeof input === 'number' && Number.isSafeInteger(input) && input > 0 && input < 1e13 && (format.decimals === undefined || format.decimals === 0) && format.maxAmount === undefined) {
+  if (
+    typeof input === 'number' &&
+    Number.isSafeInteger(input) &&
+    input > 0 &&
+    input < 1e13 &&
+    (format.decimals === undefined || format.decimals === 0) &&
+    format.maxAmount === undefined
+  ) {
     return String(input);
   }
   const s = decimalText(input, what, code, tag);
   const parts = scanDecimal(s);
   if (parts === null) {
-    throw new QrisError(code, `The ${what} ${describeValue(s)} is not a plain decimal (digits with an optional '.' and up to two decimals; no sign, exponent, spaces or separators).`, { tag });
+    throw new QrisError(
+      code,
+      `The ${what} ${describeValue(s)} is not a plain decimal (digits with an optional '.' and up to two decimals; no sign, exponent, spaces or separators).`,
+      { tag },
+    );
   }
   const [int, frac] = parts;
   // `98.` is valid in a payload (and read as such), but a caller's amount is written exactly: refused.
-  if (frac.length === 0 && s.length > int.length) throw new QrisError(code, `The ${what} ${describeValue(s)} ends with a '.'; write it without (or with its decimals).`, { tag });
+  if (frac.length === 0 && s.length > int.length)
+    throw new QrisError(code, `The ${what} ${describeValue(s)} ends with a '.'; write it without (or with its decimals).`, { tag });
   if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError(code, `The ${what} ${describeValue(s)} has leading zeros.`, { tag });
   if (frac.length > 2) throw new QrisError(code, `The ${what} ${describeValue(s)} has more than two decimals.`, { tag });
   if (isZero(int, frac)) throw new QrisError(code, `The ${what} must be greater than zero; got ${describeValue(s)}.`, { tag });
@@ -158,12 +174,14 @@ export function formatAmountAs(input: unknown, format: AmountFormat, what: strin
   if (decimals !== 0 && decimals !== 2) throw new QrisError('BAD_OPTION', `decimals must be 0 or 2; got ${describeValue(decimals)}.`);
   let out: string;
   if (decimals === 0) {
-    if (!isZero('', frac)) throw new QrisError(code, `The ${what} ${describeValue(s)} has cents; integer output was asked for (pass decimals: 2 to keep them).`, { tag });
+    if (!isZero('', frac))
+      throw new QrisError(code, `The ${what} ${describeValue(s)} has cents; integer output was asked for (pass decimals: 2 to keep them).`, { tag });
     out = int;
   } else {
     out = int + '.' + frac.padEnd(2, '0');
   }
-  if (out.length > MAX_AMOUNT_LENGTH) throw new QrisError(code, `The ${what} ${describeValue(out)} is ${out.length} characters; EMVCo allows at most ${MAX_AMOUNT_LENGTH}.`, { tag });
+  if (out.length > MAX_AMOUNT_LENGTH)
+    throw new QrisError(code, `The ${what} ${describeValue(out)} is ${out.length} characters; EMVCo allows at most ${MAX_AMOUNT_LENGTH}.`, { tag });
   if (format.maxAmount !== undefined) {
     const max = decimalText(format.maxAmount, 'maxAmount', 'BAD_OPTION', tag);
     if (scanDecimal(max) === null) throw new QrisError('BAD_OPTION', `maxAmount ${describeValue(max)} is not a plain decimal.`);
@@ -178,10 +196,13 @@ export function formatPercent(input: unknown): string {
   const parts = scanDecimal(s);
   if (parts === null) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} is not a plain decimal.`, { tag: '57' });
   const [int, frac] = parts;
-  if (frac.length === 0 && s.length > int.length) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} ends with a '.'; write it without.`, { tag: '57' });
+  if (frac.length === 0 && s.length > int.length)
+    throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} ends with a '.'; write it without.`, { tag: '57' });
   if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} has leading zeros.`, { tag: '57' });
   // 57 holds 00.01 to 99.99 (EMVCo; QRIS 4.7.11.1).
-  if (isZero(int, frac) || compareDecimal(s, '0.01') < 0 || compareDecimal(s, '99.99') > 0) throw new QrisError('BAD_FEE', `The fee percentage must be from 0.01 to 99.99; got ${describeValue(s)}.`, { tag: '57' });
-  if (s.length > MAX_PERCENT_LENGTH) throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} is longer than the ${MAX_PERCENT_LENGTH} characters tag 57 allows.`, { tag: '57' });
+  if (isZero(int, frac) || compareDecimal(s, '0.01') < 0 || compareDecimal(s, '99.99') > 0)
+    throw new QrisError('BAD_FEE', `The fee percentage must be from 0.01 to 99.99; got ${describeValue(s)}.`, { tag: '57' });
+  if (s.length > MAX_PERCENT_LENGTH)
+    throw new QrisError('BAD_FEE', `The fee percentage ${describeValue(s)} is longer than the ${MAX_PERCENT_LENGTH} characters tag 57 allows.`, { tag: '57' });
   return s;
 }

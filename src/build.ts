@@ -66,7 +66,11 @@ export function build(fields: BuildFields): string {
   }
   // 512 is a SHOULD for readers; a code this library hands out keeps it.
   const size = codePointLength(payload);
-  if (size > MAX_PAYLOAD_LENGTH) throw new QrisError('OUTPUT_TOO_LONG', `The payload would have ${size} characters; QRIS recommends at most ${MAX_PAYLOAD_LENGTH} and scanners may refuse more.`);
+  if (size > MAX_PAYLOAD_LENGTH)
+    throw new QrisError(
+      'OUTPUT_TOO_LONG',
+      `The payload would have ${size} characters; QRIS recommends at most ${MAX_PAYLOAD_LENGTH} and scanners may refuse more.`,
+    );
   const firstError = validate(payload).issues.find((i) => i.severity === 'error');
   if (firstError) {
     throw new QrisError('BAD_FIELD', `The fields do not make a valid QRIS: ${firstError.message}`, firstError.tag === undefined ? {} : { tag: firstError.tag });
@@ -91,7 +95,11 @@ function buildTree(fields: BuildFields): TlvInput[] {
     if (a === null || typeof a !== 'object') throw new QrisError('BAD_FIELD', 'Each account must be an object with a GUID.', { tag: String(next) });
     const tag = a.tag ?? String(next);
     if (typeof tag !== 'string' || !/^(2[6-9]|[34][0-9]|50)$/.test(tag) || used.has(tag)) {
-      throw new QrisError('BAD_FIELD', `Account tag ${describeValue(tag)} must be an unused ID from 26 to 50.`, typeof tag === 'string' && tag.length <= 5 ? { tag } : {});
+      throw new QrisError(
+        'BAD_FIELD',
+        `Account tag ${describeValue(tag)} must be an unused ID from 26 to 50.`,
+        typeof tag === 'string' && tag.length <= 5 ? { tag } : {},
+      );
     }
     used.add(tag);
     next = Math.max(next, Number(tag) + 1);
@@ -144,10 +152,15 @@ function buildTree(fields: BuildFields): TlvInput[] {
 
 /** A non-empty, well-formed string within the rule table's length limit for `tag` (validate checks the rest). */
 function text(v: unknown, tag: string, what: string): string {
-  if (typeof v !== 'string' || v.length === 0) throw new QrisError('BAD_FIELD', `The ${what} (${tag}) must be a non-empty string${v === undefined ? '' : `; got ${describeValue(v)}`}.`, { tag });
+  if (typeof v !== 'string' || v.length === 0)
+    throw new QrisError('BAD_FIELD', `The ${what} (${tag}) must be a non-empty string${v === undefined ? '' : `; got ${describeValue(v)}`}.`, { tag });
   const bad = firstLoneSurrogate(v);
   if (bad >= 0) {
-    throw new QrisError('BAD_FIELD', `The ${what} (${tag}) holds an unpaired UTF-16 surrogate at index ${bad}: it has no UTF-8 form, so no QR code can carry it.`, { tag });
+    throw new QrisError(
+      'BAD_FIELD',
+      `The ${what} (${tag}) holds an unpaired UTF-16 surrogate at index ${bad}: it has no UTF-8 form, so no QR code can carry it.`,
+      { tag },
+    );
   }
   const max = maxLengthAt(tag);
   if (max !== undefined && v.length > max && codePointLength(v) > max) {

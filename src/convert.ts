@@ -101,10 +101,13 @@ function pointOfInitiation(ctx: ScanContext, l: Layout): '11' | '12' | null {
     if (c === 0x32) return '12';
   }
   const v = s.slice(v0, objEnd(ctx, l.i01));
-  throw fail(ctx, new QrisError('BAD_POINT_OF_INITIATION', `The Point of Initiation Method (ID 01) is ${quote(v)}; it must be 11 (static) or 12 (dynamic).`, {
-    offset: ctx.start + objStart(ctx, l.i01),
-    tag: '01',
-  }));
+  throw fail(
+    ctx,
+    new QrisError('BAD_POINT_OF_INITIATION', `The Point of Initiation Method (ID 01) is ${quote(v)}; it must be 11 (static) or 12 (dynamic).`, {
+      offset: ctx.start + objStart(ctx, l.i01),
+      tag: '01',
+    }),
+  );
 }
 
 /** toDynamic's options after one guarded read: checked values the conversion works from. */
@@ -135,16 +138,22 @@ export function toDynamic(payload: string, options: ToDynamicOptions): string {
   const l = layout(ctx);
   const poi = pointOfInitiation(ctx, l);
   if (poi === '12' && !req.replaceAmount) {
-    throw fail(ctx, new QrisError('ALREADY_DYNAMIC', 'The payload is already dynamic (ID 01 = 12); pass replaceAmount: true to change its amount.', {
-      offset: ctx.start + objStart(ctx, l.i01),
-      tag: '01',
-    }));
+    throw fail(
+      ctx,
+      new QrisError('ALREADY_DYNAMIC', 'The payload is already dynamic (ID 01 = 12); pass replaceAmount: true to change its amount.', {
+        offset: ctx.start + objStart(ctx, l.i01),
+        tag: '01',
+      }),
+    );
   }
   if (l.i54 >= 0 && !req.replaceAmount) {
-    throw fail(ctx, new QrisError('ALREADY_DYNAMIC', 'The payload already carries an amount (ID 54); pass replaceAmount: true to replace it.', {
-      offset: ctx.start + objStart(ctx, l.i54),
-      tag: '54',
-    }));
+    throw fail(
+      ctx,
+      new QrisError('ALREADY_DYNAMIC', 'The payload already carries an amount (ID 54); pass replaceAmount: true to replace it.', {
+        offset: ctx.start + objStart(ctx, l.i54),
+        tag: '54',
+      }),
+    );
   }
 
   const edits: Edit[] = [];
@@ -268,7 +277,14 @@ export function toStatic(payload: string, options: ToStaticOptions = {}): string
   const l = layout(ctx);
   const poi = pointOfInitiation(ctx, l);
   if (poi !== '12' && l.i54 < 0) {
-    throw fail(ctx, new QrisError('ALREADY_STATIC', 'The payload is already static (ID 01 is not 12 and there is no amount).', l.i01 >= 0 ? { offset: ctx.start + objStart(ctx, l.i01), tag: '01' } : { tag: '01' }));
+    throw fail(
+      ctx,
+      new QrisError(
+        'ALREADY_STATIC',
+        'The payload is already static (ID 01 is not 12 and there is no amount).',
+        l.i01 >= 0 ? { offset: ctx.start + objStart(ctx, l.i01), tag: '01' } : { tag: '01' },
+      ),
+    );
   }
   const edits: Edit[] = [];
   if (poi === '12') edits.push({ start: valStart(ctx, l.i01), end: objEnd(ctx, l.i01), text: '11' });
@@ -288,7 +304,9 @@ function additionalDataEdits(options: AdditionalDataEdits): [string, string][] |
     if (v === undefined) continue;
     const id = ADDITIONAL_DATA_ID[key];
     if (typeof v !== 'string' || v.length === 0 || v.length > ADDITIONAL_DATA_MAX || !isPrintableAscii(v)) {
-      throw new QrisError('BAD_FIELD', `${key} (62/${id}) must be 1 to ${ADDITIONAL_DATA_MAX} printable ASCII characters; got ${describeValue(v)}.`, { tag: '62/' + id });
+      throw new QrisError('BAD_FIELD', `${key} (62/${id}) must be 1 to ${ADDITIONAL_DATA_MAX} printable ASCII characters; got ${describeValue(v)}.`, {
+        tag: '62/' + id,
+      });
     }
     (out ??= []).push([id, v]);
   }
@@ -332,7 +350,10 @@ function additionalDataEdit(ctx: ScanContext, l: Layout, extras: [string, string
   }
   const len = codePointLength(value);
   if (len > 99) {
-    throw fail(ctx, new QrisError('VALUE_TOO_LONG', `The Additional Data Field (62) would be ${len} characters long; the length field allows at most 99.`, { tag: '62' }));
+    throw fail(
+      ctx,
+      new QrisError('VALUE_TOO_LONG', `The Additional Data Field (62) would be ${len} characters long; the length field allows at most 99.`, { tag: '62' }),
+    );
   }
   const obj = '62' + TWO_DIGITS[len]! + value;
   if (l.i62 >= 0) return { start: objStart(ctx, l.i62), end: objEnd(ctx, l.i62), text: obj };
@@ -373,7 +394,10 @@ function applyEdits(ctx: ScanContext, edits: Edit[]): string {
     crc = crc16(out);
   }
   if (out.length + 4 > MAX_PAYLOAD_LENGTH && codePointLength(out) + 4 > MAX_PAYLOAD_LENGTH) {
-    throw new QrisError('OUTPUT_TOO_LONG', `The converted payload would have ${codePointLength(out) + 4} characters; QRIS recommends at most ${MAX_PAYLOAD_LENGTH} and scanners may refuse more.`);
+    throw new QrisError(
+      'OUTPUT_TOO_LONG',
+      `The converted payload would have ${codePointLength(out) + 4} characters; QRIS recommends at most ${MAX_PAYLOAD_LENGTH} and scanners may refuse more.`,
+    );
   }
   return out + formatCrc(crc);
 }
@@ -389,7 +413,11 @@ function refuseLoneSurrogate(ctx: ScanContext): void {
   const o = ctx.objects[0];
   let tag = '';
   for (let i = 0; i < ctx.count; i++) if (o[i * 4]! <= at && at < o[i * 4 + 3]!) tag = TWO_DIGITS[o[i * 4 + 1]!]!;
-  throw new QrisError('BAD_FIELD', `The payload holds an unpaired UTF-16 surrogate: it has no UTF-8 form, so no QR code can carry it.`, tag ? { offset: ctx.start + at, tag } : { offset: ctx.start + at });
+  throw new QrisError(
+    'BAD_FIELD',
+    `The payload holds an unpaired UTF-16 surrogate: it has no UTF-8 form, so no QR code can carry it.`,
+    tag ? { offset: ctx.start + at, tag } : { offset: ctx.start + at },
+  );
 }
 
 function isSorted(edits: readonly Edit[]): boolean {

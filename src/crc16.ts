@@ -74,9 +74,7 @@ export function crc16Hex(input: string | Uint8Array): string {
   return formatCrc(crc16(input));
 }
 
-const HEX2: readonly string[] = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) =>
-  i.toString(16).toUpperCase().padStart(2, '0'),
-);
+const HEX2: readonly string[] = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
 
 /** Formats a 16-bit CRC value as four uppercase hex digits. */
 export function formatCrc(crc: number): string {

@@ -8,9 +8,7 @@ import { TIP_INDICATOR } from './spec.js';
 
 /** Tip or convenience fee: 55 `01` (payer enters a tip), `02` + 56 (fixed), `03` + 57 (percent). */
 export type FeeOption =
-  | { readonly type: 'prompt' }
-  | { readonly type: 'fixed'; readonly value: number | string }
-  | { readonly type: 'percent'; readonly value: number | string };
+  { readonly type: 'prompt' } | { readonly type: 'fixed'; readonly value: number | string } | { readonly type: 'percent'; readonly value: number | string };
 
 /** The data objects of a fee: 55's tip indicator and, for a fixed or percentage fee, 56 or 57. */
 export interface FeeObjects {

@@ -96,14 +96,21 @@ export function parseWith(ctx: ScanContext, input: string, options?: ParseOption
   const crcValueStart = payload.length - 4;
   const declared = payload.slice(crcValueStart);
   if (hasLowercase(declared)) {
-    warnings.push({ severity: 'warning', code: 'CRC_LOWERCASE', message: 'The CRC is written in lowercase; EMVCo output uses uppercase hex.', offset: start + crcValueStart, tag: '63' });
+    warnings.push({
+      severity: 'warning',
+      code: 'CRC_LOWERCASE',
+      message: 'The CRC is written in lowercase; EMVCo output uses uppercase hex.',
+      offset: start + crcValueStart,
+      tag: '63',
+    });
   }
   return { payload, start, nodes, crc: { declared, computed: formatCrc(computed), valid: computed === ctx.declared }, warnings };
 }
 
 /** `options.verifyCrc`, read once; BAD_OPTION for options that are not an object or a flag that is not a boolean. */
 function readVerifyCrc(options: ParseOptions): boolean {
-  if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', `parse() options must be an object such as { verifyCrc: false }; got ${describeValue(options)}.`);
+  if (options === null || typeof options !== 'object')
+    throw new QrisError('BAD_OPTION', `parse() options must be an object such as { verifyCrc: false }; got ${describeValue(options)}.`);
   let v: unknown;
   try {
     v = options.verifyCrc;
@@ -197,8 +204,13 @@ function isParsedShape(x: object): boolean {
   return (
     typeof p.payload === 'string' &&
     Array.isArray(p.warnings) &&
-    typeof crc === 'object' && crc !== null && typeof crc.valid === 'boolean' && isCrcText(crc.declared) && isCrcText(crc.computed) &&
-    Array.isArray(p.nodes) && p.nodes.every((n) => isNodeShape(n, 0))
+    typeof crc === 'object' &&
+    crc !== null &&
+    typeof crc.valid === 'boolean' &&
+    isCrcText(crc.declared) &&
+    isCrcText(crc.computed) &&
+    Array.isArray(p.nodes) &&
+    p.nodes.every((n) => isNodeShape(n, 0))
   );
 }
 

@@ -101,7 +101,17 @@ const SHOULD = 'SHOULD';
 /** Code-point length limits of a data object, MUST unless marked. */
 function length<const P extends string>(path: P, min: number, max: number, source: string, samples?: RuleSamples, profile: Profile = 'emvco') {
   const text = min === max ? `${min} characters` : min <= 1 ? `at most ${max} characters` : `${min}-${max} characters`;
-  return rule({ code: 'BAD_VALUE_LENGTH', path, strength: MUST, profile, source, text: `${text} (code points), not empty`, check: 'length', limits: { min, max }, ...(samples ? { samples } : {}) });
+  return rule({
+    code: 'BAD_VALUE_LENGTH',
+    path,
+    strength: MUST,
+    profile,
+    source,
+    text: `${text} (code points), not empty`,
+    check: 'length',
+    limits: { min, max },
+    ...(samples ? { samples } : {}),
+  });
 }
 
 // A table: one rule per line, read and diffed row by row.
@@ -279,8 +289,22 @@ function range(a: number, b: number): string[] {
 
 /** ISO 4217 minor-unit exponents of the currencies in `CURRENCIES` (for AMOUNT_DECIMALS). */
 export const CURRENCY_EXPONENT: Readonly<Record<string, number>> = Object.freeze({
-  '360': 2, '764': 2, '704': 0, '156': 2, '986': 2, '356': 2, '458': 2, '702': 2,
-  '608': 2, '116': 2, '418': 2, '104': 2, '840': 2, '410': 0, '392': 0, '344': 2,
+  '360': 2,
+  '764': 2,
+  '704': 0,
+  '156': 2,
+  '986': 2,
+  '356': 2,
+  '458': 2,
+  '702': 2,
+  '608': 2,
+  '116': 2,
+  '418': 2,
+  '104': 2,
+  '840': 2,
+  '410': 0,
+  '392': 0,
+  '344': 2,
 });
 
 /**
@@ -288,8 +312,22 @@ export const CURRENCY_EXPONENT: Readonly<Record<string, number>> = Object.freeze
  * unknown NNS is a SHOULD). Source: spring-qris `QrisNationalNumberingSystem.java` as digested.
  */
 export const QRIS_NNS: Readonly<Record<string, string>> = Object.freeze({
-  '93600914': 'GoPay', '93600915': 'DANA', '93600918': 'ShopeePay', '93600912': 'OVO', '93600911': 'LinkAja',
-  '93600898': 'Telkom', '93600899': 'DOKU', '93600822': 'AstraPay', '93600503': 'Nobu', '93600002': 'BRI',
-  '93600008': 'Mandiri', '93600009': 'BNI', '93600014': 'BCA', '93600022': 'CIMB Niaga', '93600451': 'BSI',
-  '93600013': 'Permata', '93600011': 'Danamon', '93600213': 'BTPN',
+  '93600914': 'GoPay',
+  '93600915': 'DANA',
+  '93600918': 'ShopeePay',
+  '93600912': 'OVO',
+  '93600911': 'LinkAja',
+  '93600898': 'Telkom',
+  '93600899': 'DOKU',
+  '93600822': 'AstraPay',
+  '93600503': 'Nobu',
+  '93600002': 'BRI',
+  '93600008': 'Mandiri',
+  '93600009': 'BNI',
+  '93600014': 'BCA',
+  '93600022': 'CIMB Niaga',
+  '93600451': 'BSI',
+  '93600013': 'Permata',
+  '93600011': 'Danamon',
+  '93600213': 'BTPN',
 });

@@ -40,7 +40,7 @@ function scanAscii(ctx: ScanContext, b: Uint8Array, start: number, end: number, 
     const l0 = b[p + 2]! - 48;
     const l1 = b[p + 3]! - 48;
     const vEnd = p + 4 + l0 * 10 + l1;
-    if (end - p < 4 || (i0 >>> 0) > 9 || (i1 >>> 0) > 9 || (l0 >>> 0) > 9 || (l1 >>> 0) > 9 || vEnd > end || n === MAX_OBJECTS) {
+    if (end - p < 4 || i0 >>> 0 > 9 || i1 >>> 0 > 9 || l0 >>> 0 > 9 || l1 >>> 0 > 9 || vEnd > end || n === MAX_OBJECTS) {
       scanChecked(ctx, start, end, out, path);
       throw new Error('unreachable: scanChecked accepted what scanAscii refused');
     }
@@ -63,27 +63,37 @@ function scanChecked(ctx: ScanContext, start: number, end: number, out: Int32Arr
   let n = 0;
   while (p < end) {
     if (end - p < 4) {
-      throw new QrisError('TRUNCATED', `The payload ends inside a data object header: ${end - p} character(s) left where ID and length need 4.`, where(base + p, path));
+      throw new QrisError(
+        'TRUNCATED',
+        `The payload ends inside a data object header: ${end - p} character(s) left where ID and length need 4.`,
+        where(base + p, path),
+      );
     }
     const i0 = s.charCodeAt(p) - 48;
     const i1 = s.charCodeAt(p + 1) - 48;
     const l0 = s.charCodeAt(p + 2) - 48;
     const l1 = s.charCodeAt(p + 3) - 48;
     // One unsigned compare per digit: a character below '0' wraps to a huge number.
-    if ((i0 >>> 0) > 9 || (i1 >>> 0) > 9) {
+    if (i0 >>> 0 > 9 || i1 >>> 0 > 9) {
       throw new QrisError('BAD_ID', `A data object ID must be two digits; found ${quote(s.slice(p, p + 2))}.`, where(base + p, path));
     }
     const id = i0 * 10 + i1;
-    if ((l0 >>> 0) > 9 || (l1 >>> 0) > 9) {
+    if (l0 >>> 0 > 9 || l1 >>> 0 > 9) {
       const tag = tagPath(path, id);
-      throw new QrisError('BAD_LENGTH', `The length of data object ${tag} must be two digits; found ${quote(s.slice(p + 2, p + 4))}.`, { offset: base + p + 2, tag });
+      throw new QrisError('BAD_LENGTH', `The length of data object ${tag} must be two digits; found ${quote(s.slice(p + 2, p + 4))}.`, {
+        offset: base + p + 2,
+        tag,
+      });
     }
     const len = l0 * 10 + l1;
     const vStart = p + 4;
     const vEnd = ctx.ascii ? vStart + len : advanceCodePoints(s, vStart, len, end);
     if (vEnd > end) {
       const tag = tagPath(path, id);
-      throw new QrisError('TRUNCATED', `Data object ${tag} declares ${len} character(s) but only ${countCodePoints(s, vStart, end)} remain.`, { offset: base + p, tag });
+      throw new QrisError('TRUNCATED', `Data object ${tag} declares ${len} character(s) but only ${countCodePoints(s, vStart, end)} remain.`, {
+        offset: base + p,
+        tag,
+      });
     }
     if (n === MAX_OBJECTS) throw new QrisError('TOO_LONG', `More than ${MAX_OBJECTS} data objects at one level.`, where(base + p, path));
     const k = n * 4;
@@ -160,7 +170,11 @@ export function scanRoot(ctx: ScanContext, input: unknown): void {
   }
   // O(1), before any scan: no payload of MAX_INPUT_LENGTH code points has twice as many UTF-16 units.
   if (input.length > 2 * MAX_INPUT_LENGTH) {
-    throw new QrisError('TOO_LONG', `The input is ${input.length} UTF-16 units long; the library reads at most ${MAX_INPUT_LENGTH} characters (no QR code holds more than 2953 bytes).`, { offset: MAX_INPUT_LENGTH });
+    throw new QrisError(
+      'TOO_LONG',
+      `The input is ${input.length} UTF-16 units long; the library reads at most ${MAX_INPUT_LENGTH} characters (no QR code holds more than 2953 bytes).`,
+      { offset: MAX_INPUT_LENGTH },
+    );
   }
   let payload = input;
   let start = 0;
@@ -175,7 +189,11 @@ export function scanRoot(ctx: ScanContext, input: unknown): void {
   if (payload.length > MAX_INPUT_LENGTH) {
     const cps = codePointLength(payload);
     if (cps > MAX_INPUT_LENGTH) {
-      throw new QrisError('TOO_LONG', `The payload has ${cps} characters; the library reads at most ${MAX_INPUT_LENGTH} (no QR code holds more than 2953 bytes).`, { offset: start + MAX_INPUT_LENGTH });
+      throw new QrisError(
+        'TOO_LONG',
+        `The payload has ${cps} characters; the library reads at most ${MAX_INPUT_LENGTH} (no QR code holds more than 2953 bytes).`,
+        { offset: start + MAX_INPUT_LENGTH },
+      );
     }
   }
   const byteLength = ctx.encode(payload);
@@ -193,7 +211,10 @@ export function scanRoot(ctx: ScanContext, input: unknown): void {
   for (let i = 0; i < count; i++) {
     const id = objects[i * 4 + 1]!;
     if (seen[id] === stamp) {
-      throw new QrisError('DUPLICATE_ID', `Data object ${TWO_DIGITS[id]} appears more than once at the root.`, { offset: start + objects[i * 4]!, tag: TWO_DIGITS[id]! });
+      throw new QrisError('DUPLICATE_ID', `Data object ${TWO_DIGITS[id]} appears more than once at the root.`, {
+        offset: start + objects[i * 4]!,
+        tag: TWO_DIGITS[id]!,
+      });
     }
     seen[id] = stamp;
     index[id] = i;
@@ -202,10 +223,21 @@ export function scanRoot(ctx: ScanContext, input: unknown): void {
   const pfiAt = seen[0] === stamp ? index[0]! : -1;
   const crcAt = seen[63] === stamp ? index[63]! : -1;
   if (pfiAt !== 0) {
-    if (pfiAt < 0) throw new QrisError('PFI_MISSING', 'The Payload Format Indicator (ID 00) is missing; every EMVCo payload starts with "000201".', { offset: start, tag: '00' });
-    throw new QrisError('PFI_NOT_FIRST', 'The Payload Format Indicator (ID 00) must be the first data object.', { offset: start + objects[pfiAt * 4]!, tag: '00' });
+    if (pfiAt < 0)
+      throw new QrisError('PFI_MISSING', 'The Payload Format Indicator (ID 00) is missing; every EMVCo payload starts with "000201".', {
+        offset: start,
+        tag: '00',
+      });
+    throw new QrisError('PFI_NOT_FIRST', 'The Payload Format Indicator (ID 00) must be the first data object.', {
+      offset: start + objects[pfiAt * 4]!,
+      tag: '00',
+    });
   }
-  if (crcAt < 0) throw new QrisError('CRC_MISSING', 'The CRC (ID 63) is missing; a payload ends with "6304" and four hex digits.', { offset: start + payload.length, tag: '63' });
+  if (crcAt < 0)
+    throw new QrisError('CRC_MISSING', 'The CRC (ID 63) is missing; a payload ends with "6304" and four hex digits.', {
+      offset: start + payload.length,
+      tag: '63',
+    });
   if (crcAt !== count - 1) {
     throw new QrisError('CRC_NOT_LAST', 'The CRC (ID 63) must be the last data object.', { offset: start + objects[crcAt * 4]!, tag: '63' });
   }
@@ -219,7 +251,10 @@ export function scanRoot(ctx: ScanContext, input: unknown): void {
   }
   const declared = parseCrcHex(payload, crcValueStart);
   if (declared < 0) {
-    throw new QrisError('CRC_BAD_FORMAT', `The CRC (ID 63) must be four hex digits; found ${quote(payload.slice(crcValueStart))}.`, { offset: start + crcValueStart, tag: '63' });
+    throw new QrisError('CRC_BAD_FORMAT', `The CRC (ID 63) must be four hex digits; found ${quote(payload.slice(crcValueStart))}.`, {
+      offset: start + crcValueStart,
+      tag: '63',
+    });
   }
   ctx.declared = declared;
   // The four CRC digits are ASCII, so the CRC covers all bytes but the last four.
@@ -230,12 +265,16 @@ export function scanRoot(ctx: ScanContext, input: unknown): void {
 export function crcMismatch(ctx: ScanContext, computed: number): QrisError {
   const { payload, start } = ctx;
   const crcValueStart = payload.length - 4;
-  return new QrisError('CRC_MISMATCH', `The CRC does not match: the payload declares ${payload.slice(crcValueStart)}, its content gives ${formatCrc(computed)}.`, {
-    offset: start + crcValueStart,
-    tag: '63',
-    expected: formatCrc(computed),
-    actual: payload.slice(crcValueStart),
-  });
+  return new QrisError(
+    'CRC_MISMATCH',
+    `The CRC does not match: the payload declares ${payload.slice(crcValueStart)}, its content gives ${formatCrc(computed)}.`,
+    {
+      offset: start + crcValueStart,
+      tag: '63',
+      expected: formatCrc(computed),
+      actual: payload.slice(crcValueStart),
+    },
+  );
 }
 
 /**

@@ -81,7 +81,10 @@ function writeRoot(tree: ParsedQris | readonly TlvInput[]): string {
     out += writeObject(w, node, id, id, 0);
     // Checked as we go: a hostile array cannot make us build more than one payload's worth of text.
     if (w.cps + 8 > MAX_INPUT_LENGTH) {
-      throw new QrisError('TOO_LONG', `The payload would have more than ${MAX_INPUT_LENGTH} characters (${w.cps + 8} by data object ${id}); the library reads at most ${MAX_INPUT_LENGTH}.`);
+      throw new QrisError(
+        'TOO_LONG',
+        `The payload would have more than ${MAX_INPUT_LENGTH} characters (${w.cps + 8} by data object ${id}); the library reads at most ${MAX_INPUT_LENGTH}.`,
+      );
     }
   }
   if (crcAt >= 0 && crcAt !== n - 1) throw new QrisError('CRC_NOT_LAST', 'The CRC (ID 63) must be the last data object.', { tag: '63' });
@@ -99,7 +102,10 @@ function hasPfi(list: readonly TlvInput[]): boolean {
 function checkId(node: unknown, parent: string): string {
   const id = node !== null && typeof node === 'object' ? (node as TlvInput).id : undefined;
   if (typeof id !== 'string' || id.length !== 2 || !isDigit(id.charCodeAt(0)) || !isDigit(id.charCodeAt(1))) {
-    const what = node === null || typeof node !== 'object' ? `a data object must be an object with an ID; got ${describeValue(node)}` : `a data object ID must be two digits; got ${describeValue(id)}`;
+    const what =
+      node === null || typeof node !== 'object'
+        ? `a data object must be an object with an ID; got ${describeValue(node)}`
+        : `a data object ID must be two digits; got ${describeValue(id)}`;
     throw new QrisError('BAD_ID', what[0]!.toUpperCase() + what.slice(1) + '.', parent ? { tag: parent } : {});
   }
   return id;
@@ -118,7 +124,11 @@ function writeObject(w: Writer, node: TlvInput, id: string, path: string, depth:
     if (!Array.isArray(children)) throw new QrisError('BAD_FIELD', `The children of ${path} must be an array.`, { tag: path });
     if (w.ancestors.includes(node)) throw new QrisError('BAD_FIELD', `Data object ${path} contains itself: a cyclic tree cannot be written.`, { tag: path });
     if (depth + 1 >= MAX_NESTING) {
-      throw new QrisError('BAD_FIELD', `Data object ${path} has children, but the spec nests at most ${MAX_NESTING} levels (root > template > 62's 50-99 templates).`, { tag: path });
+      throw new QrisError(
+        'BAD_FIELD',
+        `Data object ${path} has children, but the spec nests at most ${MAX_NESTING} levels (root > template > 62's 50-99 templates).`,
+        { tag: path },
+      );
     }
     const list = children as readonly TlvInput[];
     const outer = w.cps;
@@ -136,16 +146,29 @@ function writeObject(w: Writer, node: TlvInput, id: string, path: string, depth:
     w.cps = outer;
   } else {
     const v: unknown = node.value;
-    if (typeof v !== 'string') throw new QrisError('BAD_FIELD', `Data object ${path} needs a string value or children${v === undefined ? '' : `; got ${describeValue(v)}`}.`, { tag: path });
+    if (typeof v !== 'string')
+      throw new QrisError('BAD_FIELD', `Data object ${path} needs a string value or children${v === undefined ? '' : `; got ${describeValue(v)}`}.`, {
+        tag: path,
+      });
     // More than 198 UTF-16 units is more than 99 code points: refused without counting a huge value.
-    if (v.length > 198) throw new QrisError('VALUE_TOO_LONG', `Data object ${path} would be over 99 characters long (${v.length} UTF-16 units); the length field allows at most 99.`, { tag: path });
+    if (v.length > 198)
+      throw new QrisError(
+        'VALUE_TOO_LONG',
+        `Data object ${path} would be over 99 characters long (${v.length} UTF-16 units); the length field allows at most 99.`,
+        { tag: path },
+      );
     len = codePointsOrLone(v);
     if (len < 0) {
-      throw new QrisError('BAD_FIELD', `Data object ${path} holds an unpaired UTF-16 surrogate at index ${-1 - len}: it has no UTF-8 form, so no QR code can carry it.`, { tag: path });
+      throw new QrisError(
+        'BAD_FIELD',
+        `Data object ${path} holds an unpaired UTF-16 surrogate at index ${-1 - len}: it has no UTF-8 form, so no QR code can carry it.`,
+        { tag: path },
+      );
     }
     value = v;
   }
-  if (len > 99) throw new QrisError('VALUE_TOO_LONG', `Data object ${path} would be ${len} characters long; the length field allows at most 99.`, { tag: path });
+  if (len > 99)
+    throw new QrisError('VALUE_TOO_LONG', `Data object ${path} would be ${len} characters long; the length field allows at most 99.`, { tag: path });
   w.cps += len + 4;
   return id + TWO_DIGITS[len]! + value;
 }

@@ -38,7 +38,23 @@ const ROOT: Readonly<Record<string, string>> = Object.freeze({
   '64': 'Merchant Information - Language Template',
 });
 
-const CARD_NETWORKS: readonly string[] = ['Visa', 'Visa', 'Mastercard', 'Mastercard', 'EMVCo', 'EMVCo', 'EMVCo', 'Discover', 'Discover', 'Amex', 'Amex', 'JCB', 'JCB', 'UnionPay', 'UnionPay'];
+const CARD_NETWORKS: readonly string[] = [
+  'Visa',
+  'Visa',
+  'Mastercard',
+  'Mastercard',
+  'EMVCo',
+  'EMVCo',
+  'EMVCo',
+  'Discover',
+  'Discover',
+  'Amex',
+  'Amex',
+  'JCB',
+  'JCB',
+  'UnionPay',
+  'UnionPay',
+];
 
 /** The name of a root ID, or undefined for an ID EMVCo does not define. */
 export function rootName(id: string): string | undefined {

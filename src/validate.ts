@@ -44,7 +44,19 @@ interface Compiled {
   readonly rootPaths: readonly string[];
 }
 
-const TREE_KINDS = new Set<RuleSpec['check']>(['parse', 'crc', 'present', 'duplicates', 'merchantAccount', 'surrogates', 'controls', 'prompt', 'countryMismatch', 'staticWithAmount', 'dynamicWithoutAmount']);
+const TREE_KINDS = new Set<RuleSpec['check']>([
+  'parse',
+  'crc',
+  'present',
+  'duplicates',
+  'merchantAccount',
+  'surrogates',
+  'controls',
+  'prompt',
+  'countryMismatch',
+  'staticWithAmount',
+  'dynamicWithoutAmount',
+]);
 const LEAF_KINDS = new Set<RuleSpec['check']>(['surrogates', 'controls', 'prompt']);
 
 const COMPILED: readonly Compiled[] = RULES.map((r: RuleSpec & { readonly code: ValidationCode }) => {
@@ -125,7 +137,10 @@ class Context {
   private readonly paths: string[] = [];
   private readonly nodes: TlvNode[] = [];
 
-  constructor(private readonly parsed: ParsedQris, asked: Profile | undefined) {
+  constructor(
+    private readonly parsed: ParsedQris,
+    asked: Profile | undefined,
+  ) {
     for (const n of parsed.nodes) this.root.set(n.id, n);
     this.index(parsed.nodes, '');
     this.profile = asked ?? (this.value('58') === 'ID' ? 'qris' : 'emvco');
@@ -214,21 +229,25 @@ class Context {
       case 'duplicates':
         return this.duplicates(c);
       case 'merchantAccount':
-        if (!this.parsed.nodes.some((n) => n.id >= '02' && n.id <= '51')) this.add(c, `There is no merchant account information (IDs 02-51); a payment cannot be routed. ${rule(r)}`, undefined, '26');
+        if (!this.parsed.nodes.some((n) => n.id >= '02' && n.id <= '51'))
+          this.add(c, `There is no merchant account information (IDs 02-51); a payment cannot be routed. ${rule(r)}`, undefined, '26');
         return;
       case 'countryMismatch': {
         const country = this.root.get('58');
-        if (this.value('53') === '360' && country && country.value !== 'ID') this.add(c, `The currency is IDR (360) but the country code is ${describeValue(country.value)}. ${rule(r)}`, country.offset, '58');
+        if (this.value('53') === '360' && country && country.value !== 'ID')
+          this.add(c, `The currency is IDR (360) but the country code is ${describeValue(country.value)}. ${rule(r)}`, country.offset, '58');
         return;
       }
       case 'staticWithAmount': {
         const amount = this.root.get('54');
-        if (amount && this.value('01') === '11') this.add(c, `A static code (01 = 11) carries an amount (54); payers expect a dynamic code for a fixed amount. ${rule(r)}`, amount.offset, '54');
+        if (amount && this.value('01') === '11')
+          this.add(c, `A static code (01 = 11) carries an amount (54); payers expect a dynamic code for a fixed amount. ${rule(r)}`, amount.offset, '54');
         return;
       }
       case 'dynamicWithoutAmount': {
         const poi = this.root.get('01');
-        if (poi && poi.value === '12' && !this.root.has('54')) this.add(c, `A dynamic code (01 = 12) carries no amount (54); the payer will enter it. ${rule(r)}`, poi.offset, '01');
+        if (poi && poi.value === '12' && !this.root.has('54'))
+          this.add(c, `A dynamic code (01 = 12) carries no amount (54); the payer will enter it. ${rule(r)}`, poi.offset, '01');
         return;
       }
       default:
@@ -241,7 +260,12 @@ class Context {
     if (crc.valid) return;
     // Like the QrisError parse throws (and CRC_LOWERCASE): the offset of the four CRC digits.
     const node = this.root.get('63');
-    this.add(c, `The CRC does not match: the payload declares ${crc.declared}, its content gives ${crc.computed}.`, node === undefined ? undefined : node.offset + 4, '63');
+    this.add(
+      c,
+      `The CRC does not match: the payload declares ${crc.declared}, its content gives ${crc.computed}.`,
+      node === undefined ? undefined : node.offset + 4,
+      '63',
+    );
   }
 
   /** `present` rows on root objects (sub-objects: childPresent, dispatched per node). */
@@ -257,7 +281,13 @@ class Context {
     const max = c.rule.limits?.max ?? Infinity;
     const { payload, start } = this.parsed;
     const n = payload.length > max ? codePointLength(payload) : payload.length;
-    if (n > max) this.add(c, `The payload has ${n} characters; ${rule(c.rule)} Some scanners and apps refuse longer codes.`, start + offsetOfCodePoint(payload, max), undefined);
+    if (n > max)
+      this.add(
+        c,
+        `The payload has ${n} characters; ${rule(c.rule)} Some scanners and apps refuse longer codes.`,
+        start + offsetOfCodePoint(payload, max),
+        undefined,
+      );
   }
 
   private duplicates(c: Compiled): void {
@@ -293,7 +323,23 @@ class Context {
   }
 }
 
-type ValueCheck = Exclude<RuleSpec['check'], 'parse' | 'crc' | 'present' | 'absent' | 'length' | 'templates' | 'duplicates' | 'merchantAccount' | 'surrogates' | 'controls' | 'prompt' | 'countryMismatch' | 'staticWithAmount' | 'dynamicWithoutAmount'>;
+type ValueCheck = Exclude<
+  RuleSpec['check'],
+  | 'parse'
+  | 'crc'
+  | 'present'
+  | 'absent'
+  | 'length'
+  | 'templates'
+  | 'duplicates'
+  | 'merchantAccount'
+  | 'surrogates'
+  | 'controls'
+  | 'prompt'
+  | 'countryMismatch'
+  | 'staticWithAmount'
+  | 'dynamicWithoutAmount'
+>;
 
 /** One predicate per value rule kind: true when the value keeps the rule. */
 const VALUE_CHECKS: Readonly<Record<ValueCheck, (v: string, r: RuleSpec, ctx: Context, path: string) => boolean>> = {
@@ -332,7 +378,10 @@ function label(path: string): string {
   let name: string | undefined;
   if (parts.length === 1) name = rootName(path);
   else if (parts[0] === '62' && parts.length === 2) name = ADDITIONAL_DATA[last]?.name;
-  else if (parts[0] === '64') name = ({ '00': 'Language Preference', '01': 'Merchant Name - Alternate Language', '02': 'Merchant City - Alternate Language' } as Record<string, string>)[last];
+  else if (parts[0] === '64')
+    name = ({ '00': 'Language Preference', '01': 'Merchant Name - Alternate Language', '02': 'Merchant City - Alternate Language' } as Record<string, string>)[
+      last
+    ];
   else if (last === '00') name = 'Globally Unique Identifier';
   else if (parts[0] === '51' && last === '02') name = 'NMID';
   else if (last === '01' && Number(parts[0]) <= 51) name = 'Merchant PAN';

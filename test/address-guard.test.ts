@@ -10,17 +10,32 @@ const u32 = fc.integer({ min: 0, max: 0xffffffff });
 
 /** [first address, prefix length] of each refused IPv4 block. */
 const REFUSED_V4: readonly [string, number][] = [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15],
-  ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ];
 const inBlock = (n: number): boolean => REFUSED_V4.some(([a, bits]) => n >>> (32 - bits) === parseIPv4(a)! >>> (32 - bits));
 
 describe('addressRefusal', () => {
   it('property: an IPv4 address is refused exactly when it lies in a refused block', () => {
-    fc.assert(fc.property(u32, (n) => {
-      expect(addressRefusal(dotted(n)) !== undefined).toBe(inBlock(n));
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(u32, (n) => {
+        expect(addressRefusal(dotted(n)) !== undefined).toBe(inBlock(n));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('property: every address inside each refused block is refused (first, last and random)', () => {
@@ -29,12 +44,26 @@ describe('addressRefusal', () => {
       const size = 2 ** (32 - bits);
       expect(addressRefusal(dotted(base))).toBeDefined();
       expect(addressRefusal(dotted(base + size - 1))).toBeDefined();
-      fc.assert(fc.property(fc.integer({ min: 0, max: size - 1 }), (k) => {
-        expect(addressRefusal(dotted(base + k))).toBeDefined();
-      }), { numRuns: 200 });
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: size - 1 }), (k) => {
+          expect(addressRefusal(dotted(base + k))).toBeDefined();
+        }),
+        { numRuns: 200 },
+      );
     }
     // Neighbours just outside are public.
-    for (const a of ['9.255.255.255', '11.0.0.0', '100.63.255.255', '100.128.0.0', '172.15.255.255', '172.32.0.0', '192.167.255.255', '192.169.0.0', '8.8.8.8', '1.1.1.1']) {
+    for (const a of [
+      '9.255.255.255',
+      '11.0.0.0',
+      '100.63.255.255',
+      '100.128.0.0',
+      '172.15.255.255',
+      '172.32.0.0',
+      '192.167.255.255',
+      '192.169.0.0',
+      '8.8.8.8',
+      '1.1.1.1',
+    ]) {
       expect(addressRefusal(a)).toBeUndefined();
     }
   });
@@ -44,7 +73,13 @@ describe('addressRefusal', () => {
       fc.property(u32, (n) => {
         const verdict = addressRefusal(dotted(n)) !== undefined;
         const [a, b, c, d] = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
-        for (const spelling of [String(n), `0x${n.toString(16)}`, `0${a.toString(8)}.${b}.0x${c.toString(16)}.${d}`, `${a}.${(n & 0xffffff) >>> 0}`, `${a}.${b}.${(n & 0xffff) >>> 0}`]) {
+        for (const spelling of [
+          String(n),
+          `0x${n.toString(16)}`,
+          `0${a.toString(8)}.${b}.0x${c.toString(16)}.${d}`,
+          `${a}.${(n & 0xffffff) >>> 0}`,
+          `${a}.${b}.${(n & 0xffff) >>> 0}`,
+        ]) {
           const host = new URL(`http://${spelling}/`).hostname;
           expect(host).toBe(dotted(n));
           expect(addressRefusal(host) !== undefined).toBe(verdict);
@@ -59,7 +94,14 @@ describe('addressRefusal', () => {
       fc.property(u32, (n) => {
         const hi = (n >>> 16).toString(16);
         const lo = (n & 0xffff).toString(16);
-        for (const text of [`::ffff:${dotted(n)}`, `::ffff:${hi}:${lo}`, `0:0:0:0:0:ffff:${hi}:${lo}`, `::${dotted(n)}`, `64:ff9b::${hi}:${lo}`, `2002:${hi}:${lo}::1`]) {
+        for (const text of [
+          `::ffff:${dotted(n)}`,
+          `::ffff:${hi}:${lo}`,
+          `0:0:0:0:0:ffff:${hi}:${lo}`,
+          `::${dotted(n)}`,
+          `64:ff9b::${hi}:${lo}`,
+          `2002:${hi}:${lo}::1`,
+        ]) {
           expect(addressRefusal(text)).toBeDefined();
           expect(addressRefusal(new URL(`http://[${text}]/`).hostname)).toBeDefined();
         }
@@ -78,13 +120,30 @@ describe('addressRefusal', () => {
         expect(parseIPv6(canonical)).toEqual(g);
       }),
     );
-    fc.assert(fc.property(fc.string({ maxLength: 12, unit: fc.constantFrom(...'0123456789abcdef:.') }), (s) => {
-      expect(parseIPv6(s) !== undefined).toBe(isIP(s) === 6);
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12, unit: fc.constantFrom(...'0123456789abcdef:.') }), (s) => {
+        expect(parseIPv6(s) !== undefined).toBe(isIP(s) === 6);
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('IPv6 special blocks are refused, global unicast is not', () => {
-    for (const a of ['::', '::1', 'fc00::1', 'fdff::1', 'fe80::1%eth0', 'febf::1', 'fec0::1', 'ff02::1', '2001:db8::1', '2001::1', '100::1', '4000::1', '64:ff9b:1::1']) {
+    for (const a of [
+      '::',
+      '::1',
+      'fc00::1',
+      'fdff::1',
+      'fe80::1%eth0',
+      'febf::1',
+      'fec0::1',
+      'ff02::1',
+      '2001:db8::1',
+      '2001::1',
+      '100::1',
+      '4000::1',
+      '64:ff9b:1::1',
+    ]) {
       expect(addressRefusal(a), a).toBeDefined();
     }
     for (const a of ['2606:4700:4700::1111', '2001:4860:4860::8888', '2a00:1450::1']) expect(addressRefusal(a), a).toBeUndefined();
@@ -99,7 +158,16 @@ describe('addressRefusal', () => {
 
 describe('checkUrlHost', () => {
   it('resolves names with the hook, refuses when any address is refused, pins the first', async () => {
-    const lookup = async (h: string) => (h === 'two.test' ? [{ address: '93.184.216.34', family: 4 as const }, { address: '2606:4700::1', family: 6 as const }] : [{ address: '93.184.216.34', family: 4 as const }, { address: '10.0.0.1', family: 4 as const }]);
+    const lookup = async (h: string) =>
+      h === 'two.test'
+        ? [
+            { address: '93.184.216.34', family: 4 as const },
+            { address: '2606:4700::1', family: 6 as const },
+          ]
+        : [
+            { address: '93.184.216.34', family: 4 as const },
+            { address: '10.0.0.1', family: 4 as const },
+          ];
     expect(await checkUrlHost(new URL('http://two.test/'), lookup, false)).toEqual({ ok: true, address: { address: '93.184.216.34', family: 4 } });
     expect((await checkUrlHost(new URL('http://mixed.test/'), lookup, false)).ok).toBe(false);
     expect((await checkUrlHost(new URL('http://mixed.test/'), lookup, true)).ok).toBe(true);

@@ -87,11 +87,9 @@ const id2 = (n: number): string => String(n).padStart(2, '0');
 export const asciiCharArb: fc.Arbitrary<string> = fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c));
 
 /** Non-ASCII BMP characters (no surrogates): Latin-1, CJK, etc. */
-export const bmpCharArb: fc.Arbitrary<string> = fc.oneof(
-  fc.integer({ min: 0xa0, max: 0x7ff }),
-  fc.integer({ min: 0x800, max: 0xd7ff }),
-  fc.integer({ min: 0xe000, max: 0xfffd }),
-).map((c) => String.fromCodePoint(c));
+export const bmpCharArb: fc.Arbitrary<string> = fc
+  .oneof(fc.integer({ min: 0xa0, max: 0x7ff }), fc.integer({ min: 0x800, max: 0xd7ff }), fc.integer({ min: 0xe000, max: 0xfffd }))
+  .map((c) => String.fromCodePoint(c));
 
 /** Astral characters (two UTF-16 units, four UTF-8 bytes), emoji among them. */
 export const astralCharArb: fc.Arbitrary<string> = fc.oneof(
@@ -130,10 +128,9 @@ function uniqueIds(min: number, max: number, minLength: number, maxLength: numbe
 
 /** Children of a generic template (26-51, 65-99): 00 GUID-like plus random sub-IDs, ASCII values. */
 const genericChildrenArb: fc.Arbitrary<GenNode[]> = uniqueIds(1, 99, 0, 3).chain((ids) =>
-  fc.tuple(asciiTextArb(1, 16), ...ids.map(() => asciiTextArb(0, 12))).map(([guid, ...values]) => [
-    { id: '00', value: guid },
-    ...ids.map((id, i) => ({ id: id2(id), value: values[i]! })),
-  ]),
+  fc
+    .tuple(asciiTextArb(1, 16), ...ids.map(() => asciiTextArb(0, 12)))
+    .map(([guid, ...values]) => [{ id: '00', value: guid }, ...ids.map((id, i) => ({ id: id2(id), value: values[i]! }))]),
 );
 
 /** Children of 62: primitives 01-49 and payment-system templates 50-99 (themselves TLV). */
@@ -155,11 +152,7 @@ const additionalDataChildrenArb: fc.Arbitrary<GenNode[]> = uniqueIds(1, 99, 1, 3
 /** Children of 64: 00 language, 01 alternate name, 02 alternate city (any Unicode). */
 const languageChildrenArb: fc.Arbitrary<GenNode[]> = fc
   .tuple(fc.constantFrom('ZH', 'ID', 'TH', 'JA', 'ar'), unicodeTextArb(1, 25), fc.option(unicodeTextArb(1, 15), { nil: undefined }))
-  .map(([lang, name, city]) => [
-    { id: '00', value: lang },
-    { id: '01', value: name },
-    ...(city === undefined ? [] : [{ id: '02', value: city }]),
-  ]);
+  .map(([lang, name, city]) => [{ id: '00', value: lang }, { id: '01', value: name }, ...(city === undefined ? [] : [{ id: '02', value: city }])]);
 
 function rootObjectArb(id: number): fc.Arbitrary<GenNode> {
   const sid = id2(id);
@@ -191,11 +184,9 @@ export const treeArb: fc.Arbitrary<GenNode[]> = fc
     ),
   )
   .chain(([poi, ids]) =>
-    fc.tuple(...ids.map(rootObjectArb)).map((objects): GenNode[] => [
-      { id: '00', value: '01' },
-      ...(poi === undefined ? [] : [{ id: '01', value: poi }]),
-      ...objects,
-    ]),
+    fc
+      .tuple(...ids.map(rootObjectArb))
+      .map((objects): GenNode[] => [{ id: '00', value: '01' }, ...(poi === undefined ? [] : [{ id: '01', value: poi }]), ...objects]),
   )
   .filter((nodes) => payloadLength(nodes) <= 512);
 
@@ -242,18 +233,20 @@ export interface StaticQrisFields {
   readonly terminalLabel: string | undefined;
 }
 
-export const staticQrisFieldsArb: fc.Arbitrary<StaticQrisFields> = fc.record({
-  issuer: fc.constantFrom(...QRIS_ISSUERS),
-  panRest: digitsArb(10, 11),
-  merchantId: fc.string({ unit: nameCharArb, minLength: 8, maxLength: 15 }).map((s) => s.replace(/[ .&*@-]/g, '0')),
-  criteria: fc.constantFrom('UMI', 'UKE', 'UME', 'UBE', 'URE'),
-  nmid: digitsArb(11, 15).map((d) => 'ID' + d),
-  mcc: digitsArb(4, 4),
-  name: fc.string({ unit: nameCharArb, minLength: 1, maxLength: 25 }),
-  city: fc.string({ unit: nameCharArb, minLength: 1, maxLength: 15 }),
-  postalCode: fc.option(digitsArb(5, 5), { nil: undefined }),
-  terminalLabel: fc.option(fc.string({ unit: nameCharArb, minLength: 1, maxLength: 12 }), { nil: undefined }),
-}).map(({ issuer, panRest, ...rest }) => ({ guid: issuer[0], pan: issuer[1] + panRest, ...rest }));
+export const staticQrisFieldsArb: fc.Arbitrary<StaticQrisFields> = fc
+  .record({
+    issuer: fc.constantFrom(...QRIS_ISSUERS),
+    panRest: digitsArb(10, 11),
+    merchantId: fc.string({ unit: nameCharArb, minLength: 8, maxLength: 15 }).map((s) => s.replace(/[ .&*@-]/g, '0')),
+    criteria: fc.constantFrom('UMI', 'UKE', 'UME', 'UBE', 'URE'),
+    nmid: digitsArb(11, 15).map((d) => 'ID' + d),
+    mcc: digitsArb(4, 4),
+    name: fc.string({ unit: nameCharArb, minLength: 1, maxLength: 25 }),
+    city: fc.string({ unit: nameCharArb, minLength: 1, maxLength: 15 }),
+    postalCode: fc.option(digitsArb(5, 5), { nil: undefined }),
+    terminalLabel: fc.option(fc.string({ unit: nameCharArb, minLength: 1, maxLength: 12 }), { nil: undefined }),
+  })
+  .map(({ issuer, panRest, ...rest }) => ({ guid: issuer[0], pan: issuer[1] + panRest, ...rest }));
 
 export function staticQrisTree(f: StaticQrisFields): GenNode[] {
   return [

@@ -14,7 +14,6 @@ import { findPayload } from './corpus-find.js';
 
 const RUNS = { numRuns: 150 };
 
-
 describe('build rebuilds real codes byte for byte', () => {
   it('BCA GREEN PAW (static, NMID, criteria, postal code, 62/07)', () => {
     expect(
@@ -118,7 +117,13 @@ describe('build rebuilds real codes byte for byte', () => {
   });
 });
 
-const MIN: BuildFields = { merchantName: 'TOKO', merchantCity: 'DEMAK', mcc: '5812', accounts: [{ guid: 'ID.DANA.WWW', pan: '936009153022591481' }], nmid: 'ID1020017611473' };
+const MIN: BuildFields = {
+  merchantName: 'TOKO',
+  merchantCity: 'DEMAK',
+  mcc: '5812',
+  accounts: [{ guid: 'ID.DANA.WWW', pan: '936009153022591481' }],
+  nmid: 'ID1020017611473',
+};
 const NAT = t('51', t('00', 'ID.CO.QRIS.WWW') + t('02', 'ID1020017611473'));
 const MIN_ACCOUNT = t('26', t('00', 'ID.DANA.WWW') + t('01', '936009153022591481'));
 const TAIL = '5802ID5904TOKO6005DEMAK';
@@ -141,15 +146,27 @@ describe('build output for typed fields', () => {
     const gopay = { guid: 'COM.GO-JEK.WWW', pan: '936009143580477092', merchantId: 'G580477092', criteria: 'URE' };
     const gopayText = t('00', 'COM.GO-JEK.WWW') + t('01', '936009143580477092') + t('02', 'G580477092') + t('03', 'URE');
     const danaText = t('00', 'ID.DANA.WWW') + t('01', '936009153022591481');
-    expect(build({ ...MIN, accounts: [MIN.accounts[0]!, gopay] })).toBe(withCrc('000201010211' + t('26', danaText) + t('27', gopayText) + NAT + '52045812' + '5303360' + TAIL));
-    expect(build({ ...MIN, accounts: [{ ...gopay, tag: '40' }, MIN.accounts[0]!] })).toBe(withCrc('000201010211' + t('40', gopayText) + t('41', danaText) + NAT + '52045812' + '5303360' + TAIL));
-    expect(build({ ...MIN, accounts: [{ ...gopay, tag: '30' }, { ...MIN.accounts[0]!, tag: '26' }] })).toBe(
-      withCrc('000201010211' + t('26', danaText) + t('30', gopayText) + NAT + '52045812' + '5303360' + TAIL),
+    expect(build({ ...MIN, accounts: [MIN.accounts[0]!, gopay] })).toBe(
+      withCrc('000201010211' + t('26', danaText) + t('27', gopayText) + NAT + '52045812' + '5303360' + TAIL),
     );
+    expect(build({ ...MIN, accounts: [{ ...gopay, tag: '40' }, MIN.accounts[0]!] })).toBe(
+      withCrc('000201010211' + t('40', gopayText) + t('41', danaText) + NAT + '52045812' + '5303360' + TAIL),
+    );
+    expect(
+      build({
+        ...MIN,
+        accounts: [
+          { ...gopay, tag: '30' },
+          { ...MIN.accounts[0]!, tag: '26' },
+        ],
+      }),
+    ).toBe(withCrc('000201010211' + t('26', danaText) + t('30', gopayText) + NAT + '52045812' + '5303360' + TAIL));
   });
 
   it('NMID alone, criteria alone, custom national GUID', () => {
-    expect(build({ ...MIN, nmid: 'ID1020017611473' })).toBe(withCrc('000201010211' + MIN_ACCOUNT + t('51', t('00', 'ID.CO.QRIS.WWW') + t('02', 'ID1020017611473')) + '52045812' + '5303360' + TAIL));
+    expect(build({ ...MIN, nmid: 'ID1020017611473' })).toBe(
+      withCrc('000201010211' + MIN_ACCOUNT + t('51', t('00', 'ID.CO.QRIS.WWW') + t('02', 'ID1020017611473')) + '52045812' + '5303360' + TAIL),
+    );
     const { nmid: _n, ...noNmid } = MIN;
     expect(build({ ...noNmid, merchantCriteria: 'UMI', nationalGuid: 'ID.OR.GPNQR.WWW' })).toBe(
       withCrc('000201010211' + MIN_ACCOUNT + t('51', t('00', 'ID.OR.GPNQR.WWW') + t('03', 'UMI')) + '52045812' + '5303360' + TAIL),
@@ -161,7 +178,9 @@ describe('build output for typed fields', () => {
     expect({ code: thrown(() => build(noNmid)).code, tag: thrown(() => build(noNmid)).tag }).toEqual({ code: 'BAD_FIELD', tag: '51' });
     expect(build({ ...noNmid, amount: 1000 })).toBe(withCrc('000201010212' + MIN_ACCOUNT + '52045812' + '5303360' + '54041000' + TAIL));
     // A non-Indonesian static code is judged by EMVCo rules alone: no 51 needed.
-    expect(build({ ...noNmid, countryCode: 'MY', currency: '458' })).toBe(withCrc('000201010211' + MIN_ACCOUNT + '52045812' + '5303458' + '5802MY5904TOKO6005DEMAK'));
+    expect(build({ ...noNmid, countryCode: 'MY', currency: '458' })).toBe(
+      withCrc('000201010211' + MIN_ACCOUNT + '52045812' + '5303458' + '5802MY5904TOKO6005DEMAK'),
+    );
   });
 
   it('additional data in sub-ID order whatever the key order, every key mapped to its sub-ID', () => {
@@ -178,7 +197,18 @@ describe('build output for typed fields', () => {
       mobileNumber: '0812',
       billNumber: 'B1',
     };
-    const value = t('01', 'B1') + t('02', '0812') + t('03', 'S1') + t('04', 'L1') + t('05', 'R1') + t('06', '***') + t('07', 'T1') + t('08', 'BOOK') + t('09', 'AME') + t('10', 'NPWP1') + t('11', '211');
+    const value =
+      t('01', 'B1') +
+      t('02', '0812') +
+      t('03', 'S1') +
+      t('04', 'L1') +
+      t('05', 'R1') +
+      t('06', '***') +
+      t('07', 'T1') +
+      t('08', 'BOOK') +
+      t('09', 'AME') +
+      t('10', 'NPWP1') +
+      t('11', '211');
     expect(build({ ...MIN, additionalData: ad })).toBe(withCrc('000201010211' + MIN_ACCOUNT + NAT + '52045812' + '5303360' + TAIL + t('62', value)));
     // Undefined values are skipped; an object with no value left writes no 62.
     expect(build({ ...MIN, additionalData: { billNumber: undefined } } as unknown as BuildFields)).toBe(build(MIN));
@@ -188,12 +218,19 @@ describe('build output for typed fields', () => {
     expect(build({ ...MIN, postalCode: '59567', language: { preference: 'ZH', merchantName: '最佳运输', merchantCity: '北京' } })).toBe(
       withCrc('000201010211' + MIN_ACCOUNT + NAT + '52045812' + '5303360' + TAIL + '610559567' + t('64', '0002ZH' + t('01', '最佳运输') + t('02', '北京'))),
     );
-    expect(build({ ...MIN, language: { preference: 'id', merchantName: 'Toko 😀' } })).toBe(withCrc('000201010211' + MIN_ACCOUNT + NAT + '52045812' + '5303360' + TAIL + t('64', '0002id' + t('01', 'Toko 😀'))));
-    expect(build({ ...MIN, countryCode: 'MY', currency: '458' })).toBe(withCrc('000201010211' + MIN_ACCOUNT + NAT + '52045812' + '5303458' + '5802MY5904TOKO6005DEMAK'));
+    expect(build({ ...MIN, language: { preference: 'id', merchantName: 'Toko 😀' } })).toBe(
+      withCrc('000201010211' + MIN_ACCOUNT + NAT + '52045812' + '5303360' + TAIL + t('64', '0002id' + t('01', 'Toko 😀'))),
+    );
+    expect(build({ ...MIN, countryCode: 'MY', currency: '458' })).toBe(
+      withCrc('000201010211' + MIN_ACCOUNT + NAT + '52045812' + '5303458' + '5802MY5904TOKO6005DEMAK'),
+    );
   });
 
   it('non-ASCII merchant names are refused (59 is ans, printable ASCII); 64 carries them and the CRC covers UTF-8 bytes', () => {
-    expect({ code: thrown(() => build({ ...MIN, merchantName: 'Kopi Señor Café 😀' })).code, tag: thrown(() => build({ ...MIN, merchantName: 'Kopi Señor Café 😀' })).tag }).toEqual({ code: 'BAD_FIELD', tag: '59' });
+    expect({
+      code: thrown(() => build({ ...MIN, merchantName: 'Kopi Señor Café 😀' })).code,
+      tag: thrown(() => build({ ...MIN, merchantName: 'Kopi Señor Café 😀' })).tag,
+    }).toEqual({ code: 'BAD_FIELD', tag: '59' });
     const out = build({ ...MIN, language: { preference: 'ES', merchantName: 'Kopi Señor Café 😀' } });
     expect(out).toBe(withCrc('000201010211' + MIN_ACCOUNT + NAT + '52045812' + '5303360' + TAIL + t('64', '0002ES' + t('01', 'Kopi Señor Café 😀'))));
     expect(crcOk(out)).toBe(true);
@@ -256,7 +293,18 @@ describe('build refuses invalid fields', () => {
     ['account tag 25', { ...MIN, accounts: [{ ...MIN.accounts[0]!, tag: '25' }] }, 'BAD_FIELD', '25'],
     ['account tag 51 (the national template)', { ...MIN, accounts: [{ ...MIN.accounts[0]!, tag: '51' }] }, 'BAD_FIELD', '51'],
     ['account tag not two digits', { ...MIN, accounts: [{ ...MIN.accounts[0]!, tag: '3' }] }, 'BAD_FIELD', '3'],
-    ['the same account tag twice', { ...MIN, accounts: [{ ...MIN.accounts[0]!, tag: '26' }, { ...MIN.accounts[0]!, tag: '26' }] }, 'BAD_FIELD', '26'],
+    [
+      'the same account tag twice',
+      {
+        ...MIN,
+        accounts: [
+          { ...MIN.accounts[0]!, tag: '26' },
+          { ...MIN.accounts[0]!, tag: '26' },
+        ],
+      },
+      'BAD_FIELD',
+      '26',
+    ],
     ['empty GUID', { ...MIN, accounts: [{ guid: '' }] }, 'BAD_FIELD', '26/00'],
     ['empty PAN', { ...MIN, accounts: [{ guid: 'ID.DANA.WWW', pan: '' }] }, 'BAD_FIELD', '26/01'],
     ['merchant ID with a control character', { ...MIN, accounts: [{ guid: 'ID.DANA.WWW', merchantId: 'M\u00071' }] }, 'BAD_FIELD', '26/02'],
@@ -276,7 +324,12 @@ describe('build refuses invalid fields', () => {
     ['bill number of 26 characters', { ...MIN, additionalData: { billNumber: 'B'.repeat(26) } }, 'BAD_FIELD', '62/01'],
     ['empty bill number', { ...MIN, additionalData: { billNumber: '' } }, 'BAD_FIELD', '62/01'],
     ['consumer data request X', { ...MIN, additionalData: { consumerDataRequest: 'X' } }, 'BAD_FIELD', '62/09'],
-    ['additional data over 99 characters', { ...MIN, additionalData: { billNumber: 'B'.repeat(25), storeLabel: 'S'.repeat(25), terminalLabel: 'T'.repeat(25), purpose: 'P'.repeat(25) } }, 'VALUE_TOO_LONG', '62'],
+    [
+      'additional data over 99 characters',
+      { ...MIN, additionalData: { billNumber: 'B'.repeat(25), storeLabel: 'S'.repeat(25), terminalLabel: 'T'.repeat(25), purpose: 'P'.repeat(25) } },
+      'VALUE_TOO_LONG',
+      '62',
+    ],
     ['language preference ZHO', { ...MIN, language: { preference: 'ZHO', merchantName: 'Toko' } }, 'BAD_FIELD', '64/00'],
     ['alternate name of 26 characters', { ...MIN, language: { preference: 'ZH', merchantName: '最'.repeat(26) } }, 'BAD_FIELD', '64/01'],
     ['alternate name with a newline', { ...MIN, language: { preference: 'ID', merchantName: 'Toko\nJaya' } }, 'BAD_FIELD', '64/01'],

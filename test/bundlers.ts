@@ -39,7 +39,7 @@ export async function bundle(source: string, options: { minify?: boolean; condit
     code,
     gzipBytes: gzipSync(code, { level: 9 }).length,
     warnings: r.warnings.map((w) => w.text),
-    inputs: Object.keys((r.metafile).inputs),
+    inputs: Object.keys(r.metafile.inputs),
   };
 }
 
@@ -60,7 +60,15 @@ export async function bundleWith(tool: 'vite' | 'webpack', entry: string): Promi
         root: proj,
         configFile: false,
         logLevel: 'silent',
-        customLogger: { info() {}, warn: (m: string) => warnings.push(m), warnOnce: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m), clearScreen() {}, hasErrorLogged: () => false, hasWarned: false },
+        customLogger: {
+          info() {},
+          warn: (m: string) => warnings.push(m),
+          warnOnce: (m: string) => warnings.push(m),
+          error: (m: string) => warnings.push(m),
+          clearScreen() {},
+          hasErrorLogged: () => false,
+          hasWarned: false,
+        },
         build: { write: false, rollupOptions: { input: entry } },
       });
       const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; isEntry?: boolean; code?: string }[] }[];
@@ -69,7 +77,9 @@ export async function bundleWith(tool: 'vite' | 'webpack', entry: string): Promi
     }
     const { default: webpack } = await import('webpack');
     const stats = await new Promise<Stats>((resolve, reject) =>
-      webpack({ mode: 'production', context: proj, entry, output: { path: join(proj, 'out'), filename: 'app.js' } }, (err, st) => (err || !st ? reject(err ?? new Error('webpack returned no stats')) : resolve(st))),
+      webpack({ mode: 'production', context: proj, entry, output: { path: join(proj, 'out'), filename: 'app.js' } }, (err, st) =>
+        err || !st ? reject(err ?? new Error('webpack returned no stats')) : resolve(st),
+      ),
     );
     const info = stats.toJson({ all: false, errors: true, warnings: true });
     if (stats.hasErrors()) throw new Error(info.errors!.map((e) => e.message).join('\n'));

@@ -10,7 +10,11 @@ import { isQrisError } from '../src/errors.js';
 import { inputPreview } from '../src/cli/batch.js';
 
 /** The old `runBatch` loop itself (one `for await` and one write per line), for the benchmark. */
-export async function readlineConvertLines(source: NodeJS.ReadableStream, write: (text: string) => void, convert: (payload: string) => Promise<string>): Promise<number> {
+export async function readlineConvertLines(
+  source: NodeJS.ReadableStream,
+  write: (text: string) => void,
+  convert: (payload: string) => Promise<string>,
+): Promise<number> {
   let lineNo = 0;
   let ok = 0;
   for await (const raw of createInterface({ input: source, crlfDelay: Infinity })) {

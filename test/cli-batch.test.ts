@@ -70,7 +70,12 @@ function qris(args: readonly string[], options: RunOptions = {}): Promise<Result
 /** Runs a bash script (for pipes into `head` and process substitution); `q` runs qris. */
 function bash(script: string): { status: number | null; stdout: string; stderr: string } {
   const q = 'q() { "$QRIS_NODE" "$QRIS_BIN" "$@"; }; ';
-  const r = spawnSync('bash', ['-c', q + script], { cwd: work, encoding: 'utf8', timeout: 30_000, env: { ...process.env, QRIS_NODE: process.execPath, QRIS_BIN: BIN } });
+  const r = spawnSync('bash', ['-c', q + script], {
+    cwd: work,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, QRIS_NODE: process.execPath, QRIS_BIN: BIN },
+  });
   stderrs.push(r.stderr);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -243,7 +248,10 @@ describe('a 50 MB line', () => {
     closeSync(fd);
     const rssFile = join(work, 'rss.txt');
     const preload = join(work, 'rss.mjs');
-    writeFileSync(preload, `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
+    writeFileSync(
+      preload,
+      `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`,
+    );
     const measure = async (args: string[]) => {
       const r = await qris(args, { nodeArgs: ['--import', preload] });
       return { r, rssKb: Number(readFileSync(rssFile, 'utf8')) };
@@ -303,7 +311,9 @@ describe('FIFOs, process substitution, devices', () => {
     ] as const) {
       const r = await qris(['info', path]);
       expect(r.code).toBe(1);
-      expect(lines(r.stderr)).toEqual([`error NOT_A_REGULAR_FILE: ${path} is not a regular file (it is ${kind}). To read from it, use - and redirect: qris <command> - < ${path}`]);
+      expect(lines(r.stderr)).toEqual([
+        `error NOT_A_REGULAR_FILE: ${path} is not a regular file (it is ${kind}). To read from it, use - and redirect: qris <command> - < ${path}`,
+      ]);
     }
     const sub = bash(`q info <(echo '${STATIC}')`);
     expect(sub.status).toBe(1);
@@ -354,7 +364,9 @@ describe('no stack trace reaches the user', () => {
       writer.kill();
       expect(r.code, nodeArgs[1]).toBe(70);
       expect(lines(r.stderr)).toHaveLength(1);
-      expect(r.stderr).toMatch(/^qris: internal error \((TypeError|RangeError|Error): sabotaged .*\); this is a bug in qris, not in your input\. Set QRIS_DEBUG=1 for details\.\n$/);
+      expect(r.stderr).toMatch(
+        /^qris: internal error \((TypeError|RangeError|Error): sabotaged .*\); this is a bug in qris, not in your input\. Set QRIS_DEBUG=1 for details\.\n$/,
+      );
     }
     const debug = await qris(['convert', '--batch', batchFile, '-a', '5'], { nodeArgs: cases[0]!, env: { QRIS_DEBUG: '1' } });
     stderrs.pop(); // asked for

@@ -99,7 +99,10 @@ describe('help, usage errors and exit codes', () => {
   it.each([
     ['info', ['--json']],
     ['validate', ['--json', '--strict']],
-    ['convert', ['--amount', '--fee-fixed', '--fee-percent', '--tip', '--reference', '--png', '--svg', '--terminal', '--json', '--batch', '--remote', 'BAYAR_API_KEY']],
+    [
+      'convert',
+      ['--amount', '--fee-fixed', '--fee-percent', '--tip', '--reference', '--png', '--svg', '--terminal', '--json', '--batch', '--remote', 'BAYAR_API_KEY'],
+    ],
     ['decode', ['--json']],
     ['encode', ['--output', '--terminal', '--format']],
     ['serve', ['--port', '--host', '--api-key', '--allow-image-url', '--max-body', '/api/qris-convert.php', '/api/qris-info.php', '/api/qr.png']],
@@ -539,7 +542,12 @@ describe('qris convert --remote (BAYAR GG fallback, against a local server)', ()
     const r = await qris(['convert', blank, '-a', '2500', '--remote', '--json'], { env: env() });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(parseJson(r.stdout)).toMatchObject({ source: 'remote', verified: 'structure-only', qris: toDynamic(STATIC, { amount: '2500' }), amount: { value: 2500 } });
+    expect(parseJson(r.stdout)).toMatchObject({
+      source: 'remote',
+      verified: 'structure-only',
+      qris: toDynamic(STATIC, { amount: '2500' }),
+      amount: { value: 2500 },
+    });
     // Human output says plainly that only the server read the image.
     const human = await qris(['convert', blank, '-a', '2500', '--remote'], { env: env() });
     expect(human.stdout).toMatch(/Source\s+remote \(structure-only/);

@@ -29,7 +29,8 @@ function cut(bytes: Buffer, at: readonly number[]): Buffer[] {
   return out;
 }
 
-const asText = (lines: readonly BatchLine[]) => lines.map((l) => (l.kind === 'text' ? { number: l.number, text: l.text } : { number: l.number, overlong: l.bytes }));
+const asText = (lines: readonly BatchLine[]) =>
+  lines.map((l) => (l.kind === 'text' ? { number: l.number, text: l.text } : { number: l.number, overlong: l.bytes }));
 
 // Bytes that matter for line cutting and decoding: terminators, spaces, a BOM, multi-byte UTF-8
 // (whole and cut short), and bytes that are never valid UTF-8.
@@ -55,7 +56,14 @@ describe('LineSplitter gives the lines readline gives', () => {
     const payloads = [...dev.map((e) => e.payload), ...generated.map((e) => e.payload)];
     for (const eol of ['\n', '\r\n', '\r']) {
       const bytes = Buffer.from(payloads.join(eol) + eol + '  ' + payloads[0] + '  ');
-      for (const chunks of [[bytes], cut(bytes, Array.from({ length: bytes.length }, (_, i) => i)), cut(bytes, [1, 2, 3, 200, 201, 4095, 4096])]) {
+      for (const chunks of [
+        [bytes],
+        cut(
+          bytes,
+          Array.from({ length: bytes.length }, (_, i) => i),
+        ),
+        cut(bytes, [1, 2, 3, 200, 201, 4095, 4096]),
+      ]) {
         const ours = asText(split(chunks));
         expect(ours).toEqual(await readlineLines(chunks));
         expect(ours.length).toBe(payloads.length + 1);

@@ -97,7 +97,11 @@ function optionsOf(r: { amount: { input: number | string; decimals: 0 | 2 | unde
 }
 
 /** Converts and compares against the reference model (or the error it predicts). */
-function checkAgainstModel(payload: string, nodes: readonly RefNode[], r: { amount: { input: number | string; decimals: 0 | 2 | undefined; expected: string }; fee: FeeCase | undefined; extras: ExtrasCase }): void {
+function checkAgainstModel(
+  payload: string,
+  nodes: readonly RefNode[],
+  r: { amount: { input: number | string; decimals: 0 | 2 | undefined; expected: string }; fee: FeeCase | undefined; extras: ExtrasCase },
+): void {
   const model = modelToDynamic(nodes, r.amount.expected, r.fee, r.extras);
   if (!model.ok) {
     expect(codeOf(() => toDynamic(payload, optionsOf(r)))).toBe(model.code);
@@ -182,7 +186,12 @@ describe('toDynamic on the real corpus', () => {
     expect(codeOf(() => toDynamic(findPayload('KOMA MINIMAL'), { amount: 1000 }))).toBe('BAD_LENGTH');
     expect(codeOf(() => toDynamic(findPayload('MASJID JABAL ARAFAH'), { amount: 1000 }))).toBe('TRUNCATED');
     const banrisul = thrown(() => toDynamic(findPayload('banrisul'), { amount: 1000 }));
-    expect({ code: banrisul.code, expected: banrisul.expected, actual: banrisul.actual, tag: banrisul.tag }).toEqual({ code: 'CRC_MISMATCH', expected: 'DAA5', actual: 'DAA6', tag: '63' });
+    expect({ code: banrisul.code, expected: banrisul.expected, actual: banrisul.actual, tag: banrisul.tag }).toEqual({
+      code: 'CRC_MISMATCH',
+      expected: 'DAA5',
+      actual: 'DAA6',
+      tag: '63',
+    });
   });
 });
 
@@ -257,7 +266,19 @@ describe('adversarial merchant names convert correctly (payload-looking text, UT
     // And with a fee and a bill number (the non-ASCII path rebuilds the CRC from scratch).
     const out2 = toDynamic(input, { amount: '15000.5', decimals: 2, fee: { type: 'percent', value: '2.5' }, billNumber: 'INV 6304' });
     const expected2 = withCrc(
-      '000201010212' + account + national + '52048398' + '5303360' + '540815000.50' + '550203' + '57032.5' + '5802ID' + t('59', name) + t('60', city) + '610514330' + t('62', '0703A94' + t('01', 'INV 6304')),
+      '000201010212' +
+        account +
+        national +
+        '52048398' +
+        '5303360' +
+        '540815000.50' +
+        '550203' +
+        '57032.5' +
+        '5802ID' +
+        t('59', name) +
+        t('60', city) +
+        '610514330' +
+        t('62', '0703A94' + t('01', 'INV 6304')),
     );
     expect(out2).toBe(expected2);
   });
@@ -345,8 +366,12 @@ describe('toDynamic options', () => {
     expect(toDynamic(GREEN, { amount: 25000, fee: { type: 'prompt' } })).toBe(green('010212', '540525000' + '550201'));
     expect(toDynamic(GREEN, { amount: 25000, fee: { type: 'fixed', value: 1500 } })).toBe(green('010212', '540525000' + '550202' + '56041500'));
     expect(toDynamic(GREEN, { amount: 25000, fee: { type: 'fixed', value: '1500' } })).toBe(green('010212', '540525000' + '550202' + '56041500'));
-    expect(toDynamic(GREEN, { amount: 25000, decimals: 2, fee: { type: 'fixed', value: 1500 } })).toBe(green('010212', '540825000.00' + '550202' + '56071500.00'));
-    expect(toDynamic(GREEN, { amount: 25000, decimals: 2, fee: { type: 'fixed', value: '1500.5' } })).toBe(green('010212', '540825000.00' + '550202' + '56071500.50'));
+    expect(toDynamic(GREEN, { amount: 25000, decimals: 2, fee: { type: 'fixed', value: 1500 } })).toBe(
+      green('010212', '540825000.00' + '550202' + '56071500.00'),
+    );
+    expect(toDynamic(GREEN, { amount: 25000, decimals: 2, fee: { type: 'fixed', value: '1500.5' } })).toBe(
+      green('010212', '540825000.00' + '550202' + '56071500.50'),
+    );
     expect(toDynamic(GREEN, { amount: 25000, fee: { type: 'percent', value: '0.7' } })).toBe(green('010212', '540525000' + '550203' + '57030.7'));
     expect(toDynamic(GREEN, { amount: 25000, fee: { type: 'percent', value: 2.5 } })).toBe(green('010212', '540525000' + '550203' + '57032.5'));
     expect(toDynamic(GREEN, { amount: 25000, fee: { type: 'percent', value: '99.99' } })).toBe(green('010212', '540525000' + '550203' + '570599.99'));
@@ -376,7 +401,9 @@ describe('toDynamic options', () => {
   describe("the merchant's own 55/56/57", () => {
     // Telkom BIOLBE: static with 55 = 01 right after 53.
     const TELKOM = findPayload('BIOLBE');
-    const T_HEAD = '00020101021126680016ID.CO.TELKOM.WWW011893600898026635207502150001952663520750303UMI51440014ID.CO.QRIS.WWW0215ID10211254059720303UMI52045499' + '5303360';
+    const T_HEAD =
+      '00020101021126680016ID.CO.TELKOM.WWW011893600898026635207502150001952663520750303UMI51440014ID.CO.QRIS.WWW0215ID10211254059720303UMI52045499' +
+      '5303360';
     const T_TAIL = '5802ID5906BIOLBE6011KAB. MALANG610565168622005091147938120703A03';
 
     it('the readable Telkom pieces reproduce the real payload', () => {
@@ -388,7 +415,9 @@ describe('toDynamic options', () => {
     });
 
     it('are replaced in place when a fee option is given', () => {
-      expect(toDynamic(TELKOM, { amount: 5000, fee: { type: 'fixed', value: 1000 } })).toBe(withCrc(T_HEAD.replace('010211', '010212') + '54045000' + '550202' + '56041000' + T_TAIL));
+      expect(toDynamic(TELKOM, { amount: 5000, fee: { type: 'fixed', value: 1000 } })).toBe(
+        withCrc(T_HEAD.replace('010211', '010212') + '54045000' + '550202' + '56041000' + T_TAIL),
+      );
     });
 
     // Unsorted synthetic code: 55 + 56 after 59, far from 53.
@@ -397,7 +426,9 @@ describe('toDynamic options', () => {
     const shuffled = withCrc(head + '550202' + '5603500' + '6007CILEGON');
 
     it('an unsorted 55/56 stays where it is without a fee option', () => {
-      expect(toDynamic(shuffled, { amount: 20000 })).toBe(withCrc(head.replace('010211', '010212').replace('5303360', '5303360540520000') + '550202' + '5603500' + '6007CILEGON'));
+      expect(toDynamic(shuffled, { amount: 20000 })).toBe(
+        withCrc(head.replace('010211', '010212').replace('5303360', '5303360540520000') + '550202' + '5603500' + '6007CILEGON'),
+      );
     });
 
     it('a fee option replaces 55 in place and drops the old 56 (percent) or 57 (fixed)', () => {
@@ -412,13 +443,17 @@ describe('toDynamic options', () => {
   describe('billNumber / referenceLabel / terminalLabel (62)', () => {
     it('edit an existing sub-object in place and append new ones after the existing ones', () => {
       expect(toDynamic(GREEN, { amount: 1000, terminalLabel: 'K02' })).toBe(green('010212', '54041000', G_TAIL.replace('62070703A01', '62070703K02')));
-      expect(toDynamic(GREEN, { amount: 1000, billNumber: 'INV-001' })).toBe(green('010212', '54041000', G_TAIL.replace('62070703A01', '62180703A010107INV-001')));
+      expect(toDynamic(GREEN, { amount: 1000, billNumber: 'INV-001' })).toBe(
+        green('010212', '54041000', G_TAIL.replace('62070703A01', '62180703A010107INV-001')),
+      );
       expect(toDynamic(GREEN, { amount: 1000, billNumber: 'B1', referenceLabel: 'R1', terminalLabel: 'T1' })).toBe(
         green('010212', '54041000', G_TAIL.replace('62070703A01', '62180702T10102B10502R1')),
       );
       // 25 characters is the limit and is accepted.
       const ref25 = 'R'.repeat(25);
-      expect(toDynamic(GREEN, { amount: 1000, referenceLabel: ref25 })).toBe(green('010212', '54041000', G_TAIL.replace('62070703A01', t('62', '0703A01' + '0525' + ref25))));
+      expect(toDynamic(GREEN, { amount: 1000, referenceLabel: ref25 })).toBe(
+        green('010212', '54041000', G_TAIL.replace('62070703A01', t('62', '0703A01' + '0525' + ref25))),
+      );
     });
 
     it('keep the order of an existing 62 and replace only the named sub-objects (real BCA 62 with 01/05/07/99)', () => {
@@ -432,7 +467,9 @@ describe('toDynamic options', () => {
 
     it('create 62 before the first object above 62 (63, or 64 when present)', () => {
       const kios = findPayload('KIOS DEWI');
-      expect(toDynamic(kios, { amount: 1000, billNumber: '***' })).toBe(withCrc(kios.slice(0, -8).replace('010211', '010212').replace('5303360', '530336054041000') + '62070103***'));
+      expect(toDynamic(kios, { amount: 1000, billNumber: '***' })).toBe(
+        withCrc(kios.slice(0, -8).replace('010211', '010212').replace('5303360', '530336054041000') + '62070103***'),
+      );
       const account = t('26', t('00', 'ID.CO.BNI.WWW') + t('01', '936000091504644843') + t('03', 'UMI'));
       const body = (poi: string, amount: string, new62: string): string =>
         '000201' + poi + account + '52045411' + '5303360' + amount + '5802ID5904TOKO6005JAMBI' + new62 + t('64', '0002ID' + '0105Tokoh');
@@ -460,7 +497,9 @@ describe('toDynamic options', () => {
     it('refuse to grow 62 past 99 characters with VALUE_TOO_LONG (tag 62)', () => {
       const big62 = t('62', t('08', 'P'.repeat(25)) + t('03', 'S'.repeat(25)) + t('02', 'M'.repeat(25)));
       expect(cps(big62)).toBe(4 + 87);
-      const payload = withCrc('000201010211' + t('26', t('00', 'ID.DANA.WWW') + t('01', '936009153022591481')) + '52045812' + '5303360' + '5802ID5904TOKO6005DEMAK' + big62);
+      const payload = withCrc(
+        '000201010211' + t('26', t('00', 'ID.DANA.WWW') + t('01', '936009153022591481')) + '52045812' + '5303360' + '5802ID5904TOKO6005DEMAK' + big62,
+      );
       const err = thrown(() => toDynamic(payload, { amount: 1000, billNumber: 'INV-12345' }));
       expect(err.code).toBe('VALUE_TOO_LONG');
       expect(err.tag).toBe('62');
@@ -569,7 +608,15 @@ describe('a broken input is reported as CRC_MISMATCH before any semantic error',
   });
 
   it('a non-ASCII code with a wrong CRC', () => {
-    const name = withCrc('000201010211' + t('26', t('00', 'ID.DANA.WWW') + t('01', '936009153022591481')) + '52045812' + '5303360' + '5802ID' + t('59', 'Kopi Señor 😀') + '6005DEMAK');
+    const name = withCrc(
+      '000201010211' +
+        t('26', t('00', 'ID.DANA.WWW') + t('01', '936009153022591481')) +
+        '52045812' +
+        '5303360' +
+        '5802ID' +
+        t('59', 'Kopi Señor 😀') +
+        '6005DEMAK',
+    );
     expect(codeOf(() => toDynamic(breakCrc(name), { amount: 1000 }))).toBe('CRC_MISMATCH');
     expect(codeOf(() => toDynamic(breakCrc(toDynamic(name, { amount: 5 })), { amount: 1000 }))).toBe('CRC_MISMATCH');
   });
@@ -578,7 +625,9 @@ describe('a broken input is reported as CRC_MISMATCH before any semantic error',
     const account = t('26', t('00', 'ID.DANA.WWW') + t('01', '936009153022591481'));
     const raw62 = withCrc('000201010211' + account + '52045812' + '5303360' + '5802ID5904TOKO6005DEMAK' + t('62', 'NOT TLV AT ALL'));
     // Untouched, the raw 62 is carried over as written.
-    expect(toDynamic(raw62, { amount: 1000 })).toBe(withCrc('000201010212' + account + '52045812' + '5303360' + '54041000' + '5802ID5904TOKO6005DEMAK' + t('62', 'NOT TLV AT ALL')));
+    expect(toDynamic(raw62, { amount: 1000 })).toBe(
+      withCrc('000201010212' + account + '52045812' + '5303360' + '54041000' + '5802ID5904TOKO6005DEMAK' + t('62', 'NOT TLV AT ALL')),
+    );
     const err = thrown(() => toDynamic(raw62, { amount: 1000, billNumber: 'INV1' }));
     expect({ code: err.code, tag: err.tag }).toEqual({ code: 'TEMPLATE_NOT_TLV', tag: '62' });
     // With a wrong CRC as well, the broken CRC is what gets reported.
@@ -587,7 +636,9 @@ describe('a broken input is reported as CRC_MISMATCH before any semantic error',
 
   it('a wrong CRC with a 62 edit that would overflow gives CRC_MISMATCH, not VALUE_TOO_LONG', () => {
     const big62 = t('62', t('08', 'P'.repeat(25)) + t('03', 'S'.repeat(25)) + t('02', 'M'.repeat(25)));
-    const payload = withCrc('000201010211' + t('26', t('00', 'ID.DANA.WWW') + t('01', '936009153022591481')) + '52045812' + '5303360' + '5802ID5904TOKO6005DEMAK' + big62);
+    const payload = withCrc(
+      '000201010211' + t('26', t('00', 'ID.DANA.WWW') + t('01', '936009153022591481')) + '52045812' + '5303360' + '5802ID5904TOKO6005DEMAK' + big62,
+    );
     expect(codeOf(() => toDynamic(breakCrc(payload), { amount: 1000, billNumber: 'INV-12345' }))).toBe('CRC_MISMATCH');
   });
 });
@@ -615,7 +666,14 @@ describe('toStatic', () => {
     expect(toStatic(doku, { removeFees: false })).toBe(withCrc(body.replace('010212', '010211').replace('54041000', '')));
     expect(toStatic(doku, { removeFees: true })).toBe(withCrc(body.replace('010212', '010211').replace('54041000' + '550202' + '5603500', '')));
     const ovoPct = findPayload('57030.7');
-    expect(toStatic(ovoPct, { removeFees: true })).toBe(withCrc(ovoPct.slice(0, -8).replace('010212', '010211').replace('5406500000' + '550203' + '57030.7', '')));
+    expect(toStatic(ovoPct, { removeFees: true })).toBe(
+      withCrc(
+        ovoPct
+          .slice(0, -8)
+          .replace('010212', '010211')
+          .replace('5406500000' + '550203' + '57030.7', ''),
+      ),
+    );
   });
 
   it('every dynamic Indonesian corpus entry: 01 = 11, 54 removed, every other object unchanged and in order', () => {

@@ -30,8 +30,12 @@ function applied(input: Uint8Array, edits: readonly Splice[]): Uint8Array {
 
 /** ASCII bytes with up to `max` sorted, non-overlapping edits (inserts, deletes, same-length and resizing replaces). */
 const caseArb = (max: number) =>
-  fc.tuple(fc.uint8Array({ maxLength: 400 }).map((b) => b.map((x) => x & 0x7f)), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.string({ unit: 'grapheme-ascii', maxLength: 14 })), { maxLength: max })).map(
-    ([bytes, raw]) => {
+  fc
+    .tuple(
+      fc.uint8Array({ maxLength: 400 }).map((b) => b.map((x) => x & 0x7f)),
+      fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.string({ unit: 'grapheme-ascii', maxLength: 14 })), { maxLength: max }),
+    )
+    .map(([bytes, raw]) => {
       const starts = raw.map(([s]) => s % (bytes.length + 1)).sort((a, b) => a - b);
       const edits: Splice[] = [];
       let floor = 0;
@@ -43,8 +47,7 @@ const caseArb = (max: number) =>
         floor = end;
       });
       return { bytes, edits };
-    },
-  );
+    });
 
 describe('CrcSplice', () => {
   it('property: inputCrc is the plain CRC of the input, and outputCrc the plain CRC of the edited bytes', () => {

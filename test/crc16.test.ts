@@ -44,7 +44,12 @@ describe('crc16', () => {
   });
 
   it('property: crc16(string) equals the reference over TextEncoder UTF-8 bytes (ASCII, BMP, astral, lone surrogates)', () => {
-    const unit = fc.oneof(fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), bmpCharArb, astralCharArb, loneSurrogateArb);
+    const unit = fc.oneof(
+      fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)),
+      bmpCharArb,
+      astralCharArb,
+      loneSurrogateArb,
+    );
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit, maxLength: 120 }), fc.string({ unit: 'binary', maxLength: 120 }), fc.string()), (s) => {
         expect(crc16(s)).toBe(crc16Ref(utf8(s)));

@@ -76,40 +76,123 @@ const CASES: readonly Case[] = [
     actual: 'abcd',
   },
   // serialize
-  { name: 'serialize: 59 of 100 characters', code: 'VALUE_TOO_LONG', run: S([{ id: '00', value: '01' }, { id: '59', value: 'x'.repeat(100) }]), offset: undefined, tag: '59' },
-  { name: 'serialize: 100 emoji (100 code points)', code: 'VALUE_TOO_LONG', run: S([{ id: '00', value: '01' }, { id: '59', value: '😀'.repeat(100) }]), offset: undefined, tag: '59' },
+  {
+    name: 'serialize: 59 of 100 characters',
+    code: 'VALUE_TOO_LONG',
+    run: S([
+      { id: '00', value: '01' },
+      { id: '59', value: 'x'.repeat(100) },
+    ]),
+    offset: undefined,
+    tag: '59',
+  },
+  {
+    name: 'serialize: 100 emoji (100 code points)',
+    code: 'VALUE_TOO_LONG',
+    run: S([
+      { id: '00', value: '01' },
+      { id: '59', value: '😀'.repeat(100) },
+    ]),
+    offset: undefined,
+    tag: '59',
+  },
   {
     name: 'serialize: nested 62/05 of 100 characters',
     code: 'VALUE_TOO_LONG',
-    run: S([{ id: '00', value: '01' }, { id: '62', children: [{ id: '05', value: 'r'.repeat(100) }] }]),
+    run: S([
+      { id: '00', value: '01' },
+      { id: '62', children: [{ id: '05', value: 'r'.repeat(100) }] },
+    ]),
     offset: undefined,
     tag: '62/05',
   },
   {
     name: 'serialize: children that add up to more than 99 characters',
     code: 'VALUE_TOO_LONG',
-    run: S([{ id: '00', value: '01' }, { id: '62', children: [{ id: '05', value: 'r'.repeat(50) }, { id: '07', value: 't'.repeat(50) }] }]),
+    run: S([
+      { id: '00', value: '01' },
+      {
+        id: '62',
+        children: [
+          { id: '05', value: 'r'.repeat(50) },
+          { id: '07', value: 't'.repeat(50) },
+        ],
+      },
+    ]),
     offset: undefined,
     tag: '62',
   },
-  { name: 'serialize: one-digit ID', code: 'BAD_ID', run: S([{ id: '00', value: '01' }, { id: '5', value: 'x' }]), offset: undefined, tag: undefined },
-  { name: 'serialize: letters as ID', code: 'BAD_ID', run: S([{ id: '00', value: '01' }, { id: 'AB', value: 'x' }]), offset: undefined, tag: undefined },
-  { name: 'serialize: numeric ID', code: 'BAD_ID', run: S([{ id: '00', value: '01' }, { id: 59, value: 'x' }]), offset: undefined, tag: undefined },
+  {
+    name: 'serialize: one-digit ID',
+    code: 'BAD_ID',
+    run: S([
+      { id: '00', value: '01' },
+      { id: '5', value: 'x' },
+    ]),
+    offset: undefined,
+    tag: undefined,
+  },
+  {
+    name: 'serialize: letters as ID',
+    code: 'BAD_ID',
+    run: S([
+      { id: '00', value: '01' },
+      { id: 'AB', value: 'x' },
+    ]),
+    offset: undefined,
+    tag: undefined,
+  },
+  {
+    name: 'serialize: numeric ID',
+    code: 'BAD_ID',
+    run: S([
+      { id: '00', value: '01' },
+      { id: 59, value: 'x' },
+    ]),
+    offset: undefined,
+    tag: undefined,
+  },
   {
     name: 'serialize: bad child ID reports the parent',
     code: 'BAD_ID',
-    run: S([{ id: '00', value: '01' }, { id: '62', children: [{ id: '7', value: 'x' }] }]),
+    run: S([
+      { id: '00', value: '01' },
+      { id: '62', children: [{ id: '7', value: 'x' }] },
+    ]),
     offset: undefined,
     tag: '62',
   },
-  { name: 'serialize: duplicate ID', code: 'DUPLICATE_ID', run: S([{ id: '00', value: '01' }, { id: '59', value: 'a' }, { id: '59', value: 'b' }]), offset: undefined, tag: '59' },
+  {
+    name: 'serialize: duplicate ID',
+    code: 'DUPLICATE_ID',
+    run: S([
+      { id: '00', value: '01' },
+      { id: '59', value: 'a' },
+      { id: '59', value: 'b' },
+    ]),
+    offset: undefined,
+    tag: '59',
+  },
   { name: 'serialize: no 00', code: 'PFI_MISSING', run: S([{ id: '59', value: 'a' }]), offset: undefined, tag: '00' },
   { name: 'serialize: empty list', code: 'PFI_MISSING', run: S([]), offset: undefined, tag: '00' },
-  { name: 'serialize: 00 second', code: 'PFI_NOT_FIRST', run: S([{ id: '59', value: 'a' }, { id: '00', value: '01' }]), offset: undefined, tag: '00' },
+  {
+    name: 'serialize: 00 second',
+    code: 'PFI_NOT_FIRST',
+    run: S([
+      { id: '59', value: 'a' },
+      { id: '00', value: '01' },
+    ]),
+    offset: undefined,
+    tag: '00',
+  },
   {
     name: 'serialize: 63 not last',
     code: 'CRC_NOT_LAST',
-    run: S([{ id: '00', value: '01' }, { id: '63', value: 'ABCD' }, { id: '59', value: 'a' }]),
+    run: S([
+      { id: '00', value: '01' },
+      { id: '63', value: 'ABCD' },
+      { id: '59', value: 'a' },
+    ]),
     offset: undefined,
     tag: '63',
   },
@@ -143,8 +226,20 @@ describe('every core error code comes from a real input, with code, offset and t
 
   it('the table covers every code of the core codec, from parse and from serialize', () => {
     const parseCodes: QrisErrorCode[] = [
-      'NOT_A_STRING', 'EMPTY_INPUT', 'TOO_LONG', 'BAD_ID', 'BAD_LENGTH', 'TRUNCATED', 'DUPLICATE_ID', 'PFI_MISSING', 'PFI_NOT_FIRST',
-      'CRC_MISSING', 'CRC_NOT_LAST', 'CRC_BAD_LENGTH', 'CRC_BAD_FORMAT', 'CRC_MISMATCH',
+      'NOT_A_STRING',
+      'EMPTY_INPUT',
+      'TOO_LONG',
+      'BAD_ID',
+      'BAD_LENGTH',
+      'TRUNCATED',
+      'DUPLICATE_ID',
+      'PFI_MISSING',
+      'PFI_NOT_FIRST',
+      'CRC_MISSING',
+      'CRC_NOT_LAST',
+      'CRC_BAD_LENGTH',
+      'CRC_BAD_FORMAT',
+      'CRC_MISMATCH',
     ];
     const serializeCodes: QrisErrorCode[] = ['VALUE_TOO_LONG', 'BAD_ID'];
     const fromParse = new Set(CASES.filter((c) => !c.name.startsWith('serialize')).map((c) => c.code));
@@ -222,7 +317,9 @@ describe('coverage of the code table', () => {
       .filter((f) => f.endsWith('.test.ts'))
       .map((f) => readFileSync(new URL(f, dir), 'utf8'))
       .join('\n');
-    const missing = Object.keys(ERROR_CODES).filter((code) => !new RegExp(`(toBe|toEqual|code:|toThrow[A-Za-z]*|rejects[^\\n]*)\\(?\\s*['"\`]${code}['"\`]`).test(text));
+    const missing = Object.keys(ERROR_CODES).filter(
+      (code) => !new RegExp(`(toBe|toEqual|code:|toThrow[A-Za-z]*|rejects[^\\n]*)\\(?\\s*['"\`]${code}['"\`]`).test(text),
+    );
     expect(missing).toEqual([]);
   });
 });

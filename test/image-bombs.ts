@@ -112,7 +112,9 @@ export async function finderPng(side = 7000): Promise<Buffer> {
 }
 
 export async function finderJpeg(side = 7000): Promise<Buffer> {
-  return sharp(finderGray(side), { raw: { width: side, height: side, channels: 1 } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(finderGray(side), { raw: { width: side, height: side, channels: 1 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 /** A smooth colour gradient: legal, 49 MP, nothing to find. */
@@ -120,7 +122,10 @@ export async function jpeg49mp(side = 7000): Promise<Buffer> {
   const w = 700;
   const small = Buffer.alloc(w * w * 3);
   for (let y = 0, i = 0; y < w; y++) for (let x = 0; x < w; x++, i += 3) [small[i], small[i + 1], small[i + 2]] = [x % 256, y % 256, (x * y) % 256];
-  return sharp(small, { raw: { width: w, height: w, channels: 3 } }).resize(side, side, { kernel: 'nearest' }).jpeg({ quality: 85 }).toBuffer();
+  return sharp(small, { raw: { width: w, height: w, channels: 3 } })
+    .resize(side, side, { kernel: 'nearest' })
+    .jpeg({ quality: 85 })
+    .toBuffer();
 }
 
 export const BOMBS = {

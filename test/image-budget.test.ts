@@ -16,7 +16,8 @@ import { sniff } from '../src/image/sniff.js';
 import { budgetOf, locate } from '../src/image/strategy.js';
 import { png, runBomb, writeBombs, type BombName } from './image-bombs.js';
 
-const P = '00020101021126570011ID.DANA.WWW011893600915302259148102090225914810303UMI51440014ID.CO.QRIS.WWW0215ID10200176114730303UMI5204581253033605802ID5922Warung Sayur Bu Sugeng6010Kab. Demak610559567630458C7';
+const P =
+  '00020101021126570011ID.DANA.WWW011893600915302259148102090225914810303UMI51440014ID.CO.QRIS.WWW0215ID10200176114730303UMI5204581253033605802ID5922Warung Sayur Bu Sugeng6010Kab. Demak610559567630458C7';
 const ENGINES: DecodeEngine[] = ['jimp', 'portable', 'accelerated'];
 
 async function codeOf(input: Uint8Array, options: Parameters<typeof decodeImage>[1] = {}): Promise<string> {
@@ -163,7 +164,7 @@ describe('time budget and the first look', () => {
 /** CRC offset of the first chunk of `type` in a PNG. */
 function crcAt(b: Uint8Array, type: string): number {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  for (let p = 8; p + 12 <= b.length; ) {
+  for (let p = 8; p + 12 <= b.length;) {
     const len = dv.getUint32(p);
     if (Buffer.from(b.subarray(p + 4, p + 8)).toString('latin1') === type) return p + 8 + len;
     p += 12 + len;
@@ -189,7 +190,10 @@ describe('engines agree on PNG CRC damage', () => {
       const bad = Uint8Array.from(withText);
       bad[crcAt(bad, type)]! ^= 0x5a;
       const got = await Promise.all(ENGINES.map((engine) => codeOf(bad, { engine })));
-      expect(got.map((c) => c.split(' ')[0]), type).toEqual(ENGINES.map(() => expected));
+      expect(
+        got.map((c) => c.split(' ')[0]),
+        type,
+      ).toEqual(ENGINES.map(() => expected));
     }
   });
 });
@@ -216,8 +220,18 @@ function crc32(b: Uint8Array): number {
 const OUTCOMES: Record<BombName, Record<DecodeEngine, readonly string[]>> = {
   'png 16-bit interlaced blank': { jimp: ['IMAGE_TOO_LARGE'], portable: ['IMAGE_TOO_LARGE'], accelerated: ['IMAGE_TOO_LARGE'], auto: [] },
   'png 16-bit interlaced blank 5600': { jimp: ['IMAGE_NO_QR'], portable: ['IMAGE_NO_QR'], accelerated: ['IMAGE_NO_QR'], auto: [] },
-  'jpeg finder tiling 5700': { jimp: ['IMAGE_TOO_LARGE'], portable: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'], accelerated: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'], auto: [] },
-  'png finder tiling': { jimp: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'], portable: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'], accelerated: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'], auto: [] },
+  'jpeg finder tiling 5700': {
+    jimp: ['IMAGE_TOO_LARGE'],
+    portable: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'],
+    accelerated: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'],
+    auto: [],
+  },
+  'png finder tiling': {
+    jimp: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'],
+    portable: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'],
+    accelerated: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'],
+    auto: [],
+  },
   'jpeg finder tiling': { jimp: ['IMAGE_TOO_LARGE'], portable: ['IMAGE_TOO_LARGE'], accelerated: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'], auto: [] },
   'jpeg 49 MP': { jimp: ['IMAGE_TOO_LARGE'], portable: ['IMAGE_TOO_LARGE'], accelerated: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'], auto: [] },
 };
@@ -231,14 +245,18 @@ describe('bombs under the default caps (child processes: code, CPU time, peak RS
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each(Object.keys(OUTCOMES) as BombName[])('%s: a named limit on every engine, < 1 GB RSS, bounded time', (name) => {
-    for (const engine of ['jimp', 'portable', 'accelerated'] as const) {
-      const r = runBomb(files.get(name)!, engine);
-      expect(OUTCOMES[name][engine], `${name} / ${engine}: ${r.code}`).toContain(r.code);
-      expect(r.maxRssMb, `${name} / ${engine} peak RSS`).toBeLessThan(1024);
-      // The goal is 10 s on an idle machine (bench/suites/image.ts reports it); CPU time here is
-      // immune to other processes, and the bound is loose for sharp's worker threads.
-      expect(r.cpuMs, `${name} / ${engine} CPU time`).toBeLessThan(20_000);
-    }
-  }, 300_000);
+  it.each(Object.keys(OUTCOMES) as BombName[])(
+    '%s: a named limit on every engine, < 1 GB RSS, bounded time',
+    (name) => {
+      for (const engine of ['jimp', 'portable', 'accelerated'] as const) {
+        const r = runBomb(files.get(name)!, engine);
+        expect(OUTCOMES[name][engine], `${name} / ${engine}: ${r.code}`).toContain(r.code);
+        expect(r.maxRssMb, `${name} / ${engine} peak RSS`).toBeLessThan(1024);
+        // The goal is 10 s on an idle machine (bench/suites/image.ts reports it); CPU time here is
+        // immune to other processes, and the bound is loose for sharp's worker threads.
+        expect(r.cpuMs, `${name} / ${engine} CPU time`).toBeLessThan(20_000);
+      }
+    },
+    300_000,
+  );
 });

@@ -45,7 +45,12 @@ async function runAll(engine: DecodeEngine): Promise<Outcome[]> {
 function report(engine: string, outcomes: Outcome[]): { clean: number; cleanTotal: number; distorted: number; distortedTotal: number } {
   const clean = outcomes.filter((o) => o.entry.clean);
   const distorted = outcomes.filter((o) => !o.entry.clean);
-  const r = { clean: clean.filter((o) => o.ok).length, cleanTotal: clean.length, distorted: distorted.filter((o) => o.ok).length, distortedTotal: distorted.length };
+  const r = {
+    clean: clean.filter((o) => o.ok).length,
+    cleanTotal: clean.length,
+    distorted: distorted.filter((o) => o.ok).length,
+    distortedTotal: distorted.length,
+  };
   const byFormat = ['png', 'jpeg', 'webp', 'gif'].map((f) => {
     const of = outcomes.filter((o) => o.entry.format === f);
     return `${f} ${of.filter((o) => o.ok).length}/${of.length}`;

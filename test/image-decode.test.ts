@@ -8,7 +8,8 @@ import { decodeImage, type DecodeEngine } from '../src/image/index.js';
 import { sniff } from '../src/image/sniff.js';
 import { drawQr, encode, qrMatrix, solid } from '../fixtures/images/render.js';
 
-const P = '00020101021126570011ID.DANA.WWW011893600915302259148102090225914810303UMI51440014ID.CO.QRIS.WWW0215ID10200176114730303UMI5204581253033605802ID5922Warung Sayur Bu Sugeng6010Kab. Demak610559567630458C7';
+const P =
+  '00020101021126570011ID.DANA.WWW011893600915302259148102090225914810303UMI51440014ID.CO.QRIS.WWW0215ID10200176114730303UMI5204581253033605802ID5922Warung Sayur Bu Sugeng6010Kab. Demak610559567630458C7';
 const ENGINES: DecodeEngine[] = ['jimp', 'portable', 'accelerated'];
 
 /** A 900×600 upright picture with the code centred at (250, 300), 200 px wide. */
@@ -81,18 +82,24 @@ describe.each(ENGINES)('decodeImage (engine %s)', (engine) => {
 });
 
 describe('EXIF orientation without sharp (the portable engine turns its gray views itself)', () => {
-  it.each([1, 2, 3, 4, 5, 6, 7, 8] as const)('orientation %i: sniff reads the tag and orient() turns the pixels as sharp.rotate() does', async (orientation) => {
-    const w = 37;
-    const h = 23;
-    const raw = Buffer.alloc(w * h * 3);
-    for (let i = 0; i < raw.length; i++) raw[i] = (i * 7919) % 251;
-    const jpg = await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 100 }).withMetadata({ orientation }).toBuffer();
-    const header = sniff(jpg);
-    expect(header.orientation).toBe(orientation);
-    const stored = await sharp(jpg).grayscale().raw().toBuffer({ resolveWithObject: true });
-    const upright = await sharp(jpg).rotate().grayscale().raw().toBuffer({ resolveWithObject: true });
-    const turned = orient({ data: new Uint8Array(stored.data), width: stored.info.width, height: stored.info.height }, header.orientation);
-    expect([turned.width, turned.height]).toEqual([upright.info.width, upright.info.height]);
-    expect(Buffer.compare(Buffer.from(turned.data), upright.data)).toBe(0);
-  });
+  it.each([1, 2, 3, 4, 5, 6, 7, 8] as const)(
+    'orientation %i: sniff reads the tag and orient() turns the pixels as sharp.rotate() does',
+    async (orientation) => {
+      const w = 37;
+      const h = 23;
+      const raw = Buffer.alloc(w * h * 3);
+      for (let i = 0; i < raw.length; i++) raw[i] = (i * 7919) % 251;
+      const jpg = await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+        .jpeg({ quality: 100 })
+        .withMetadata({ orientation })
+        .toBuffer();
+      const header = sniff(jpg);
+      expect(header.orientation).toBe(orientation);
+      const stored = await sharp(jpg).grayscale().raw().toBuffer({ resolveWithObject: true });
+      const upright = await sharp(jpg).rotate().grayscale().raw().toBuffer({ resolveWithObject: true });
+      const turned = orient({ data: new Uint8Array(stored.data), width: stored.info.width, height: stored.info.height }, header.orientation);
+      expect([turned.width, turned.height]).toEqual([upright.info.width, upright.info.height]);
+      expect(Buffer.compare(Buffer.from(turned.data), upright.data)).toBe(0);
+    },
+  );
 });

@@ -11,7 +11,9 @@ import { toPng } from '../src/image/index.js';
 
 /** Bytes with repeats (what LZ77 feeds on): short alphabets and copied runs. */
 const repetitive = fc
-  .array(fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.record({ byte: fc.integer({ min: 0, max: 3 }), n: fc.integer({ min: 1, max: 700 }) })), { maxLength: 40 })
+  .array(fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.record({ byte: fc.integer({ min: 0, max: 3 }), n: fc.integer({ min: 1, max: 700 }) })), {
+    maxLength: 40,
+  })
   .map((parts) => {
     const out: number[] = [];
     for (const p of parts) {
@@ -43,7 +45,10 @@ describe('zlibDeflate', () => {
   });
 
   it('a QR bitmap compresses to within 1.5x of zlib level 6 (rows repeat one module row up)', () => {
-    const png = toPng('00020101021126570011ID.DANA.WWW011893600915302259148102090225914810303UMI5204581253033605802ID5922Warung Sayur Bu Sugeng6010Kab. Demak610559567630458C7', { scale: 8 });
+    const png = toPng(
+      '00020101021126570011ID.DANA.WWW011893600915302259148102090225914810303UMI5204581253033605802ID5922Warung Sayur Bu Sugeng6010Kab. Demak610559567630458C7',
+      { scale: 8 },
+    );
     // The IDAT payload of our PNG (one IDAT chunk after IHDR at offset 33), inflated and re-deflated by zlib.
     const len = new DataView(png.buffer, png.byteOffset).getUint32(33);
     const idat = png.subarray(41, 41 + len);

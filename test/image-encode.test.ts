@@ -24,7 +24,9 @@ const wellFormed = (p: string): boolean => {
 /** Dev-corpus payloads that are well-formed TLV (some have a wrong CRC); the rest are deliberately broken. */
 const DEV = DEV_ALL.filter(wellFormed);
 const BROKEN = DEV_ALL.filter((p) => !wellFormed(p));
-const GENERATED = (JSON.parse(readFileSync(new URL('../fixtures/generated-payloads.json', import.meta.url), 'utf8')) as { payload: string }[]).map((e) => e.payload);
+const GENERATED = (JSON.parse(readFileSync(new URL('../fixtures/generated-payloads.json', import.meta.url), 'utf8')) as { payload: string }[]).map(
+  (e) => e.payload,
+);
 const P = DEV[0]!;
 
 /** Modules per side of P's QR at level M (qrcode picks the same version we render). */
@@ -135,19 +137,25 @@ describe('round trip', () => {
   it('decodeImage(toPng(p)) === p for built payloads (property, both engines)', async () => {
     const name = fc.stringMatching(/^[A-Za-z0-9 .]{1,25}$/).filter((s) => s.trim().length > 0);
     await fc.assert(
-      fc.asyncProperty(name, fc.integer({ min: 1, max: 99_999_999 }), fc.constantFrom('L', 'M', 'Q', 'H'), fc.boolean(), async (merchantName, amount, level, accelerated) => {
-        const p = build({
-          merchantName,
-          merchantCity: 'JAKARTA',
-          postalCode: '10110',
-          mcc: '5812',
-          amount: String(amount),
-          accounts: [{ guid: 'ID.CO.QRIS.WWW', pan: '936000140001287667', merchantId: 'ID1021081861606', criteria: 'UMI' }],
-        });
-        const r = await decodeImage(toPng(p, { errorCorrectionLevel: level, scale: 3 }), { engine: accelerated ? 'accelerated' : 'jimp' });
-        expect(r.payload).toBe(p);
-        expect(r.crc.valid).toBe(true);
-      }),
+      fc.asyncProperty(
+        name,
+        fc.integer({ min: 1, max: 99_999_999 }),
+        fc.constantFrom('L', 'M', 'Q', 'H'),
+        fc.boolean(),
+        async (merchantName, amount, level, accelerated) => {
+          const p = build({
+            merchantName,
+            merchantCity: 'JAKARTA',
+            postalCode: '10110',
+            mcc: '5812',
+            amount: String(amount),
+            accounts: [{ guid: 'ID.CO.QRIS.WWW', pan: '936000140001287667', merchantId: 'ID1021081861606', criteria: 'UMI' }],
+          });
+          const r = await decodeImage(toPng(p, { errorCorrectionLevel: level, scale: 3 }), { engine: accelerated ? 'accelerated' : 'jimp' });
+          expect(r.payload).toBe(p);
+          expect(r.crc.valid).toBe(true);
+        },
+      ),
       { numRuns: 30 },
     );
   }, 60_000);

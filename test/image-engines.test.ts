@@ -50,7 +50,9 @@ const FILES = [
 ];
 const MANIFEST = JSON.parse(readFileSync(new URL('fixtures/images/manifest.json', ROOT), 'utf8')) as { file: string; payload: string }[];
 const payloadOf = (f: string): string =>
-  f.includes('/demo/') ? readFileSync(new URL('fixtures/demo/static-qris.txt', ROOT), 'utf8').trim() : MANIFEST.find((e) => `fixtures/images/${e.file}` === f)!.payload;
+  f.includes('/demo/')
+    ? readFileSync(new URL('fixtures/demo/static-qris.txt', ROOT), 'utf8').trim()
+    : MANIFEST.find((e) => `fixtures/images/${e.file}` === f)!.payload;
 
 interface ChildResult {
   sharp: string;

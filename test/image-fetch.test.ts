@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QrisError } from '../src/errors.js';
 import { decodeImage, toPng } from '../src/image/index.js';
 
-const P = '00020101021126570011ID.DANA.WWW011893600915302259148102090225914810303UMI51440014ID.CO.QRIS.WWW0215ID10200176114730303UMI5204581253033605802ID5922Warung Sayur Bu Sugeng6010Kab. Demak610559567630458C7';
+const P =
+  '00020101021126570011ID.DANA.WWW011893600915302259148102090225914810303UMI51440014ID.CO.QRIS.WWW0215ID10200176114730303UMI5204581253033605802ID5922Warung Sayur Bu Sugeng6010Kab. Demak610559567630458C7';
 const PNG = Buffer.from(toPng(P));
 /** The test server is on 127.0.0.1, which the address guard refuses unless allowed. */
 const LOCAL = { fetch: { allowPrivateAddresses: true } } as const;

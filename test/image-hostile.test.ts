@@ -9,7 +9,8 @@ import { decodeImage, toPng, type DecodeEngine } from '../src/image/index.js';
 
 const DIR = new URL('../fixtures/images/', import.meta.url);
 const file = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(name, DIR)));
-const P = '00020101021126570011ID.DANA.WWW011893600915302259148102090225914810303UMI51440014ID.CO.QRIS.WWW0215ID10200176114730303UMI5204581253033605802ID5922Warung Sayur Bu Sugeng6010Kab. Demak610559567630458C7';
+const P =
+  '00020101021126570011ID.DANA.WWW011893600915302259148102090225914810303UMI51440014ID.CO.QRIS.WWW0215ID10200176114730303UMI5204581253033605802ID5922Warung Sayur Bu Sugeng6010Kab. Demak610559567630458C7';
 const ENGINES: DecodeEngine[] = ['jimp', 'portable', 'accelerated'];
 
 async function codeOf(input: unknown, options: Parameters<typeof decodeImage>[1] = {}): Promise<QrisErrorCode | 'ok'> {
@@ -50,7 +51,12 @@ function pngClaiming(width: number, height: number, raw = new Uint8Array(64 * 10
   ihdr[8] = 8; // 8-bit
   ihdr[9] = 0; // grayscale
   const idat = deflateSync(raw);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 describe.each(ENGINES)('hostile input (engine %s)', (engine) => {
@@ -71,7 +77,12 @@ describe.each(ENGINES)('hostile input (engine %s)', (engine) => {
     expect(await codeOf(new ArrayBuffer(0), { engine })).toBe('IMAGE_CORRUPT');
     expect(await codeOf('', { engine })).toBe('IMAGE_CORRUPT');
     expect(await codeOf('   ', { engine })).toBe('IMAGE_CORRUPT');
-    expect(await codeOf(new Uint8Array(1000).map((_, i) => (i * 7919 + 13) & 0xff), { engine })).toBe('IMAGE_UNSUPPORTED_FORMAT');
+    expect(
+      await codeOf(
+        new Uint8Array(1000).map((_, i) => (i * 7919 + 13) & 0xff),
+        { engine },
+      ),
+    ).toBe('IMAGE_UNSUPPORTED_FORMAT');
     expect(await codeOf(Buffer.from('GIF87a'), { engine })).toBe('IMAGE_CORRUPT');
     expect(await codeOf(Buffer.from('%PDF-1.7 ...'), { engine })).toBe('IMAGE_UNSUPPORTED_FORMAT');
     expect(await codeOf('not base64 at all!', { engine })).toBe('IMAGE_UNSUPPORTED_FORMAT');
@@ -79,16 +90,19 @@ describe.each(ENGINES)('hostile input (engine %s)', (engine) => {
     expect(await codeOf(42, { engine })).toBe('IMAGE_UNSUPPORTED_FORMAT');
   });
 
-  it.each(['clean-medium.png', 'clean-medium.jpg', 'clean-medium.gif', 'clean-medium.webp'])('%s truncated anywhere: IMAGE_CORRUPT or IMAGE_NO_QR, never a crash', async (name) => {
-    const whole = file(name);
-    // Inside the signature or header: corrupt (or, before the signature is complete, unsupported).
-    for (const n of [1, 4, 8, 12, 20]) expect(['IMAGE_CORRUPT', 'IMAGE_UNSUPPORTED_FORMAT']).toContain(await codeOf(whole.subarray(0, n), { engine }));
-    expect(await codeOf(whole.subarray(0, 20), { engine })).toBe('IMAGE_CORRUPT');
-    // Inside the pixel data: corrupt, or (decoders that fill in what is missing) a partial image.
-    for (const f of [0.1, 0.5, 0.9]) {
-      expect(['IMAGE_CORRUPT', 'IMAGE_NO_QR', 'ok']).toContain(await codeOf(whole.subarray(0, Math.floor(whole.length * f)), { engine }));
-    }
-  });
+  it.each(['clean-medium.png', 'clean-medium.jpg', 'clean-medium.gif', 'clean-medium.webp'])(
+    '%s truncated anywhere: IMAGE_CORRUPT or IMAGE_NO_QR, never a crash',
+    async (name) => {
+      const whole = file(name);
+      // Inside the signature or header: corrupt (or, before the signature is complete, unsupported).
+      for (const n of [1, 4, 8, 12, 20]) expect(['IMAGE_CORRUPT', 'IMAGE_UNSUPPORTED_FORMAT']).toContain(await codeOf(whole.subarray(0, n), { engine }));
+      expect(await codeOf(whole.subarray(0, 20), { engine })).toBe('IMAGE_CORRUPT');
+      // Inside the pixel data: corrupt, or (decoders that fill in what is missing) a partial image.
+      for (const f of [0.1, 0.5, 0.9]) {
+        expect(['IMAGE_CORRUPT', 'IMAGE_NO_QR', 'ok']).toContain(await codeOf(whole.subarray(0, Math.floor(whole.length * f)), { engine }));
+      }
+    },
+  );
 
   it('an image without a code: IMAGE_NO_QR; a code that is not EMVCo: IMAGE_NOT_EMVCO', async () => {
     // 64×64 of zeros (filter byte + 64 pixels per row): a valid, black PNG.
@@ -101,12 +115,16 @@ describe.each(ENGINES)('hostile input (engine %s)', (engine) => {
   it('bit flips and byte damage in a valid PNG and JPEG never escape as anything but a QrisError', async () => {
     const sources = [toPng(P, { scale: 2 }), file('clean-small.jpg')];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(0, 1), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), async (which, edits) => {
-        const b = new Uint8Array(sources[which]!);
-        for (const [at, v] of edits) b[at % b.length] = v;
-        const code = await codeOf(b, { engine });
-        expect(['ok', 'IMAGE_CORRUPT', 'IMAGE_NO_QR', 'IMAGE_NOT_EMVCO', 'IMAGE_TOO_LARGE', 'IMAGE_UNSUPPORTED_FORMAT']).toContain(code);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(0, 1),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+        async (which, edits) => {
+          const b = new Uint8Array(sources[which]!);
+          for (const [at, v] of edits) b[at % b.length] = v;
+          const code = await codeOf(b, { engine });
+          expect(['ok', 'IMAGE_CORRUPT', 'IMAGE_NO_QR', 'IMAGE_NOT_EMVCO', 'IMAGE_TOO_LARGE', 'IMAGE_UNSUPPORTED_FORMAT']).toContain(code);
+        },
+      ),
       { numRuns: 40 },
     );
   }, 60_000);

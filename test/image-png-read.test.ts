@@ -74,8 +74,15 @@ describe('readPngGray', () => {
     ];
     for (const v of variants) await expectSameAsJimp(new Uint8Array(await v.toBuffer()));
     // Odd sizes leave some Adam7 passes empty.
-    for (const [w, h] of [[1, 1], [3, 2], [9, 5]] as const) {
-      const small = await sharp(data, { raw: { width, height, channels: 4 } }).extract({ left: 0, top: 0, width: w, height: h }).png({ progressive: true }).toBuffer();
+    for (const [w, h] of [
+      [1, 1],
+      [3, 2],
+      [9, 5],
+    ] as const) {
+      const small = await sharp(data, { raw: { width, height, channels: 4 } })
+        .extract({ left: 0, top: 0, width: w, height: h })
+        .png({ progressive: true })
+        .toBuffer();
       await expectSameAsJimp(new Uint8Array(small));
     }
   });

@@ -13,7 +13,6 @@ import { findPayload } from './corpus-find.js';
 
 const RUNS = { numRuns: 150 };
 
-
 const crcOf = (payload: string) => ({ declared: payload.slice(-4), computed: payload.slice(-4).toUpperCase(), valid: true });
 
 describe('info on real corpus entries (every field, read by eye)', () => {
@@ -110,7 +109,17 @@ describe('info on real corpus entries (every field, read by eye)', () => {
     expect(i.amount).toEqual({ text: '25578.00', value: 25578 });
     expect(i.tipIndicator).toBe('01');
     expect(i.tip).toEqual({ type: 'prompt' });
-    expect(i.accounts).toEqual([{ tag: '26', guid: 'ID.CO.TELKOM.WWW', acquirer: 'Telkom Indonesia', pan: '936008980255996627', nns: '93600898', merchantId: '000195255996627', criteria: 'UMI' }]);
+    expect(i.accounts).toEqual([
+      {
+        tag: '26',
+        guid: 'ID.CO.TELKOM.WWW',
+        acquirer: 'Telkom Indonesia',
+        pan: '936008980255996627',
+        nns: '93600898',
+        merchantId: '000195255996627',
+        criteria: 'UMI',
+      },
+    ]);
     expect(i.additionalData).toEqual({ referenceLabel: '413255111' });
     expect(i.postalCode).toBe('60136');
   });
@@ -128,7 +137,9 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   it('Jalin: an Indonesian 51 with a non-QRIS GUID is still the national template', () => {
     const i = info(findPayload('Merchant Jalin UAT'));
     expect(i.national).toEqual({ guid: 'ID.CO.JALIN.WWW', nmid: 'ID1019002135136', criteria: 'UMI' });
-    expect(i.accounts).toEqual([{ tag: '26', guid: 'ID.CO.JALIN.WWW', acquirer: 'Jalin', pan: '936009162378466933', nns: '93600916', merchantId: '199543218765434', criteria: 'UMI' }]);
+    expect(i.accounts).toEqual([
+      { tag: '26', guid: 'ID.CO.JALIN.WWW', acquirer: 'Jalin', pan: '936009162378466933', nns: '93600916', merchantId: '199543218765434', criteria: 'UMI' },
+    ]);
     expect(i.additionalData).toEqual({ storeLabel: '777', terminalLabel: '8321843', purpose: 'V4L1D4T1N6' });
   });
 
@@ -136,7 +147,9 @@ describe('info on real corpus entries (every field, read by eye)', () => {
     const i = info(findPayload('0804DMCT9935'));
     expect(i.isDynamic).toBe(true);
     expect(i.amount).toBeUndefined();
-    expect(i.accounts).toEqual([{ tag: '40', guid: 'ID.CO.SHOPEE.WWW', acquirer: 'ShopeePay', pan: '000000000000000000', nns: '00000000', merchantId: '000000000' }]);
+    expect(i.accounts).toEqual([
+      { tag: '40', guid: 'ID.CO.SHOPEE.WWW', acquirer: 'ShopeePay', pan: '000000000000000000', nns: '00000000', merchantId: '000000000' },
+    ]);
     expect(i.additionalData).toEqual({ purpose: 'DMCT', other: { '99': '0'.repeat(35) } });
     expect(i.national).toBeUndefined();
   });
@@ -204,12 +217,18 @@ describe('info on real corpus entries (every field, read by eye)', () => {
 
 describe('acquirer lookup', () => {
   const payloadWith = (guid: string | undefined, pan: string | undefined): string =>
-    withCrc('000201010211' + t('26', (guid === undefined ? '' : t('00', guid)) + (pan === undefined ? '' : t('01', pan))) + '52045812' + '5303360' + '5802ID5904TOKO6005DEMAK');
+    withCrc(
+      '000201010211' +
+        t('26', (guid === undefined ? '' : t('00', guid)) + (pan === undefined ? '' : t('01', pan))) +
+        '52045812' +
+        '5303360' +
+        '5802ID5904TOKO6005DEMAK',
+    );
 
   it.each<[string, string | undefined, string | undefined, string | null]>([
     ['known GUID', 'ID.CO.BRI.WWW', '936000020042854138', 'Bank BRI'],
     ['known GUID, lowercase', 'id.co.bri.www', undefined, 'Bank BRI'],
-    ['known GUID wins over another issuer\'s NNS', 'COM.GO-JEK.WWW', '936009150000000001', 'GoPay'],
+    ["known GUID wins over another issuer's NNS", 'COM.GO-JEK.WWW', '936009150000000001', 'GoPay'],
     ['unknown GUID, known NNS (Mandiri)', 'ID.CO.EXAMPLE.WWW', '936000080177729828', 'Bank Mandiri'],
     ['AID GUID, known NNS (BSI)', 'A000000602', '936004510000080974', 'Bank Syariah Indonesia'],
     ['no GUID, known NNS (ShopeePay)', undefined, '936009180023797057', 'ShopeePay'],
@@ -320,8 +339,13 @@ describe('info and broken input', () => {
 
   it('62 sub-objects 12-99 go to other; an unknown currency has no letter code; duplicate sub-IDs: first wins', () => {
     const p = withCrc(
-      '000201010211' + t('26', t('00', 'ID.DANA.WWW') + t('01', '936009151111111111') + t('01', '936000142222222222')) + '52045812' + '5303999' + '5802ID5904TOKO6005DEMAK' +
-        t('62', t('01', 'B1') + t('12', 'RFU') + t('50', t('00', 'ID.CO.X.WWW'))) + t('64', t('00', 'ID')),
+      '000201010211' +
+        t('26', t('00', 'ID.DANA.WWW') + t('01', '936009151111111111') + t('01', '936000142222222222')) +
+        '52045812' +
+        '5303999' +
+        '5802ID5904TOKO6005DEMAK' +
+        t('62', t('01', 'B1') + t('12', 'RFU') + t('50', t('00', 'ID.CO.X.WWW'))) +
+        t('64', t('00', 'ID')),
     );
     const i = info(p);
     expect(i.currency).toEqual({ numeric: '999' });
@@ -334,7 +358,9 @@ describe('info and broken input', () => {
     const account = (guid: string) => t('51', t('00', guid) + t('01', '936000140001287667') + t('02', 'ID1021081861606'));
     const foreign = info(withCrc('000201010211' + account('COM.EXAMPLE.PAY') + '52045812' + '5303458' + '5802MY5905KEDAI6002KL'));
     expect(foreign.national).toBeUndefined();
-    expect(foreign.accounts).toEqual([{ tag: '51', guid: 'COM.EXAMPLE.PAY', acquirer: 'Bank BCA', pan: '936000140001287667', nns: '93600014', merchantId: 'ID1021081861606' }]);
+    expect(foreign.accounts).toEqual([
+      { tag: '51', guid: 'COM.EXAMPLE.PAY', acquirer: 'Bank BCA', pan: '936000140001287667', nns: '93600014', merchantId: 'ID1021081861606' },
+    ]);
     const national = info(withCrc('000201010211' + account('id.co.qris.www') + '52045812' + '5303458' + '5802MY5905KEDAI6002KL'));
     expect(national.accounts).toEqual([]);
     expect(national.national).toEqual({ guid: 'id.co.qris.www', nmid: 'ID1021081861606' });

@@ -113,9 +113,12 @@ describe('package: the core entry pulls in no dependency', () => {
 
   it('ESM: importing "qris-codec" loads only files under dist/esm (no node_modules, no builtins, no image/remote/cli)', () => {
     const log = join(tmp, 'esm.log');
-    node(['--import', join(tmp, 'register.mjs'), '--input-type=module', '-e', `import { parse } from 'qris-codec'; console.log(JSON.stringify(typeof parse));`], {
-      QRIS_LOAD_LOG: log,
-    });
+    node(
+      ['--import', join(tmp, 'register.mjs'), '--input-type=module', '-e', `import { parse } from 'qris-codec'; console.log(JSON.stringify(typeof parse));`],
+      {
+        QRIS_LOAD_LOG: log,
+      },
+    );
     const loaded = readFileSync(log, 'utf8').trim().split('\n');
     const esmDir = pathToFileURL(join(DIST, 'esm')).href + '/';
     expect(loaded).toContain(esmDir + 'index.js');
@@ -166,7 +169,13 @@ describe('package: a fresh `npm i qris-codec` (the packed tarball, no optional p
   let tgz: string;
   const inProj = (args: readonly string[], env: Record<string, string> = {}): { stdout: string; stderr: string; status: number } => {
     try {
-      const stdout = execFileSync(process.execPath, args, { cwd: proj, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
+      const stdout = execFileSync(process.execPath, args, {
+        cwd: proj,
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+        timeout: 120_000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       return { stdout, stderr: '', status: 0 };
     } catch (e) {
       const x = e as { stdout: string; stderr: string; status: number };
@@ -201,10 +210,32 @@ describe('package: a fresh `npm i qris-codec` (the packed tarball, no optional p
   });
 
   it('the core, qris-codec/remote and the payload CLI work; qris-codec/image imports', () => {
-    const out = inProj(['--input-type=module', '-e', `import { parse, toDynamic } from 'qris-codec'; import { createBayarClient } from 'qris-codec/remote'; const img = await import('qris-codec/image');
-      console.log(JSON.stringify({ ids: parse(process.env.PAYLOAD).nodes.length, dyn: toDynamic(process.env.PAYLOAD, { amount: 1000 }).slice(0, 12), client: typeof createBayarClient, img: Object.keys(img).sort() }));`], { PAYLOAD });
+    const out = inProj(
+      [
+        '--input-type=module',
+        '-e',
+        `import { parse, toDynamic } from 'qris-codec'; import { createBayarClient } from 'qris-codec/remote'; const img = await import('qris-codec/image');
+      console.log(JSON.stringify({ ids: parse(process.env.PAYLOAD).nodes.length, dyn: toDynamic(process.env.PAYLOAD, { amount: 1000 }).slice(0, 12), client: typeof createBayarClient, img: Object.keys(img).sort() }));`,
+      ],
+      { PAYLOAD },
+    );
     expect(out.stderr).toBe('');
-    expect(JSON.parse(out.stdout)).toEqual({ ids: 11, dyn: '000201010212', client: 'function', img: ['DEFAULT_MAX_BYTES', 'DEFAULT_MAX_DECODED_BYTES', 'DEFAULT_MAX_PIXELS', 'DEFAULT_TIME_BUDGET_MS', 'decodeImage', 'toDataUrl', 'toPng', 'toSvg', 'toTerminal'] });
+    expect(JSON.parse(out.stdout)).toEqual({
+      ids: 11,
+      dyn: '000201010212',
+      client: 'function',
+      img: [
+        'DEFAULT_MAX_BYTES',
+        'DEFAULT_MAX_DECODED_BYTES',
+        'DEFAULT_MAX_PIXELS',
+        'DEFAULT_TIME_BUDGET_MS',
+        'decodeImage',
+        'toDataUrl',
+        'toPng',
+        'toSvg',
+        'toTerminal',
+      ],
+    });
     const cli = inProj([join(proj, 'node_modules', 'qris-codec', 'dist', 'esm', 'cli', 'main.js'), 'validate', PAYLOAD]);
     expect(cli.status).toBe(0);
   });
@@ -213,7 +244,9 @@ describe('package: a fresh `npm i qris-codec` (the packed tarball, no optional p
     const png = join(ROOT, 'fixtures', 'images', 'clean-small.png');
     const probe = `const r = {}; for (const [k, f] of Object.entries({ decode: () => m.decodeImage(fs.readFileSync(process.env.PNG)), png: () => m.toPng('x'), svg: () => m.toSvg('x') })) { try { await f(); r[k] = 'no error'; } catch (e) { r[k] = [e.name, e.code, e.message]; } } console.log(JSON.stringify(r));`;
     const esm = inProj(['--input-type=module', '-e', `import * as fs from 'node:fs'; import * as m from 'qris-codec/image'; ${probe}`], { PNG: png });
-    const cjs = inProj(['--input-type=commonjs', '-e', `const fs = require('node:fs'); const m = require('qris-codec/image'); (async () => { ${probe} })();`], { PNG: png });
+    const cjs = inProj(['--input-type=commonjs', '-e', `const fs = require('node:fs'); const m = require('qris-codec/image'); (async () => { ${probe} })();`], {
+      PNG: png,
+    });
     for (const out of [esm, cjs]) {
       const r = JSON.parse(out.stdout) as Record<string, [string, string, string]>;
       expect(r['decode']!.slice(0, 2)).toEqual(['QrisError', 'IMAGE_ENGINE_MISSING']);
@@ -240,8 +273,15 @@ describe('package: a fresh `npm i qris-codec` (the packed tarball, no optional p
         `export const a: number = parse('').nodes.length;\nexport const b: Promise<string> = decodeImage(new Uint8Array(1) as ImageInput).then((r) => r.payload);\nexport const c: Uint8Array = toPng('x');\nexport const d = typeof createBayarClient;\n`,
     );
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    for (const [module, resolution] of [['nodenext', 'nodenext'], ['esnext', 'bundler'], ['commonjs', 'node10']] as const) {
-      const cfg = { compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, types: [], target: 'es2022', module, moduleResolution: resolution, typeRoots: [] }, files: ['use.ts'] };
+    for (const [module, resolution] of [
+      ['nodenext', 'nodenext'],
+      ['esnext', 'bundler'],
+      ['commonjs', 'node10'],
+    ] as const) {
+      const cfg = {
+        compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, types: [], target: 'es2022', module, moduleResolution: resolution, typeRoots: [] },
+        files: ['use.ts'],
+      };
       writeFileSync(join(proj, 'tsconfig.json'), JSON.stringify(cfg));
       const out = inProj([tsc, '-p', 'tsconfig.json']);
       expect(out.stdout + out.stderr, `${module}/${resolution}`).toBe('');

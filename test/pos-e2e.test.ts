@@ -153,7 +153,9 @@ describe('the cashier page in headless Chromium', () => {
     await page.getByRole('button', { name: 'Pakai kode ini' }).click();
     await expect.poll(() => error.textContent()).toContain(explain('id', 'NOT_STATIC'));
     // A picture without a QR code.
-    const blank = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    const blank = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#ffffff' } })
+      .png()
+      .toBuffer();
     await page.locator('#photo').setInputFiles({ name: 'blank.png', mimeType: 'image/png', buffer: blank });
     await expect.poll(() => error.textContent()).toContain('IMAGE_NO_QR');
     // A PNG header claiming 100000x100000 pixels is refused from the header, not inflated.
@@ -219,7 +221,11 @@ describe('the cashier page in headless Chromium', () => {
     await page.locator('#new-sale').click();
     await page.locator('#fee-kind').selectOption('none');
     await page.locator('#bill').fill('');
-    for (const [typed, lib] of [['0', '0'], ['0500', '0500'], ['12,5', '12.5']] as const) {
+    for (const [typed, lib] of [
+      ['0', '0'],
+      ['0500', '0500'],
+      ['12,5', '12.5'],
+    ] as const) {
       await sell(typed);
       const error = page.locator('#sale-error');
       await expect.poll(() => error.isVisible()).toBe(true);
@@ -246,7 +252,10 @@ describe('the cashier page in headless Chromium', () => {
     expect(await rows.nth(1).locator('.copy').getAttribute('data-payload')).toBe(toDynamic(STATIC, { amount: '25000' }));
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export').click()]);
     const csv = readFileSync(await download.path(), 'utf8');
-    const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
     expect(lines[0]).toBe('time,amount,bill_number,fee,payload');
     expect(lines.slice(1).map((l) => l.split(',').slice(1))).toEqual([
       ['25000', '', '', toDynamic(STATIC, { amount: '25000' })],
@@ -292,10 +301,10 @@ describe('the cashier page in headless Chromium', () => {
   });
 
   it('property (6 seeded cases): random amounts and bill numbers drawn by the page decode to toDynamic in Node', async () => {
-    const cases = fc.sample(
-      fc.record({ amount: fc.bigInt({ min: 1n, max: 10n ** 12n }), bill: fc.stringMatching(/^[A-Za-z0-9-]{0,25}$/) }),
-      { numRuns: 6, seed: 14 },
-    );
+    const cases = fc.sample(fc.record({ amount: fc.bigInt({ min: 1n, max: 10n ** 12n }), bill: fc.stringMatching(/^[A-Za-z0-9-]{0,25}$/) }), {
+      numRuns: 6,
+      seed: 14,
+    });
     for (const { amount, bill } of cases) {
       if (await page.locator('#result').isVisible()) await page.locator('#new-sale').click();
       await page.locator('#more').evaluate((d: HTMLDetailsElement) => (d.open = true));
@@ -409,7 +418,10 @@ describe('set-up from the camera', () => {
 async function launchWithCamera(dir: string): Promise<Browser> {
   const W = 640;
   const H = 480;
-  const qr = await sharp(toPng(STATIC, { scale: 4 })).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const qr = await sharp(toPng(STATIC, { scale: 4 }))
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const y = Buffer.alloc(W * H, 160);
   const x0 = (W - qr.info.width) >> 1;
   const y0 = (H - qr.info.height) >> 1;

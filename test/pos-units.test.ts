@@ -90,7 +90,13 @@ describe('csv', () => {
     const cellArb = fc.oneof(fc.string(), fc.constantFrom('=1+1', '+62', '-5', '@SUM(A1)', '\tx', '\rx', 'a,"b"\r\nc', "'quoted"));
     fc.assert(
       fc.property(fc.array(fc.array(cellArb, { minLength: 5, maxLength: 5 }), { maxLength: 6 }), (rows) => {
-        const sales: Sale[] = rows.map(([time, amount, bill, fee, payload]) => ({ time: time!, amount: amount!, billNumber: bill!, fee: fee!, payload: payload! }));
+        const sales: Sale[] = rows.map(([time, amount, bill, fee, payload]) => ({
+          time: time!,
+          amount: amount!,
+          billNumber: bill!,
+          fee: fee!,
+          payload: payload!,
+        }));
         const text = salesCsv(sales);
         expect(text.startsWith('\uFEFF')).toBe(true);
         const back = readCsv(text.slice(1));
@@ -140,10 +146,13 @@ describe('rupiah', () => {
 
   it('property: text with anything but digits, dots and commas is handed on exactly as typed (no silent fix)', () => {
     fc.assert(
-      fc.property(fc.string().filter((s) => /[^\d.,]/.test(s.trim())), (s) => {
-        expect(amountFromInput(s)).toEqual(ok(s.trim()));
-        expect(liveFormat(s)).toBe(s);
-      }),
+      fc.property(
+        fc.string().filter((s) => /[^\d.,]/.test(s.trim())),
+        (s) => {
+          expect(amountFromInput(s)).toEqual(ok(s.trim()));
+          expect(liveFormat(s)).toBe(s);
+        },
+      ),
     );
   });
 
@@ -186,13 +195,24 @@ describe('makeSale', () => {
   });
 
   it('refusals carry the library message unchanged, for the field at fault', () => {
-    for (const [amount, lib] of [['0', '0'], ['0500', '0500'], ['12,5', '12.5'], ['-5', '-5'], ['1.000.000.000.000.000', '1000000000000000'], ['Rp 5', 'Rp 5']] as const) {
+    for (const [amount, lib] of [
+      ['0', '0'],
+      ['0500', '0500'],
+      ['12,5', '12.5'],
+      ['-5', '-5'],
+      ['1.000.000.000.000.000', '1000000000000000'],
+      ['Rp 5', 'Rp 5'],
+    ] as const) {
       const r = makeSale(STATIC, sale({ amount }), NOW);
       expect(r).toEqual({ ok: false, code: 'BAD_AMOUNT', message: thrown(() => toDynamic(STATIC, { amount: lib })).message, field: 'amount' });
     }
     expect(makeSale(STATIC, sale({ amount: '' }), NOW)).toMatchObject({ ok: false, code: 'EMPTY_AMOUNT' });
     expect(makeSale(STATIC, sale({ amount: '25.5' }), NOW)).toMatchObject({ ok: false, code: 'AMOUNT_GROUPING', field: 'amount' });
-    expect(makeSale(STATIC, sale({ amount: '1', feeKind: 'fixed', feeValue: '1.00' }), NOW)).toMatchObject({ ok: false, code: 'AMOUNT_GROUPING', field: 'fee' });
+    expect(makeSale(STATIC, sale({ amount: '1', feeKind: 'fixed', feeValue: '1.00' }), NOW)).toMatchObject({
+      ok: false,
+      code: 'AMOUNT_GROUPING',
+      field: 'fee',
+    });
     expect(makeSale(STATIC, sale({ amount: '1', feeKind: 'fixed' }), NOW)).toMatchObject({ ok: false, code: 'EMPTY_FEE', field: 'fee' });
     expect(makeSale(STATIC, sale({ amount: '1', feeKind: 'percent', feeValue: '100' }), NOW)).toMatchObject({ ok: false, code: 'BAD_FEE', field: 'fee' });
     const long = 'X'.repeat(26);

@@ -155,7 +155,11 @@ export function modelToDynamic(rootWithout63: readonly RefNode[], amount: string
   nodes.splice(at, 0, ...afterAmount);
   if (fee && had55) {
     nodes = nodes.filter((n) => n.id !== '56' && n.id !== '57');
-    nodes.splice(nodes.findIndex((n) => n.id === '55'), 1, ...fee.objects);
+    nodes.splice(
+      nodes.findIndex((n) => n.id === '55'),
+      1,
+      ...fee.objects,
+    );
   }
 
   const edits = EXTRA_IDS.filter(([k]) => extras[k] !== undefined).map(([k, id]) => ({ id, value: extras[k]! }));
@@ -203,7 +207,7 @@ export const asciiArb = (min: number, max: number): fc.Arbitrary<string> =>
 const safeAsciiChar = fc.oneof(
   { arbitrary: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'.split('')), weight: 6 },
   { arbitrary: digit, weight: 3 },
-  { arbitrary: fc.constantFrom(...' .,&-*@#/()\'!'.split('')), weight: 1 },
+  { arbitrary: fc.constantFrom(..." .,&-*@#/()'!".split('')), weight: 1 },
 );
 export const safeAsciiArb = (min: number, max: number): fc.Arbitrary<string> => fc.string({ unit: safeAsciiChar, minLength: min, maxLength: max });
 
@@ -213,10 +217,17 @@ const trapPiece = fc.constantFrom('5802ID', '010211', '010212', '6304', '6304ABC
 /** Names that mix ASCII, payload-looking fragments, accented letters, CJK and emoji. */
 export const trickyNameArb = (max: number): fc.Arbitrary<string> =>
   fc
-    .array(fc.oneof({ arbitrary: safeAsciiChar, weight: 6 }, { arbitrary: trapPiece, weight: 1 }, { arbitrary: fc.constantFrom('é', 'ñ', 'ü', '最', '佳', '😀', '🍜', '𠮷'), weight: 1 }), {
-      minLength: 1,
-      maxLength: max,
-    })
+    .array(
+      fc.oneof(
+        { arbitrary: safeAsciiChar, weight: 6 },
+        { arbitrary: trapPiece, weight: 1 },
+        { arbitrary: fc.constantFrom('é', 'ñ', 'ü', '最', '佳', '😀', '🍜', '𠮷'), weight: 1 },
+      ),
+      {
+        minLength: 1,
+        maxLength: max,
+      },
+    )
     .map((parts) => [...parts.join('')].slice(0, max).join(''))
     .filter((s) => s.trim().length > 0 && s === s.trim());
 
@@ -236,7 +247,12 @@ export const ISSUERS: readonly (readonly [guid: string, nns: string, name: strin
 ];
 
 const accountArb: fc.Arbitrary<readonly RefNode[]> = fc
-  .record({ issuer: fc.constantFrom(...ISSUERS), rest: digitsArb(8, 11), mid: safeAsciiArb(1, 15).filter((s) => s.trim() === s), crit: fc.constantFrom('UMI', 'UKE', 'UME', 'UBE', 'URE') })
+  .record({
+    issuer: fc.constantFrom(...ISSUERS),
+    rest: digitsArb(8, 11),
+    mid: safeAsciiArb(1, 15).filter((s) => s.trim() === s),
+    crit: fc.constantFrom('UMI', 'UKE', 'UME', 'UBE', 'URE'),
+  })
   .map(({ issuer, rest, mid, crit }) => [
     { id: '00', value: issuer[0] },
     { id: '01', value: issuer[1] + rest },
@@ -273,28 +289,47 @@ export interface StaticCase {
  * 58 = ID, tricky 59 (payload fragments, accents, emoji), 60, optional 61/62/64/80-99, in ascending
  * order or with the middle objects shuffled. ASCII and non-ASCII payloads both occur.
  */
-export function staticCaseArb(opts: { with01?: 'always' | 'sometimes'; with53?: 'always' | 'sometimes' | 'never'; existingFee?: boolean } = {}): fc.Arbitrary<StaticCase> {
+export function staticCaseArb(
+  opts: { with01?: 'always' | 'sometimes'; with53?: 'always' | 'sometimes' | 'never'; existingFee?: boolean } = {},
+): fc.Arbitrary<StaticCase> {
   const with01 = opts.with01 ?? 'always';
   const with53 = opts.with53 ?? 'sometimes';
   return fc
     .record({
       has01: with01 === 'always' ? fc.constant(true) : fc.boolean(),
-      accounts: fc.uniqueArray(fc.integer({ min: 26, max: 45 }), { minLength: 1, maxLength: 3 }).chain((tags) =>
-        fc.tuple(...tags.map(() => accountArb)).map((kids) => tags.map((t, i) => ({ id: String(t), value: tlvText(kids[i]!) }))),
+      accounts: fc
+        .uniqueArray(fc.integer({ min: 26, max: 45 }), { minLength: 1, maxLength: 3 })
+        .chain((tags) => fc.tuple(...tags.map(() => accountArb)).map((kids) => tags.map((t, i) => ({ id: String(t), value: tlvText(kids[i]!) })))),
+      national: fc.option(
+        digitsArb(13, 13).map((d) => ({
+          id: '51',
+          value: tlvText([
+            { id: '00', value: 'ID.CO.QRIS.WWW' },
+            { id: '02', value: 'ID' + d },
+            { id: '03', value: 'UMI' },
+          ]),
+        })),
+        { nil: undefined },
       ),
-      national: fc.option(digitsArb(13, 13).map((d) => ({ id: '51', value: tlvText([{ id: '00', value: 'ID.CO.QRIS.WWW' }, { id: '02', value: 'ID' + d }, { id: '03', value: 'UMI' }]) })), { nil: undefined }),
       mcc: digitsArb(4, 4),
       has53: with53 === 'always' ? fc.constant(true) : with53 === 'never' ? fc.constant(false) : fc.boolean(),
-      fee: opts.existingFee === false
-        ? fc.constant(undefined)
-        : fc.option(
-            fc.oneof(
-              fc.constant([{ id: '55', value: '01' }]),
-              digitsArb(1, 5).map((d) => [{ id: '55', value: '02' }, { id: '56', value: '1' + d }]),
-              fc.constantFrom('0.7', '1', '2.5', '10').map((p) => [{ id: '55', value: '03' }, { id: '57', value: p }]),
+      fee:
+        opts.existingFee === false
+          ? fc.constant(undefined)
+          : fc.option(
+              fc.oneof(
+                fc.constant([{ id: '55', value: '01' }]),
+                digitsArb(1, 5).map((d) => [
+                  { id: '55', value: '02' },
+                  { id: '56', value: '1' + d },
+                ]),
+                fc.constantFrom('0.7', '1', '2.5', '10').map((p) => [
+                  { id: '55', value: '03' },
+                  { id: '57', value: p },
+                ]),
+              ),
+              { nil: undefined, freq: 3 },
             ),
-            { nil: undefined, freq: 3 },
-          ),
       name: trickyNameArb(25),
       city: trickyNameArb(15),
       postal: fc.option(digitsArb(5, 5), { nil: undefined }),
@@ -312,8 +347,16 @@ export function staticCaseArb(opts: { with01?: 'always' | 'sometimes'; with53?: 
       middle.push({ id: '58', value: 'ID' }, { id: '59', value: r.name }, { id: '60', value: r.city });
       if (r.postal) middle.push({ id: '61', value: r.postal });
       if (r.additional) middle.push({ id: '62', value: tlvText(r.additional) });
-      if (r.language) middle.push({ id: '64', value: tlvText([{ id: '00', value: r.language[0] }, { id: '01', value: r.language[1] }]) });
-      if (r.unreserved) middle.push({ id: String(r.unreserved[0]), value: tlvText([{ id: '00', value: 'COM.EXAMPLE.' + r.unreserved[1].replace(/[^A-Za-z0-9]/g, 'X') }]) });
+      if (r.language)
+        middle.push({
+          id: '64',
+          value: tlvText([
+            { id: '00', value: r.language[0] },
+            { id: '01', value: r.language[1] },
+          ]),
+        });
+      if (r.unreserved)
+        middle.push({ id: String(r.unreserved[0]), value: tlvText([{ id: '00', value: 'COM.EXAMPLE.' + r.unreserved[1].replace(/[^A-Za-z0-9]/g, 'X') }]) });
       if (r.shuffle !== undefined) {
         // Deterministic Fisher-Yates from the drawn seed (real codes are not sorted).
         let seed = r.shuffle;
@@ -350,10 +393,20 @@ export const amountCaseArb: fc.Arbitrary<AmountCase> = fc.oneof(
 export function feeCaseArb(decimals: 0 | 2 | undefined): fc.Arbitrary<FeeCase> {
   return fc.oneof(
     fc.constant<FeeCase>({ option: { type: 'prompt' }, objects: [{ id: '55', value: '01' }] }),
-    fc.integer({ min: 1, max: 999_999 }).map(
-      (n): FeeCase => ({ option: { type: 'fixed', value: n }, objects: [{ id: '55', value: '02' }, { id: '56', value: decimals === 2 ? `${n}.00` : String(n) }] }),
-    ),
-    fc.constantFrom('0.5', '1', '2.5', '10', '99.99', '0.01').map((p): FeeCase => ({ option: { type: 'percent', value: p }, objects: [{ id: '55', value: '03' }, { id: '57', value: p }] })),
+    fc.integer({ min: 1, max: 999_999 }).map((n): FeeCase => ({
+      option: { type: 'fixed', value: n },
+      objects: [
+        { id: '55', value: '02' },
+        { id: '56', value: decimals === 2 ? `${n}.00` : String(n) },
+      ],
+    })),
+    fc.constantFrom('0.5', '1', '2.5', '10', '99.99', '0.01').map((p): FeeCase => ({
+      option: { type: 'percent', value: p },
+      objects: [
+        { id: '55', value: '03' },
+        { id: '57', value: p },
+      ],
+    })),
   );
 }
 
@@ -405,19 +458,27 @@ export const buildCaseArb: fc.Arbitrary<BuildCase> = fc
       fc.record({
         issuer: fc.constantFrom(...ISSUERS),
         panRest: digitsArb(7, 11),
-        merchantId: fc.option(safeAsciiArb(1, 15).filter((s) => s.trim() === s && s.length > 0), { nil: undefined }),
+        merchantId: fc.option(
+          safeAsciiArb(1, 15).filter((s) => s.trim() === s && s.length > 0),
+          { nil: undefined },
+        ),
         criteria: fc.option(fc.constantFrom('UMI', 'UKE', 'UME', 'UBE', 'URE'), { nil: undefined }),
         withPan: fc.boolean(),
       }),
       { minLength: 1, maxLength: 3 },
     ),
-    nmid: fc.option(digitsArb(13, 13).map((d) => 'ID' + d), { nil: undefined }),
+    nmid: fc.option(
+      digitsArb(13, 13).map((d) => 'ID' + d),
+      { nil: undefined },
+    ),
     merchantCriteria: fc.option(fc.constantFrom('UMI', 'UKE', 'UME', 'UBE', 'URE'), { nil: undefined }),
     postalCode: fc.option(digitsArb(5, 5), { nil: undefined }),
     amount: fc.option(
       fc.oneof(
         fc.integer({ min: 1, max: 999_999_999 }).map((n): BuildAmountCase => ({ input: n, decimals: undefined, text: String(n) })),
-        fc.tuple(fc.integer({ min: 1, max: 9_999_999 }), fc.integer({ min: 0, max: 99 })).map(([i, c]): BuildAmountCase => ({ input: `${i}.${pad2(c)}`, decimals: 2, text: `${i}.${pad2(c)}` })),
+        fc
+          .tuple(fc.integer({ min: 1, max: 9_999_999 }), fc.integer({ min: 0, max: 99 }))
+          .map(([i, c]): BuildAmountCase => ({ input: `${i}.${pad2(c)}`, decimals: 2, text: `${i}.${pad2(c)}` })),
       ),
       { nil: undefined },
     ),
@@ -430,14 +491,25 @@ export const buildCaseArb: fc.Arbitrary<BuildCase> = fc
       { nil: undefined },
     ),
     additional: fc.option(
-      fc.uniqueArray(fc.constantFrom(...ADDITIONAL_KEYS), { minLength: 1, maxLength: 4 }).chain((keys) =>
-        fc.tuple(...keys.map((k) => (k === 'consumerDataRequest' ? fc.constantFrom('A', 'M', 'E', 'AME', 'EA') : safeAsciiArb(1, 17).filter((s) => s.length > 0)))).map((vals) =>
-          Object.fromEntries(keys.map((k, i) => [k, vals[i]!])),
+      fc
+        .uniqueArray(fc.constantFrom(...ADDITIONAL_KEYS), { minLength: 1, maxLength: 4 })
+        .chain((keys) =>
+          fc
+            .tuple(
+              ...keys.map((k) => (k === 'consumerDataRequest' ? fc.constantFrom('A', 'M', 'E', 'AME', 'EA') : safeAsciiArb(1, 17).filter((s) => s.length > 0))),
+            )
+            .map((vals) => Object.fromEntries(keys.map((k, i) => [k, vals[i]!]))),
         ),
-      ),
       { nil: undefined },
     ),
-    language: fc.option(fc.record({ preference: fc.constantFrom('ZH', 'id', 'TH'), merchantName: trickyNameArb(25), merchantCity: fc.option(trickyNameArb(15), { nil: undefined }) }), { nil: undefined }),
+    language: fc.option(
+      fc.record({
+        preference: fc.constantFrom('ZH', 'id', 'TH'),
+        merchantName: trickyNameArb(25),
+        merchantCity: fc.option(trickyNameArb(15), { nil: undefined }),
+      }),
+      { nil: undefined },
+    ),
   })
   .map((r): BuildCase => {
     const f: Writable<BuildFields> = {
@@ -478,9 +550,10 @@ export const buildCaseArb: fc.Arbitrary<BuildCase> = fc
     }
     if (r.additional !== undefined) f.additionalData = r.additional;
     if (r.language !== undefined) {
-      f.language = r.language.merchantCity === undefined
-        ? { preference: r.language.preference, merchantName: r.language.merchantName }
-        : { preference: r.language.preference, merchantName: r.language.merchantName, merchantCity: r.language.merchantCity };
+      f.language =
+        r.language.merchantCity === undefined
+          ? { preference: r.language.preference, merchantName: r.language.merchantName }
+          : { preference: r.language.preference, merchantName: r.language.merchantName, merchantCity: r.language.merchantCity };
     }
     const out: { fields: BuildFields; amountText?: string; feeText?: string } = { fields: f };
     if (amountText !== undefined) out.amountText = amountText;

@@ -48,7 +48,9 @@ async function failure(p: Promise<unknown>): Promise<RemoteError> {
 
 /** `payload` with data object `id` set to `value` (CRC recomputed), or removed when undefined. */
 function withField(payload: string, id: string, value: string | undefined): string {
-  const nodes = parse(payload).nodes.filter((n) => n.id !== id || value !== undefined).map((n) => (n.id === id ? { id, value: value! } : n));
+  const nodes = parse(payload)
+    .nodes.filter((n) => n.id !== id || value !== undefined)
+    .map((n) => (n.id === id ? { id, value: value! } : n));
   return serialize(nodes);
 }
 
@@ -271,9 +273,23 @@ describe('convert: a tampered answer is untrusted and never returned', () => {
     ['01 still 11', withField(DYNAMIC, '01', '11'), 'NOT_DYNAMIC'],
     ['changed merchant name', withField(DYNAMIC, '59', 'Warung Penipu'), 'MERCHANT_CHANGED'],
     ['changed merchant city', withField(DYNAMIC, '60', 'Jakarta'), 'MERCHANT_CHANGED'],
-    ['changed account in 26', withField(DYNAMIC, '26', parse(DYNAMIC).nodes.find((n) => n.id === '26')!.value.replace('9360091530225914810', '9360091530225914811')), 'MERCHANT_CHANGED'],
+    [
+      'changed account in 26',
+      withField(
+        DYNAMIC,
+        '26',
+        parse(DYNAMIC)
+          .nodes.find((n) => n.id === '26')!
+          .value.replace('9360091530225914810', '9360091530225914811'),
+      ),
+      'MERCHANT_CHANGED',
+    ],
     ['removed postal code', withField(DYNAMIC, '61', undefined), 'MERCHANT_CHANGED'],
-    ['added merchant account 27', serialize([...parse(DYNAMIC).nodes.slice(0, 3), { id: '27', value: '0011ID.EVIL.WWW' }, ...parse(DYNAMIC).nodes.slice(3)]), 'MERCHANT_CHANGED'],
+    [
+      'added merchant account 27',
+      serialize([...parse(DYNAMIC).nodes.slice(0, 3), { id: '27', value: '0011ID.EVIL.WWW' }, ...parse(DYNAMIC).nodes.slice(3)]),
+      'MERCHANT_CHANGED',
+    ],
     ['fee added', toDynamic(STATIC, { amount: 25000, fee: { type: 'fixed', value: 5000 } }), 'FEE_CHANGED'],
     ['not a payload at all', 'hello', 'BAD_ID'],
   ];
@@ -405,7 +421,10 @@ describe('cancellation', () => {
 
 describe('info', () => {
   it('POSTs { qris } and returns data, nested or flat', async () => {
-    server.reply(json(200, { success: true, data: { merchant_name: 'Warung Sayur Bu Sugeng', city: 'Kab. Demak' } }), json(200, { success: true, merchant_name: 'Flat' }));
+    server.reply(
+      json(200, { success: true, data: { merchant_name: 'Warung Sayur Bu Sugeng', city: 'Kab. Demak' } }),
+      json(200, { success: true, merchant_name: 'Flat' }),
+    );
     const nested = await client().info(STATIC);
     expect(nested.data).toEqual({ merchant_name: 'Warung Sayur Bu Sugeng', city: 'Kab. Demak' });
     const flat = await client().info(STATIC);

@@ -36,7 +36,9 @@ const failing = (code: ConstructorParameters<typeof QrisError>[0]): ImageDecoder
   );
   return f;
 };
-const reading = (payload: string): ImageDecoder => async () => ({ payload });
+const reading =
+  (payload: string): ImageDecoder =>
+  async () => ({ payload });
 const amountOf = (payload: string) => parse(payload).nodes.find((n) => n.id === '54')?.value;
 
 describe('a payload is always converted locally', () => {
@@ -86,7 +88,10 @@ describe('an image', () => {
   }
 
   it('without a client, a local failure is thrown as is', async () => {
-    await expect(convertWithFallback(PNG_BYTES, { amount: 25000, decodeImage: failing('IMAGE_NO_QR') })).rejects.toMatchObject({ name: 'QrisError', code: 'IMAGE_NO_QR' });
+    await expect(convertWithFallback(PNG_BYTES, { amount: 25000, decodeImage: failing('IMAGE_NO_QR') })).rejects.toMatchObject({
+      name: 'QrisError',
+      code: 'IMAGE_NO_QR',
+    });
   });
 
   for (const code of ['IMAGE_TOO_LARGE', 'IMAGE_NOT_EMVCO', 'BAD_OPTION'] as const) {
@@ -105,7 +110,9 @@ describe('an image', () => {
   it('with a bad amount or option fails before decoding or sending', async () => {
     const decodeImage = failing('IMAGE_NO_QR');
     await expect(convertWithFallback(PNG_BYTES, { amount: '12,5', client: client(), decodeImage })).rejects.toMatchObject({ code: 'BAD_AMOUNT' });
-    await expect(convertWithFallback(PNG_BYTES, { amount: 5, referenceLabel: 'x'.repeat(40), client: client(), decodeImage })).rejects.toBeInstanceOf(QrisError);
+    await expect(convertWithFallback(PNG_BYTES, { amount: 5, referenceLabel: 'x'.repeat(40), client: client(), decodeImage })).rejects.toBeInstanceOf(
+      QrisError,
+    );
     expect(decodeImage.calls).toBe(0);
     expect(server.seen).toHaveLength(0);
   });
@@ -140,7 +147,9 @@ describe('an image', () => {
   });
 
   it('an aborted signal stops before the server is called', async () => {
-    const e = await convertWithFallback(PNG_BYTES, { amount: 25000, client: client(), decodeImage: failing('IMAGE_NO_QR'), signal: AbortSignal.abort() }).catch((err: unknown) => err);
+    const e = await convertWithFallback(PNG_BYTES, { amount: 25000, client: client(), decodeImage: failing('IMAGE_NO_QR'), signal: AbortSignal.abort() }).catch(
+      (err: unknown) => err,
+    );
     expect((e as RemoteError).kind).toBe('aborted');
     expect(server.seen).toHaveLength(0);
   });
@@ -183,7 +192,12 @@ describe('the image module is loaded lazily', () => {
 describe.skipIf(!HAS_IMAGE)('with the real image module', () => {
   async function png(payload: string | null): Promise<Uint8Array> {
     const sharp = (await import('sharp')).default;
-    if (payload === null) return new Uint8Array(await sharp({ create: { width: 240, height: 240, channels: 3, background: 'white' } }).png().toBuffer());
+    if (payload === null)
+      return new Uint8Array(
+        await sharp({ create: { width: 240, height: 240, channels: 3, background: 'white' } })
+          .png()
+          .toBuffer(),
+      );
     const QRCode = (await import('qrcode')).default;
     return new Uint8Array(await QRCode.toBuffer(payload, { margin: 4, scale: 6 }));
   }
@@ -211,7 +225,9 @@ describe.skipIf(!HAS_IMAGE)('with the real image module', () => {
     expect((r.localError as QrisError).code).toBe('IMAGE_CORRUPT');
     server.seen.length = 0;
     const big = await png(STATIC);
-    await expect(convertWithFallback(big, { amount: 25000, client: client(), imageOptions: { maxBytes: 100 } })).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+    await expect(convertWithFallback(big, { amount: 25000, client: client(), imageOptions: { maxBytes: 100 } })).rejects.toMatchObject({
+      code: 'IMAGE_TOO_LARGE',
+    });
     expect(server.seen).toHaveLength(0);
   });
 

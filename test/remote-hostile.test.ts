@@ -47,7 +47,8 @@ beforeEach(() => {
   server.seen.length = 0;
 });
 
-const client = (o: Partial<BayarClientOptions> = {}) => createBayarClient({ apiKey: KEY, baseUrl: server.baseUrl, retries: 0, retryDelayMs: 1, timeoutMs: 3000, ...o });
+const client = (o: Partial<BayarClientOptions> = {}) =>
+  createBayarClient({ apiKey: KEY, baseUrl: server.baseUrl, retries: 0, retryDelayMs: 1, timeoutMs: 3000, ...o });
 
 // ---- what counts as a leak (written independently of src/remote/redact.ts) ----------------------
 
@@ -62,7 +63,14 @@ function base64Middles(bytes: Buffer): string[] {
   return out;
 }
 
-const KEY_FORMS = [KEY, encodeURIComponent(KEY), encodeURIComponent(KEY).replace(/%20/g, '+'), Buffer.from(KEY, 'latin1').toString('hex'), ...base64Middles(Buffer.from(KEY, 'latin1')), ...base64Middles(Buffer.from(KEY, 'utf8'))].map((f) => f.toLowerCase());
+const KEY_FORMS = [
+  KEY,
+  encodeURIComponent(KEY),
+  encodeURIComponent(KEY).replace(/%20/g, '+'),
+  Buffer.from(KEY, 'latin1').toString('hex'),
+  ...base64Middles(Buffer.from(KEY, 'latin1')),
+  ...base64Middles(Buffer.from(KEY, 'utf8')),
+].map((f) => f.toLowerCase());
 
 /** The form of the key found in `text` (any 12 consecutive characters of a form, any case), or null. */
 function leakIn(text: string): string | null {
@@ -77,7 +85,17 @@ function leakIn(text: string): string | null {
 /** Every way an error reaches a log or a user. */
 function surfaces(e: unknown): string[] {
   const err = e as RemoteError;
-  return [err.message, String(err.code), String(err.serverMessage), String(err.tag), String(err), err.stack ?? '', JSON.stringify(err), JSON.stringify(err.toJSON()), inspect(err, { depth: Infinity, showHidden: true })];
+  return [
+    err.message,
+    String(err.code),
+    String(err.serverMessage),
+    String(err.tag),
+    String(err),
+    err.stack ?? '',
+    JSON.stringify(err),
+    JSON.stringify(err.toJSON()),
+    inspect(err, { depth: Infinity, showHidden: true }),
+  ];
 }
 
 function expectNoLeak(what: unknown, label: string): void {
@@ -113,7 +131,9 @@ interface Node {
 
 function tree(payload: string): Node[] {
   const copy = (n: TlvNode): Node => (n.children ? { id: n.id, children: n.children.map(copy) } : { id: n.id, value: n.value });
-  return parse(payload).nodes.filter((n) => n.id !== '63').map(copy);
+  return parse(payload)
+    .nodes.filter((n) => n.id !== '63')
+    .map(copy);
 }
 
 const at = (nodes: Node[], id: string): Node => nodes.find((n) => n.id === id)!;
@@ -140,18 +160,67 @@ describe('an answer to a payload must equal the local conversion', () => {
   const cases: [string, string, string, string][] = [
     ['a Mastercard account added in 04', edited(DYNAMIC, (n) => insertRoot(n, { id: '04', value: '5412345678901234' })), '04', 'MERCHANT_CHANGED'],
     ['a UnionPay account added in 15', edited(DYNAMIC, (n) => insertRoot(n, { id: '15', value: '6212345678901234' })), '15', 'MERCHANT_CHANGED'],
-    ['a second domestic account added in 27', edited(DYNAMIC, (n) => insertRoot(n, { id: '27', children: [{ id: '00', value: 'ID.EVIL.WWW' }, { id: '01', value: '936000000000000001' }] })), '27', 'MERCHANT_CHANGED'],
+    [
+      'a second domestic account added in 27',
+      edited(DYNAMIC, (n) =>
+        insertRoot(n, {
+          id: '27',
+          children: [
+            { id: '00', value: 'ID.EVIL.WWW' },
+            { id: '01', value: '936000000000000001' },
+          ],
+        }),
+      ),
+      '27',
+      'MERCHANT_CHANGED',
+    ],
     ['the PAN in 26 changed', edited(DYNAMIC, (n) => (at(n, '26').children![1] = { id: '01', value: '936009153022591499' })), '26/01', 'MERCHANT_CHANGED'],
     ['a sub-object repeated in 26', edited(DYNAMIC, (n) => at(n, '26').children!.push({ id: '01', value: '936000000000000001' })), '26/01', 'MERCHANT_CHANGED'],
     ['51 (national) changed', edited(DYNAMIC, (n) => (at(n, '51').children![1] = { id: '02', value: 'ID1020099999999' })), '51/02', 'MERCHANT_CHANGED'],
     ['the merchant name changed', edited(DYNAMIC, (n) => (at(n, '59').value = 'Warung Penipu')), '59', 'MERCHANT_CHANGED'],
-    ['59 and 60 swapped', edited(DYNAMIC, (n) => { const i = n.findIndex((x) => x.id === '59'); [n[i], n[i + 1]] = [n[i + 1]!, n[i]!]; }), '60', 'MERCHANT_CHANGED'],
-    ['the postal code removed', edited(DYNAMIC, (n) => n.splice(n.findIndex((x) => x.id === '61'), 1)), '61', 'MERCHANT_CHANGED'],
-    ['a bill number added in 62', edited(DYNAMIC, (n) => insertRoot(n, { id: '62', children: [{ id: '01', value: 'INV-EVIL' }] })), '62', 'ADDITIONAL_DATA_CHANGED'],
+    [
+      '59 and 60 swapped',
+      edited(DYNAMIC, (n) => {
+        const i = n.findIndex((x) => x.id === '59');
+        [n[i], n[i + 1]] = [n[i + 1]!, n[i]!];
+      }),
+      '60',
+      'MERCHANT_CHANGED',
+    ],
+    [
+      'the postal code removed',
+      edited(DYNAMIC, (n) =>
+        n.splice(
+          n.findIndex((x) => x.id === '61'),
+          1,
+        ),
+      ),
+      '61',
+      'MERCHANT_CHANGED',
+    ],
+    [
+      'a bill number added in 62',
+      edited(DYNAMIC, (n) => insertRoot(n, { id: '62', children: [{ id: '01', value: 'INV-EVIL' }] })),
+      '62',
+      'ADDITIONAL_DATA_CHANGED',
+    ],
     ['a tip prompt added in 55', edited(DYNAMIC, (n) => insertRoot(n, { id: '55', value: '01' })), '55', 'FEE_CHANGED'],
     ['a fixed fee added in 55/56', toDynamic(STATIC, { amount: 25000, fee: { type: 'fixed', value: 5000 } }), '55', 'FEE_CHANGED'],
     ['a template added in 65', edited(DYNAMIC, (n) => insertRoot(n, { id: '65', value: '0004EVIL' })), '65', 'PAYLOAD_CHANGED'],
-    ['a template added in 80', edited(DYNAMIC, (n) => insertRoot(n, { id: '80', children: [{ id: '00', value: 'COM.EVIL' }, { id: '01', value: 'pay-here' }] })), '80', 'PAYLOAD_CHANGED'],
+    [
+      'a template added in 80',
+      edited(DYNAMIC, (n) =>
+        insertRoot(n, {
+          id: '80',
+          children: [
+            { id: '00', value: 'COM.EVIL' },
+            { id: '01', value: 'pay-here' },
+          ],
+        }),
+      ),
+      '80',
+      'PAYLOAD_CHANGED',
+    ],
     ['a template added in 99', edited(DYNAMIC, (n) => insertRoot(n, { id: '99', value: '0105EVIL!' })), '99', 'PAYLOAD_CHANGED'],
     ['the currency changed', edited(DYNAMIC, (n) => (at(n, '53').value = '840')), '53', 'MERCHANT_CHANGED'],
     ['01 left at 11', edited(DYNAMIC, (n) => (at(n, '01').value = '11')), '01', 'NOT_DYNAMIC'],
@@ -161,7 +230,12 @@ describe('an answer to a payload must equal the local conversion', () => {
     const dyn = toDynamic(WITH_62, { amount: 25000 });
     const first = parse(dyn).nodes.find((n) => n.id === '62')!.children![0]!;
     cases.push(
-      [`62/${first.id} changed`, edited(dyn, (n) => (at(n, '62').children![0] = { id: first.id, value: first.value + 'X' })), `62/${first.id}`, 'ADDITIONAL_DATA_CHANGED'],
+      [
+        `62/${first.id} changed`,
+        edited(dyn, (n) => (at(n, '62').children![0] = { id: first.id, value: first.value + 'X' })),
+        `62/${first.id}`,
+        'ADDITIONAL_DATA_CHANGED',
+      ],
       ['62/07 (terminal) added', edited(dyn, (n) => at(n, '62').children!.push({ id: '07', value: 'T-EVIL' })), '62/07', 'ADDITIONAL_DATA_CHANGED'],
     );
   }
@@ -184,11 +258,17 @@ describe('an answer to a payload must equal the local conversion', () => {
       DYNAMIC,
       toDynamic(STATIC, { amount: '25000.00', decimals: 2 }),
       edited(DYNAMIC, (n) => {
-        const a = n.splice(n.findIndex((x) => x.id === '54'), 1)[0]!;
+        const a = n.splice(
+          n.findIndex((x) => x.id === '54'),
+          1,
+        )[0]!;
         n.splice(n.findIndex((x) => x.id === '58') + 1, 0, a);
       }),
       edited(DYNAMIC, (n) => {
-        const a = n.splice(n.findIndex((x) => x.id === '01'), 1)[0]!;
+        const a = n.splice(
+          n.findIndex((x) => x.id === '01'),
+          1,
+        )[0]!;
         n.splice(3, 0, a);
       }),
     ];
@@ -335,7 +415,9 @@ describe('property: any single mutation of the answer not asked for is refused, 
       const answer = toDynamic(original, { amount: 25000 });
       for (const n of parse(answer).nodes) {
         if (n.id === '63' || n.id === '00') continue;
-        const changed = edited(answer, (nodes) => setValue(at(nodes, n.id), n.id === '01' ? '11' : n.id === '54' ? '25100' : n.value.slice(0, -1) + (n.value.endsWith('7') ? '8' : '7')));
+        const changed = edited(answer, (nodes) =>
+          setValue(at(nodes, n.id), n.id === '01' ? '11' : n.id === '54' ? '25100' : n.value.slice(0, -1) + (n.value.endsWith('7') ? '8' : '7')),
+        );
         tally.hostile++;
         server.reply(json(200, { success: true, converted_qris: changed }));
         const e = await rejection(client().convert({ qris: original, nominal: 25000 }));
@@ -372,7 +454,12 @@ describe('property: any single mutation of the answer not asked for is refused, 
     const requested = { fee: { type: 'fixed', value: 1000 }, billNumber: 'INV-7' } as const;
     const asked = toDynamic(STATIC, { amount: 25000, ...requested });
     expect(verifyConverted(asked, { nominal: '25000', original: STATIC, requested }).payload).toBe(asked);
-    expect(verifyConverted(edited(asked, (n) => (at(n, '56').value = '1000.00')), { nominal: '25000', original: STATIC, requested })).toBeDefined();
+    expect(
+      verifyConverted(
+        edited(asked, (n) => (at(n, '56').value = '1000.00')),
+        { nominal: '25000', original: STATIC, requested },
+      ),
+    ).toBeDefined();
     const other = toDynamic(STATIC, { amount: 25000, fee: { type: 'fixed', value: 1001 }, billNumber: 'INV-7' });
     expect(() => verifyConverted(other, { nominal: '25000', original: STATIC, requested })).toThrow(expect.objectContaining({ tag: '56' }));
     const ref = toDynamic(STATIC, { amount: 25000, ...requested, referenceLabel: 'R' });
@@ -398,7 +485,20 @@ describe('structure-only answers (the server read an image)', () => {
     ['another merchant name', edited(DYNAMIC, (n) => (at(n, '59').value = 'Toko Lain')), { merchantName: EXPECT.merchantName }, '59'],
     ['another NMID', edited(DYNAMIC, (n) => (at(n, '51').children![1] = { id: '02', value: 'ID1020099999999' })), { nmid: EXPECT.nmid }, '51/02'],
     ['an added Mastercard account', edited(DYNAMIC, (n) => insertRoot(n, { id: '04', value: '5412345678901234' })), { pan: EXPECT.pan }, '04'],
-    ['an added domestic account', edited(DYNAMIC, (n) => insertRoot(n, { id: '27', children: [{ id: '00', value: 'ID.EVIL.WWW' }, { id: '01', value: '936000000000000001' }] })), { pan: EXPECT.pan }, '27/01'],
+    [
+      'an added domestic account',
+      edited(DYNAMIC, (n) =>
+        insertRoot(n, {
+          id: '27',
+          children: [
+            { id: '00', value: 'ID.EVIL.WWW' },
+            { id: '01', value: '936000000000000001' },
+          ],
+        }),
+      ),
+      { pan: EXPECT.pan },
+      '27/01',
+    ],
     ['an account template without a PAN', edited(DYNAMIC, (n) => insertRoot(n, { id: '28', value: 'not-tlv-at-all' })), { pan: EXPECT.pan }, '28'],
     ['a repeated sub-object', edited(DYNAMIC, (n) => at(n, '26').children!.push({ id: '01', value: '936000000000000001' })), {}, '26/01'],
     ['the API key inside 62', edited(DYNAMIC, (n) => insertRoot(n, { id: '62', children: [{ id: '05', value: KEY.slice(0, 25) }] })), {}, ''],
@@ -428,7 +528,9 @@ describe('structure-only answers (the server read an image)', () => {
     const e = await rejection(convertWithFallback(png, { amount: 25000, client: client(), decodeImage: failing, expect: EXPECT }));
     expect(e.kind).toBe('untrusted');
     expect(e.tag).toBe('59');
-    await expect(convertWithFallback(png, { amount: 25000, client: client(), decodeImage: failing, expect: { nmid: 5 } as never })).rejects.toMatchObject({ code: 'BAD_OPTION' });
+    await expect(convertWithFallback(png, { amount: 25000, client: client(), decodeImage: failing, expect: { nmid: 5 } as never })).rejects.toMatchObject({
+      code: 'BAD_OPTION',
+    });
   });
 });
 
@@ -456,11 +558,24 @@ describe('the API key never leaks', () => {
     ];
   }
 
-  const echoAll = (status: number, form: (key: string) => string): Handler => (req, res) => {
-    const k = form(String(req.headers['x-api-key']));
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ success: false, message: k, error: k, code: k, error_code: k, msg: k, data: { success: false, message: k, code: k, error: { code: k, message: k } }, key: k }));
-  };
+  const echoAll =
+    (status: number, form: (key: string) => string): Handler =>
+    (req, res) => {
+      const k = form(String(req.headers['x-api-key']));
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          success: false,
+          message: k,
+          error: k,
+          code: k,
+          error_code: k,
+          msg: k,
+          data: { success: false, message: k, code: k, error: { code: k, message: k } },
+          key: k,
+        }),
+      );
+    };
 
   it('echoed in every field, form and status: redacted from message, code, serverMessage, JSON, inspect, stack', async () => {
     let n = 0;
@@ -477,7 +592,12 @@ describe('the API key never leaks', () => {
   });
 
   it('echoed inside the payload of an untrusted answer and in parse errors', async () => {
-    for (const answer of [edited(DYNAMIC, (nodes) => (at(nodes, '59').value = KEY)), KEY, `000201${KEY}`, edited(DYNAMIC, (nodes) => insertRoot(nodes, { id: '80', value: encodeURIComponent(KEY) }))]) {
+    for (const answer of [
+      edited(DYNAMIC, (nodes) => (at(nodes, '59').value = KEY)),
+      KEY,
+      `000201${KEY}`,
+      edited(DYNAMIC, (nodes) => insertRoot(nodes, { id: '80', value: encodeURIComponent(KEY) })),
+    ]) {
       tally.hostile++;
       server.reply(json(200, { success: true, qris: answer }));
       expectNoLeak(await rejection(client().convert({ qris: STATIC, nominal: 25000 })), answer);
@@ -488,7 +608,9 @@ describe('the API key never leaks', () => {
     server.reply((req, res) => {
       const k = String(req.headers['x-api-key']);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ success: true, qris: DYNAMIC, echo: k, [k]: [k, { deep: Buffer.from(k, 'latin1').toString('base64') }], data: { merchant_name: k } }));
+      res.end(
+        JSON.stringify({ success: true, qris: DYNAMIC, echo: k, [k]: [k, { deep: Buffer.from(k, 'latin1').toString('base64') }], data: { merchant_name: k } }),
+      );
     });
     const out = await client().convert({ qris: STATIC, nominal: 25000 });
     expect(out.payload).toBe(DYNAMIC);

@@ -35,7 +35,9 @@ describe('createRedactor', () => {
         const b64 = Buffer.concat([pre, bytes, post]).toString('base64');
         // The key's own base64, at the alignment it has here, minus the edge characters it shares.
         const lead = pre.length % 3;
-        const own = Buffer.concat([Buffer.alloc(lead), bytes]).toString('base64').slice(Math.ceil((lead * 8) / 6), Math.floor(((lead + bytes.length) * 8) / 6));
+        const own = Buffer.concat([Buffer.alloc(lead), bytes])
+          .toString('base64')
+          .slice(Math.ceil((lead * 8) / 6), Math.floor(((lead + bytes.length) * 8) / 6));
         const out = r(b64).split(REDACTED).join('\u0000');
         if (own.length >= FRAGMENT) expect(holdsAny(out, own)).toBe(false);
         expect(r(encodeURIComponent(k))).toBe(REDACTED);

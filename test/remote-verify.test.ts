@@ -8,7 +8,10 @@ import { canonicalNominal, verifyConverted, RemoteError } from '../src/remote/in
 import { declaresFailure, failureOf, infoOf, parseJson, payloadFromBody, serverMessageOf } from '../src/remote/response.js';
 import { createRedactor } from '../src/remote/redact.js';
 
-const fixtures: { payload: string; kind: string }[] = JSON.parse(readFileSync(new URL('../fixtures/dev-payloads.json', import.meta.url), 'utf8')) as { payload: string; kind: string }[];
+const fixtures: { payload: string; kind: string }[] = JSON.parse(readFileSync(new URL('../fixtures/dev-payloads.json', import.meta.url), 'utf8')) as {
+  payload: string;
+  kind: string;
+}[];
 const STATIC = fixtures[0]!.payload;
 
 describe('canonicalNominal', () => {
@@ -82,7 +85,8 @@ describe('response readers', () => {
     expect(e.message.length).toBeLessThan(160);
   });
   it('failureOf maps statuses to kinds', () => {
-    const kind = (status: number, ...body: unknown[]) => failureOf({ status, retryAfter: null, length: 0 }, body.length ? body[0] : {}, createRedactor('k'))?.kind;
+    const kind = (status: number, ...body: unknown[]) =>
+      failureOf({ status, retryAfter: null, length: 0 }, body.length ? body[0] : {}, createRedactor('k'))?.kind;
     expect(kind(401)).toBe('auth');
     expect(kind(403)).toBe('auth');
     expect(kind(429)).toBe('rate_limit');

@@ -25,7 +25,16 @@ function outcome(fn: () => unknown): string {
   }
 }
 
-const anyValue = fc.anything({ withBigInt: true, withBoxedValues: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true, withSparseArray: true, withDate: true });
+const anyValue = fc.anything({
+  withBigInt: true,
+  withBoxedValues: true,
+  withMap: true,
+  withSet: true,
+  withTypedArray: true,
+  withNullPrototype: true,
+  withSparseArray: true,
+  withDate: true,
+});
 
 /** Values shaped like the real thing but wrong inside: what a caller's bug usually produces. */
 const nearMiss = fc.oneof(
@@ -126,12 +135,22 @@ describe('serialize: deep and cyclic trees are a QrisError (BAD_FIELD), never a 
 
   it('property: any tree deeper than 3 levels, whatever its depth and IDs, is BAD_FIELD', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 4, max: 5000 }), fc.array(fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0')), { minLength: 1, maxLength: 8 }), (depth, ids) => {
-        let node: core.TlvInput = { id: '01', value: 'v' };
-        for (let d = 0; d < depth - 1; d++) node = { id: ids[d % ids.length]!, children: [node] };
-        const tree = [{ id: '00', value: '01' }, { ...node, id: '62' }];
-        expect(qrisError(() => core.serialize(tree)).code).toBe('BAD_FIELD');
-      }),
+      fc.property(
+        fc.integer({ min: 4, max: 5000 }),
+        fc.array(
+          fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0')),
+          { minLength: 1, maxLength: 8 },
+        ),
+        (depth, ids) => {
+          let node: core.TlvInput = { id: '01', value: 'v' };
+          for (let d = 0; d < depth - 1; d++) node = { id: ids[d % ids.length]!, children: [node] };
+          const tree = [
+            { id: '00', value: '01' },
+            { ...node, id: '62' },
+          ];
+          expect(qrisError(() => core.serialize(tree)).code).toBe('BAD_FIELD');
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -140,7 +159,11 @@ describe('serialize: deep and cyclic trees are a QrisError (BAD_FIELD), never a 
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 }), (from, to) => {
         const [hi, lo] = from <= to ? [from, to] : [to, from];
-        const levels: { id: string; children: core.TlvInput[] }[] = [{ id: '62', children: [] }, { id: '50', children: [] }, { id: '01', children: [] }];
+        const levels: { id: string; children: core.TlvInput[] }[] = [
+          { id: '62', children: [] },
+          { id: '50', children: [] },
+          { id: '01', children: [] },
+        ];
         levels[0]!.children.push(levels[1]!);
         levels[1]!.children.push(levels[2]!);
         levels[lo]!.children.push(levels[hi]!); // lo's children include an ancestor (or lo itself)
@@ -166,9 +189,12 @@ describe('unpaired surrogates: no payload a QR code cannot carry is ever produce
     accounts: [{ guid: 'ID.CO.QRIS.WWW', pan: '9360091500000000011' }],
     nmid: 'ID1234567890123',
   };
-  const withLone = fc.tuple(fc.string({ maxLength: 10 }), loneSurrogateOnly, fc.string({ maxLength: 10 })).map(([a, s, b]) => a + s + b).filter((v) => v.length <= 25);
+  const withLone = fc
+    .tuple(fc.string({ maxLength: 10 }), loneSurrogateOnly, fc.string({ maxLength: 10 }))
+    .map(([a, s, b]) => a + s + b)
+    .filter((v) => v.length <= 25);
 
-  it('property: build() refuses a lone surrogate in any text field with BAD_FIELD and that field\'s tag', () => {
+  it("property: build() refuses a lone surrogate in any text field with BAD_FIELD and that field's tag", () => {
     const where: [string, (v: string) => core.BuildFields, string][] = [
       ['merchantName', (v) => ({ ...fields, merchantName: v }), '59'],
       ['merchantCity', (v) => ({ ...fields, merchantCity: v }), '60'],
@@ -193,7 +219,15 @@ describe('unpaired surrogates: no payload a QR code cannot carry is ever produce
   it('property: serialize refuses a value with a lone surrogate at any level with BAD_FIELD and its tag', () => {
     fc.assert(
       fc.property(withLone, fc.boolean(), (v, nested) => {
-        const tree: core.TlvInput[] = nested ? [{ id: '00', value: '01' }, { id: '62', children: [{ id: '05', value: v }] }] : [{ id: '00', value: '01' }, { id: '59', value: v }];
+        const tree: core.TlvInput[] = nested
+          ? [
+              { id: '00', value: '01' },
+              { id: '62', children: [{ id: '05', value: v }] },
+            ]
+          : [
+              { id: '00', value: '01' },
+              { id: '59', value: v },
+            ];
         const err = qrisError(() => core.serialize(tree));
         expect(err.code).toBe('BAD_FIELD');
         expect(err.tag).toBe(nested ? '62/05' : '59');
@@ -204,17 +238,20 @@ describe('unpaired surrogates: no payload a QR code cannot carry is ever produce
 
   it('property: toDynamic and toStatic refuse an input holding a lone surrogate (even with a matching CRC) with BAD_FIELD and the tag', () => {
     fc.assert(
-      fc.property(withLone.filter((v) => v.length > 0), (name) => {
-        const body = STATIC.slice(0, -4).replace('5922Warung Sayur Bu Sugeng', () => '59' + String(name.length).padStart(2, '0') + name);
-        // The CRC over the bytes TextEncoder writes (U+FFFD for the lone half): the one a careless writer would give.
-        const payload = body + core.crc16Hex(body);
-        const dyn = qrisError(() => core.toDynamic(payload, { amount: 1000 }));
-        expect([dyn.code, dyn.tag]).toEqual(['BAD_FIELD', '59']);
-        const dynamic = payload.replace('010211', '010212');
-        const fixed = dynamic.slice(0, -4) + core.crc16Hex(dynamic.slice(0, -4));
-        const st = qrisError(() => core.toStatic(fixed));
-        expect([st.code, st.tag]).toEqual(['BAD_FIELD', '59']);
-      }),
+      fc.property(
+        withLone.filter((v) => v.length > 0),
+        (name) => {
+          const body = STATIC.slice(0, -4).replace('5922Warung Sayur Bu Sugeng', () => '59' + String(name.length).padStart(2, '0') + name);
+          // The CRC over the bytes TextEncoder writes (U+FFFD for the lone half): the one a careless writer would give.
+          const payload = body + core.crc16Hex(body);
+          const dyn = qrisError(() => core.toDynamic(payload, { amount: 1000 }));
+          expect([dyn.code, dyn.tag]).toEqual(['BAD_FIELD', '59']);
+          const dynamic = payload.replace('010211', '010212');
+          const fixed = dynamic.slice(0, -4) + core.crc16Hex(dynamic.slice(0, -4));
+          const st = qrisError(() => core.toStatic(fixed));
+          expect([st.code, st.tag]).toEqual(['BAD_FIELD', '59']);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -249,9 +286,21 @@ describe('hostile objects: a revoked Proxy or a throwing getter is a QrisError w
   const POLICY: Record<string, [(x: unknown) => unknown, core.QrisErrorCode]> = {
     'parse(x)': [(x) => core.parse(x as string), 'NOT_A_STRING'],
     'parse(payload, x)': [(x) => core.parse(STATIC, x as core.ParseOptions), 'BAD_OPTION'],
-    'safeParse(payload, x)': [(x) => { const r = core.safeParse(STATIC, x as core.ParseOptions); if (!r.ok) throw r.error; }, 'BAD_OPTION'],
+    'safeParse(payload, x)': [
+      (x) => {
+        const r = core.safeParse(STATIC, x as core.ParseOptions);
+        if (!r.ok) throw r.error;
+      },
+      'BAD_OPTION',
+    ],
     'info(x)': [(x) => core.info(x as string), 'NOT_A_STRING'],
-    'validate(x)': [(x) => { const r = core.validate(x as string); if (!r.valid) throw new core.QrisError(r.issues[0]!.code as core.QrisErrorCode); }, 'NOT_A_STRING'],
+    'validate(x)': [
+      (x) => {
+        const r = core.validate(x as string);
+        if (!r.valid) throw new core.QrisError(r.issues[0]!.code as core.QrisErrorCode);
+      },
+      'NOT_A_STRING',
+    ],
     'serialize(x)': [(x) => core.serialize(x as core.TlvInput[]), 'BAD_FIELD'],
     'serialize([00, x])': [(x) => core.serialize([{ id: '00', value: '01' }, x as core.TlvInput]), 'BAD_FIELD'],
     'crc16(x)': [(x) => core.crc16(x as string), 'NOT_A_STRING'],
@@ -271,13 +320,22 @@ describe('hostile objects: a revoked Proxy or a throwing getter is a QrisError w
       fc.assert(
         // "revoked" stands for a revoked Proxy thrown by the trap, made inside the property:
         // fast-check itself cannot handle one as a generated value.
-        fc.property(fc.oneof(fc.constant<unknown>('revoked'), fc.constant(new TypeError('trap')), fc.string().map((m) => new Error(m)), fc.anything()), fc.boolean(), (raw, asArray) => {
-          const thrownValue = raw === 'revoked' ? revoked() : raw;
-          const err = qrisError(() => call(throwing(thrownValue, asArray ? [] : {})));
-          expect(err.code).toBe(code);
-          // The caller's exception is kept as the cause when it was a read that threw.
-          if (err.cause !== undefined) expect(err.cause).toBe(thrownValue);
-        }),
+        fc.property(
+          fc.oneof(
+            fc.constant<unknown>('revoked'),
+            fc.constant(new TypeError('trap')),
+            fc.string().map((m) => new Error(m)),
+            fc.anything(),
+          ),
+          fc.boolean(),
+          (raw, asArray) => {
+            const thrownValue = raw === 'revoked' ? revoked() : raw;
+            const err = qrisError(() => call(throwing(thrownValue, asArray ? [] : {})));
+            expect(err.code).toBe(code);
+            // The caller's exception is kept as the cause when it was a read that threw.
+            if (err.cause !== undefined) expect(err.cause).toBe(thrownValue);
+          },
+        ),
         { numRuns: 25 },
       );
     });
@@ -302,16 +360,22 @@ describe('messages quote at most ~40 characters of any caller value', () => {
     'toDynamic: a huge decimals': () => core.toDynamic(STATIC, { amount: 5000, decimals: big('2') as unknown as 2 }),
     'toDynamic: a huge 01 value': () => core.toDynamic(STATIC.replace('010211', '0102AB'), { amount: 5000 }),
     'formatAmount: a huge field': () => core.formatAmount(5000, { field: big('f') as 'amount' }),
-    'serialize: a huge value': () => core.serialize([{ id: '00', value: '01' }, { id: '59', value: big('n') }]),
+    'serialize: a huge value': () =>
+      core.serialize([
+        { id: '00', value: '01' },
+        { id: '59', value: big('n') },
+      ]),
     'serialize: a huge ID': () => core.serialize([{ id: big('1'), value: '01' }]),
     'serialize: a huge array as a node': () => core.serialize([{ id: '00', value: '01' }, new Array(HUGE).fill('x') as unknown as core.TlvInput]),
     'build: a huge merchant name': () => core.build({ merchantName: big('m'), merchantCity: 'B', mcc: '5411', accounts: [{ guid: 'ID.CO.QRIS.WWW' }] }),
-    'build: a huge additional data key': () => core.build({ merchantName: 'A', merchantCity: 'B', mcc: '5411', accounts: [{ guid: 'ID.CO.QRIS.WWW' }], additionalData: { [big('k')]: 'x' } }),
+    'build: a huge additional data key': () =>
+      core.build({ merchantName: 'A', merchantCity: 'B', mcc: '5411', accounts: [{ guid: 'ID.CO.QRIS.WWW' }], additionalData: { [big('k')]: 'x' } }),
     'build: a huge account tag': () => core.build({ merchantName: 'A', merchantCity: 'B', mcc: '5411', accounts: [{ tag: big('2'), guid: 'ID.CO.QRIS.WWW' }] }),
     'crc16: a huge array': () => core.crc16(new Array(HUGE).fill(7) as unknown as string),
     'crc16: a huge bigint': () => core.crc16((10n ** 5000n) as unknown as string),
     'toDynamic: a huge bigint amount': () => core.toDynamic(STATIC, { amount: (10n ** 5000n) as unknown as number }),
-    'info: a hand-made parse result with a huge ID': () => core.info({ ...core.parse(STATIC), nodes: [{ id: big('5'), value: 'x', offset: 0 }] } as unknown as string),
+    'info: a hand-made parse result with a huge ID': () =>
+      core.info({ ...core.parse(STATIC), nodes: [{ id: big('5'), value: 'x', offset: 0 }] } as unknown as string),
     'validate: a hand-made parse result with a huge declared CRC': () => {
       const r = core.validate({ ...core.parse(STATIC), crc: { declared: big('F'), computed: '0000', valid: false } });
       throw new core.QrisError(r.issues[0]!.code as core.QrisErrorCode, r.issues[0]!.message);
@@ -327,15 +391,20 @@ describe('messages quote at most ~40 characters of any caller value', () => {
 
   it('property: a huge value in any amount-like option gives a short message', () => {
     fc.assert(
-      fc.property(fc.constantFrom('amount', 'maxAmount', 'billNumber', 'referenceLabel', 'terminalLabel'), fc.constantFrom('1', '9', 'a', '.', '-', 'é'), fc.integer({ min: 50, max: 20_000 }), (key, unit, n) => {
-        const options = { amount: 5000, [key]: unit.repeat(n) } as unknown as core.ToDynamicOptions;
-        try {
-          core.toDynamic(STATIC, options); // a long maxAmount of digits is a fine maximum
-        } catch (e) {
-          expect(e).toBeInstanceOf(core.QrisError);
-          expect((e as core.QrisError).message.length).toBeLessThan(400);
-        }
-      }),
+      fc.property(
+        fc.constantFrom('amount', 'maxAmount', 'billNumber', 'referenceLabel', 'terminalLabel'),
+        fc.constantFrom('1', '9', 'a', '.', '-', 'é'),
+        fc.integer({ min: 50, max: 20_000 }),
+        (key, unit, n) => {
+          const options = { amount: 5000, [key]: unit.repeat(n) } as unknown as core.ToDynamicOptions;
+          try {
+            core.toDynamic(STATIC, options); // a long maxAmount of digits is a fine maximum
+          } catch (e) {
+            expect(e).toBeInstanceOf(core.QrisError);
+            expect((e as core.QrisError).message.length).toBeLessThan(400);
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });

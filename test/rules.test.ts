@@ -24,8 +24,23 @@ const rules: readonly RuleSpec[] = RULES;
 const QRIS_BASE: readonly Obj[] = [
   { id: '00', value: '01' },
   { id: '01', value: '11' },
-  { id: '26', children: [{ id: '00', value: 'ID.CO.BCA.WWW' }, { id: '01', value: '936000140001287667' }, { id: '02', value: '000885001287667' }, { id: '03', value: 'UKE' }] },
-  { id: '51', children: [{ id: '00', value: 'ID.CO.QRIS.WWW' }, { id: '02', value: 'ID1021081861606' }, { id: '03', value: 'UKE' }] },
+  {
+    id: '26',
+    children: [
+      { id: '00', value: 'ID.CO.BCA.WWW' },
+      { id: '01', value: '936000140001287667' },
+      { id: '02', value: '000885001287667' },
+      { id: '03', value: 'UKE' },
+    ],
+  },
+  {
+    id: '51',
+    children: [
+      { id: '00', value: 'ID.CO.QRIS.WWW' },
+      { id: '02', value: 'ID1021081861606' },
+      { id: '03', value: 'UKE' },
+    ],
+  },
   { id: '52', value: '0742' },
   { id: '53', value: '360' },
   { id: '58', value: 'ID' },
@@ -39,20 +54,42 @@ const QRIS_BASE: readonly Obj[] = [
 const EMV_BASE: readonly Obj[] = [
   { id: '00', value: '01' },
   { id: '01', value: '11' },
-  { id: '29', children: [{ id: '00', value: 'A000000677010111' }, { id: '01', value: '0066812345678' }] },
+  {
+    id: '29',
+    children: [
+      { id: '00', value: 'A000000677010111' },
+      { id: '01', value: '0066812345678' },
+    ],
+  },
   { id: '52', value: '5812' },
   { id: '53', value: '764' },
   { id: '58', value: 'TH' },
   { id: '59', value: 'SHOP' },
   { id: '60', value: 'BANGKOK' },
   { id: '62', children: [{ id: '07', value: 'A01' }] },
-  { id: '64', children: [{ id: '00', value: 'ZH' }, { id: '01', value: 'SHOP ALT' }, { id: '02', value: 'CITY' }] },
-  { id: '80', children: [{ id: '00', value: 'A000000677010111' }, { id: '01', value: 'XX' }] },
+  {
+    id: '64',
+    children: [
+      { id: '00', value: 'ZH' },
+      { id: '01', value: 'SHOP ALT' },
+      { id: '02', value: 'CITY' },
+    ],
+  },
+  {
+    id: '80',
+    children: [
+      { id: '00', value: 'A000000677010111' },
+      { id: '01', value: 'XX' },
+    ],
+  },
 ];
 
 /** What a missing parent template is created with before a sub-object is written into it. */
 const NEW_TEMPLATE: Readonly<Record<string, readonly Obj[]>> = {
-  '62/99': [{ id: '00', value: '00' }, { id: '01', value: 'X' }],
+  '62/99': [
+    { id: '00', value: '00' },
+    { id: '01', value: 'X' },
+  ],
 };
 
 /** Writes `value` at `path` (null removes it), creating parents; IDs stay in ascending order. */
@@ -73,7 +110,10 @@ function setAt(nodes: readonly Obj[], path: string, value: string | null): Obj[]
   const parent = i >= 0 ? out[i]! : { id: head!, children: [] };
   // 62/99 leaves no room for other 62 sub-objects (62 holds at most 99 characters).
   const start = head === '62' && rest[0] === '99' && parent.children && !parent.children.some((c) => c.id === '99') ? [] : (parent.children ?? []);
-  const created = start.length === 0 && rest.length > 1 ? [...(NEW_TEMPLATE[`${head}/${rest[0]}`] ? [{ id: rest[0]!, children: NEW_TEMPLATE[`${head}/${rest[0]}`]! }] : [])] : start;
+  const created =
+    start.length === 0 && rest.length > 1
+      ? [...(NEW_TEMPLATE[`${head}/${rest[0]}`] ? [{ id: rest[0]!, children: NEW_TEMPLATE[`${head}/${rest[0]}`]! }] : [])]
+      : start;
   const children = setAt(created, rest.join('/'), value);
   const obj = { id: head!, children };
   if (i >= 0) out[i] = obj;
@@ -103,7 +143,7 @@ interface Generated {
 
 /** The payloads a row's samples and limits give (empty for rows that need a hand-written case). */
 function generate(r: RuleSpec): Generated[] {
-  if (r.check === 'parse' || r.path === '*' && r.samples === undefined || r.path === 'payload') return [];
+  if (r.check === 'parse' || (r.path === '*' && r.samples === undefined) || r.path === 'payload') return [];
   const base = r.profile === 'qris' ? QRIS_BASE : EMV_BASE;
   const paths = r.samples?.at !== undefined ? [r.samples.at] : expandPath(r.path).length <= 5 ? expandPath(r.path) : [expandPath(r.path)[0]!];
   let bad = r.samples?.bad;
@@ -163,31 +203,88 @@ const HAND: Readonly<Record<string, { readonly bad: readonly string[]; readonly 
   'BAD_ID:*': { bad: ['000201X10111'], good: [] },
   'BAD_LENGTH:*': { bad: ['00020159A1x6304ABCD'], good: [] },
   'TRUNCATED:*': { bad: ['0002015910Toko'], good: [] },
-  'PFI_MISSING:00': { bad: [encodePayload([{ id: '01', value: '11' }, { id: '59', value: 'A' }])], good: [] },
-  'PFI_NOT_FIRST:00': { bad: [encodePayload([{ id: '01', value: '11' }, { id: '00', value: '01' }])], good: [] },
+  'PFI_MISSING:00': {
+    bad: [
+      encodePayload([
+        { id: '01', value: '11' },
+        { id: '59', value: 'A' },
+      ]),
+    ],
+    good: [],
+  },
+  'PFI_NOT_FIRST:00': {
+    bad: [
+      encodePayload([
+        { id: '01', value: '11' },
+        { id: '00', value: '01' },
+      ]),
+    ],
+    good: [],
+  },
   'CRC_MISSING:63': { bad: ['0002015901A'], good: [] },
   'CRC_NOT_LAST:63': { bad: ['0002016304ABCD5901A'], good: [] },
   'CRC_BAD_LENGTH:63': { bad: ['0002016303ABC'], good: [] },
   'CRC_BAD_FORMAT:63': { bad: ['0002016304GHIJ'], good: [] },
   'CRC_MISMATCH:63': { bad: [emv().slice(0, -4) + (emv().endsWith('0000') ? '1111' : '0000')], good: [emv()] },
-  'DUPLICATE_ID:root': { bad: [encodePayload([{ id: '00', value: '01' }, { id: '59', value: 'A' }, { id: '59', value: 'B' }])], good: [] },
+  'DUPLICATE_ID:root': {
+    bad: [
+      encodePayload([
+        { id: '00', value: '01' },
+        { id: '59', value: 'A' },
+        { id: '59', value: 'B' },
+      ]),
+    ],
+    good: [],
+  },
   'DUPLICATE_SUB_ID:26-51/*, 62/*, 64/*, 65-99/*, 62/50-99/*': {
     bad: [
-      encodePayload(EMV_BASE.map((o) => (o.id === '62' ? { id: '62', children: [{ id: '07', value: 'A01' }, { id: '07', value: 'A02' }] } : o))),
+      encodePayload(
+        EMV_BASE.map((o) =>
+          o.id === '62'
+            ? {
+                id: '62',
+                children: [
+                  { id: '07', value: 'A01' },
+                  { id: '07', value: 'A02' },
+                ],
+              }
+            : o,
+        ),
+      ),
       encodePayload(EMV_BASE.map((o) => (o.id === '29' ? { id: '29', children: [...o.children!, { id: '01', value: '1' }] } : o))),
     ],
-    good: [encodePayload(EMV_BASE.map((o) => (o.id === '62' ? { id: '62', children: [{ id: '07', value: 'A01' }, { id: '05', value: 'A02' }] } : o)))],
+    good: [
+      encodePayload(
+        EMV_BASE.map((o) =>
+          o.id === '62'
+            ? {
+                id: '62',
+                children: [
+                  { id: '07', value: 'A01' },
+                  { id: '05', value: 'A02' },
+                ],
+              }
+            : o,
+        ),
+      ),
+    ],
   },
   'TOO_LONG:payload': { bad: [padded(MAX_INPUT_LENGTH + 1)], good: [padded(MAX_INPUT_LENGTH)], also: ['LONG_PAYLOAD'] },
   'LONG_PAYLOAD:payload': { bad: [padded(MAX_PAYLOAD_LENGTH + 1)], good: [padded(MAX_PAYLOAD_LENGTH)] },
   'CRC_LOWERCASE:63': { bad: [lowercaseCrc()], good: [emv()] },
-  'TEMPLATE_NOT_TLV:26-51, 62, 62/50-99, 64, 65-99': { bad: [emv((n) => setAt(n, '65', 'RAW'))], good: [emv((n) => setAt(setAt(n, '65', null), '65/00', 'RAW'))] },
+  'TEMPLATE_NOT_TLV:26-51, 62, 62/50-99, 64, 65-99': {
+    bad: [emv((n) => setAt(n, '65', 'RAW'))],
+    good: [emv((n) => setAt(setAt(n, '65', null), '65/00', 'RAW'))],
+  },
   'MALFORMED_TEMPLATE:26-51, 62, 64, 80-99': {
     bad: [emv((n) => setAt(n, '62', 'A01'))],
     good: [emv((n) => setAt(n, '65', 'RAW')), emv((n) => setAt(n, '62/50', 'RAW'))],
     also: ['TEMPLATE_NOT_TLV'],
   },
-  'LONE_SURROGATE:*': { bad: [emv((n) => setAt(n, '64/01', 'Toko \ud800')), emv((n) => setAt(n, '64/01', 'Toko \udc00x'))], good: [emv((n) => setAt(n, '64/01', 'Toko 😀'))] },
+  'LONE_SURROGATE:*': {
+    bad: [emv((n) => setAt(n, '64/01', 'Toko \ud800')), emv((n) => setAt(n, '64/01', 'Toko \udc00x'))],
+    good: [emv((n) => setAt(n, '64/01', 'Toko 😀'))],
+  },
   'MISSING_MERCHANT_ACCOUNT:02-51': { bad: [emv((n) => setAt(n, '29', null))], good: [emv((n) => setAt(setAt(n, '29', null), '02', '4111111111111111'))] },
   'STATIC_WITH_AMOUNT:54': { bad: [emv((n) => setAt(n, '54', '10'))], good: [emv((n) => setAt(setAt(n, '01', '12'), '54', '10'))] },
   'DYNAMIC_WITHOUT_AMOUNT:01': { bad: [emv((n) => setAt(n, '01', '12'))], good: [emv((n) => setAt(setAt(n, '01', '12'), '54', '10'))] },
@@ -239,8 +336,14 @@ describe.each(rules.map((r) => [key(r), r] as const))('rule %s', (_k, r) => {
   it.each(bad.map((g) => [g.name, g] as const))('breaks only this rule: %s', (_n, g) => {
     const res = validate(g.payload);
     const hit = res.issues.filter((i) => i.code === r.code && i.tag === g.at);
-    expect(hit.map((i) => i.severity), JSON.stringify(res.issues)).toEqual([severity]);
-    expect([...codesOf(res.issues)].filter((c) => !allowed.has(c)), JSON.stringify(res.issues)).toEqual([]);
+    expect(
+      hit.map((i) => i.severity),
+      JSON.stringify(res.issues),
+    ).toEqual([severity]);
+    expect(
+      [...codesOf(res.issues)].filter((c) => !allowed.has(c)),
+      JSON.stringify(res.issues),
+    ).toEqual([]);
     expect(res.valid).toBe(severity !== 'error' && !res.issues.some((i) => i.severity === 'error'));
     expect(res.profile).toBe(r.profile);
   });
@@ -255,12 +358,21 @@ describe.each(rules.map((r) => [key(r), r] as const))('rule %s', (_k, r) => {
   if (hand) {
     it.each(hand.bad.map((p, i) => [i, p] as const))('hand case %i breaks it', (_i, p) => {
       const res = validate(p);
-      expect(res.issues.filter((i) => i.code === r.code).map((i) => i.severity), JSON.stringify(res.issues)).toContain(severity);
-      expect([...codesOf(res.issues)].filter((c) => !allowed.has(c)), JSON.stringify(res.issues)).toEqual([]);
+      expect(
+        res.issues.filter((i) => i.code === r.code).map((i) => i.severity),
+        JSON.stringify(res.issues),
+      ).toContain(severity);
+      expect(
+        [...codesOf(res.issues)].filter((c) => !allowed.has(c)),
+        JSON.stringify(res.issues),
+      ).toEqual([]);
     });
     it.each(hand.good.map((p, i) => [i, p] as const))('hand case %i is just inside', (_i, p) => {
       const res = validate(p);
-      expect(res.issues.filter((i) => i.code === r.code), JSON.stringify(res.issues)).toEqual([]);
+      expect(
+        res.issues.filter((i) => i.code === r.code),
+        JSON.stringify(res.issues),
+      ).toEqual([]);
       expect(res.issues.filter((i) => !allowed.has(i.code))).toEqual([]);
     });
   }
@@ -290,22 +402,29 @@ describe('length caps: 513-4096 read with a warning, over 4096 refused before an
   });
 });
 
-describe('property: the codes validate reports are the table\'s', () => {
+describe("property: the codes validate reports are the table's", () => {
   it('for mutated and generated payloads under either profile: never throws, every code is in VALIDATION_CODES with its severity, valid iff no error', () => {
     fc.assert(
-      fc.property(fc.oneof(mutatedPayloadArb.map((m) => m.mutated), staticCaseArb().map((k) => k.payload), fc.string({ maxLength: 60 })), fc.constantFrom(undefined, 'emvco' as const, 'qris' as const), (p, profile) => {
-        const r = profile === undefined ? validate(p) : validate(p, { profile });
-        for (const i of r.issues) expect(VALIDATION_CODES[i.code as keyof typeof VALIDATION_CODES], i.code).toBe(i.severity);
-        expect(r.valid).toBe(!r.issues.some((i) => i.severity === 'error'));
-        if (profile !== undefined) expect(r.profile).toBe(profile);
-      }),
+      fc.property(
+        fc.oneof(
+          mutatedPayloadArb.map((m) => m.mutated),
+          staticCaseArb().map((k) => k.payload),
+          fc.string({ maxLength: 60 }),
+        ),
+        fc.constantFrom(undefined, 'emvco' as const, 'qris' as const),
+        (p, profile) => {
+          const r = profile === undefined ? validate(p) : validate(p, { profile });
+          for (const i of r.issues) expect(VALIDATION_CODES[i.code as keyof typeof VALIDATION_CODES], i.code).toBe(i.severity);
+          expect(r.valid).toBe(!r.issues.some((i) => i.severity === 'error'));
+          if (profile !== undefined) expect(r.profile).toBe(profile);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 });
 
 describe('profiles', () => {
-
   it('qris is the default when 58 = ID, emvco otherwise; the result names it', () => {
     expect(validate(qris()).profile).toBe('qris');
     expect(validate(emv()).profile).toBe('emvco');

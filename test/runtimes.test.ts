@@ -47,7 +47,12 @@ for (const [name, bin, args] of RUNTIMES) {
     it(`runs the built core and image entry: toDynamic -> toPng -> decodeImage, the same bytes as Node`, async () => {
       const file = join(tmp, `${name.toLowerCase()}.mjs`);
       writeFileSync(file, SCRIPT);
-      const out = execFileSync(bin!, args(file), { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } });
+      const out = execFileSync(bin!, args(file), {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
+      });
       const r = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
       const dyn = toDynamic(PAYLOAD, { amount: 12500 });
       expect(r).toEqual({

@@ -75,7 +75,15 @@ describe('request bodies: a global budget and an idle timeout', () => {
 
   it('a chunked body (no Content-Length) is counted chunk by chunk against the budget', async () => {
     const { startServer } = await load();
-    const s = await startServer({ port: 0, workers: 1, maxBody: 256 * 1024, maxBufferedBytes: 300 * 1024, maxBodies: 8, bodyIdleMs: 2_000, log: () => undefined });
+    const s = await startServer({
+      port: 0,
+      workers: 1,
+      maxBody: 256 * 1024,
+      maxBufferedBytes: 300 * 1024,
+      maxBodies: 8,
+      bodyIdleMs: 2_000,
+      log: () => undefined,
+    });
     try {
       const held = await stalledUpload(s.port, 200 * 1024, 200 * 1024 - 5);
       await new Promise((r) => setTimeout(r, 100));
@@ -162,9 +170,21 @@ describe('image_url: the address guard, a download cap, short timeouts, never in
     });
     const port = new URL(tarpitUrl).port;
     const targets = [
-      'http://169.254.169.254/latest/meta-data/', 'http://[::ffff:169.254.169.254]/', 'http://metadata.google.internal/',
-      `http://127.1:${port}/`, `http://2130706433:${port}/`, `http://0x7f000001:${port}/`, `http://0177.0.0.1:${port}/`, `http://localhost:${port}/`,
-      `http://[::1]:${port}/`, 'http://[fd00::1]/', 'http://10.0.0.1/', 'http://172.16.0.1/', 'http://192.168.1.1/', 'http://100.64.0.1/', 'http://0.0.0.0/',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://metadata.google.internal/',
+      `http://127.1:${port}/`,
+      `http://2130706433:${port}/`,
+      `http://0x7f000001:${port}/`,
+      `http://0177.0.0.1:${port}/`,
+      `http://localhost:${port}/`,
+      `http://[::1]:${port}/`,
+      'http://[fd00::1]/',
+      'http://10.0.0.1/',
+      'http://172.16.0.1/',
+      'http://192.168.1.1/',
+      'http://100.64.0.1/',
+      'http://0.0.0.0/',
     ];
     try {
       for (const image_url of targets) {
@@ -180,7 +200,14 @@ describe('image_url: the address guard, a download cap, short timeouts, never in
 
   it('tarpit URLs time out as 502 with one message, are capped (503 past the cap), and never slow a normal request', async () => {
     const { startServer } = await load();
-    const s = await startServer({ port: 0, workers: 1, allowImageUrl: true, maxFetches: 1, fetch: { allowPrivateAddresses: true, timeoutMs: 800 }, log: () => undefined });
+    const s = await startServer({
+      port: 0,
+      workers: 1,
+      allowImageUrl: true,
+      maxFetches: 1,
+      fetch: { allowPrivateAddresses: true, timeoutMs: 800 },
+      log: () => undefined,
+    });
     try {
       const slow = [0, 1, 2].map((i) => post(`${s.url}/api/qris-convert.php`, { image_url: `${tarpitUrl}/pit-${i}.png`, nominal: 1 }));
       await new Promise((r) => setTimeout(r, 100));
@@ -255,16 +282,22 @@ describe('qr.png, /healthz, logging, qr_image_url, quoting, empty keys', () => {
     const forged = (url: string) =>
       new Promise<Record<string, unknown>>((resolve, reject) => {
         const body = JSON.stringify({ qris: STATIC, nominal: 9 });
-        const req = request(url, { method: 'POST', headers: { host: 'evil.example:666', 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
-          let t = '';
-          res.on('data', (c: Buffer) => (t += c.toString()));
-          res.on('end', () => resolve(JSON.parse(t) as Record<string, unknown>));
-        });
+        const req = request(
+          url,
+          { method: 'POST', headers: { host: 'evil.example:666', 'content-type': 'application/json', 'content-length': body.length } },
+          (res) => {
+            let t = '';
+            res.on('data', (c: Buffer) => (t += c.toString()));
+            res.on('end', () => resolve(JSON.parse(t) as Record<string, unknown>));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });
     try {
-      expect(String((await forged(`${s.url}/api/qris-convert.php`))['qr_image_url'])).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${s.port}/api/qr\\.png\\?data=`));
+      expect(String((await forged(`${s.url}/api/qris-convert.php`))['qr_image_url'])).toMatch(
+        new RegExp(`^http://127\\.0\\.0\\.1:${s.port}/api/qr\\.png\\?data=`),
+      );
       expect(String((await forged(`${pub.url}/api/qris-convert.php`))['qr_image_url'])).toMatch(/^https:\/\/qris\.example\.com\/api\/qr\.png\?data=/);
       const long = 'z'.repeat(500);
       const nf = await fetch(`${s.url}/${long}`);

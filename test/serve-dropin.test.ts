@@ -29,12 +29,20 @@ const api = (p: string) => `${s.url}/api/${p}`;
 /** PHP's http_build_query: RFC 1738 encoding, spaces as '+'. */
 function httpBuildQuery(fields: Record<string, string>): string {
   return Object.entries(fields)
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v).replace(/%20/g, '+').replace(/[!'()*~]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())}`)
+    .map(
+      ([k, v]) =>
+        `${encodeURIComponent(k)}=${encodeURIComponent(v)
+          .replace(/%20/g, '+')
+          .replace(/[!'()*~]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())}`,
+    )
     .join('&');
 }
 
 /** A multipart body built by hand, the way a given client lays it out. */
-function multipart(boundary: string, parts: readonly { name: string; value: string | Uint8Array; filename?: string; type?: string }[]): Uint8Array<ArrayBuffer> {
+function multipart(
+  boundary: string,
+  parts: readonly { name: string; value: string | Uint8Array; filename?: string; type?: string }[],
+): Uint8Array<ArrayBuffer> {
   const chunks: Buffer[] = [];
   for (const p of parts) {
     let head = `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"`;
@@ -72,9 +80,17 @@ describe('qris-info.php: a static code answers amount 0 (a number, never null) a
     form.append('qris', STATIC);
     expectInfo((await send('qris-info.php', form)).body, 0, false);
     const py = randomBytes(16).toString('hex');
-    expectInfo((await send('qris-info.php', multipart(py, [{ name: 'qris', value: STATIC }]), { 'content-type': `multipart/form-data; boundary=${py}` })).body, 0, false);
+    expectInfo(
+      (await send('qris-info.php', multipart(py, [{ name: 'qris', value: STATIC }]), { 'content-type': `multipart/form-data; boundary=${py}` })).body,
+      0,
+      false,
+    );
     const php = '------------------------' + randomBytes(8).toString('hex');
-    expectInfo((await send('qris-info.php', multipart(php, [{ name: 'qris', value: STATIC }]), { 'content-type': `multipart/form-data; boundary=${php}` })).body, 0, false);
+    expectInfo(
+      (await send('qris-info.php', multipart(php, [{ name: 'qris', value: STATIC }]), { 'content-type': `multipart/form-data; boundary=${php}` })).body,
+      0,
+      false,
+    );
     const get = await fetch(`${api('qris-info.php')}?qris=${encodeURIComponent(STATIC)}`, { headers: { 'x-api-key': KEY } });
     expectInfo((await get.json()) as Record<string, unknown>, 0, false);
   });
@@ -92,9 +108,15 @@ describe('qris-convert.php: { success, qris, qr_image_url, merchant_name, amount
   });
 
   it('PHP http_build_query body and PHP curl multipart', async () => {
-    expectConvert((await send('qris-convert.php', httpBuildQuery({ qris: STATIC, nominal: '50000' }), { 'content-type': 'application/x-www-form-urlencoded' })).body, 50000);
+    expectConvert(
+      (await send('qris-convert.php', httpBuildQuery({ qris: STATIC, nominal: '50000' }), { 'content-type': 'application/x-www-form-urlencoded' })).body,
+      50000,
+    );
     const b = '------------------------' + randomBytes(8).toString('hex');
-    const body = multipart(b, [{ name: 'qris', value: STATIC }, { name: 'nominal', value: '50000' }]);
+    const body = multipart(b, [
+      { name: 'qris', value: STATIC },
+      { name: 'nominal', value: '50000' },
+    ]);
     expectConvert((await send('qris-convert.php', body, { 'content-type': `multipart/form-data; boundary=${b}` })).body, 50000);
   });
 
@@ -117,7 +139,9 @@ describe('errors keep { success: false, error, message } and their statuses', ()
   it('400 for bad input, 401 for a bad key, in every body format', async () => {
     const shapes = [
       await send('qris-convert.php', JSON.stringify({ qris: STATIC }), { 'content-type': 'application/json' }),
-      await send('qris-convert.php', httpBuildQuery({ qris: STATIC.slice(0, -1) + '0', nominal: '5' }), { 'content-type': 'application/x-www-form-urlencoded' }),
+      await send('qris-convert.php', httpBuildQuery({ qris: STATIC.slice(0, -1) + '0', nominal: '5' }), {
+        'content-type': 'application/x-www-form-urlencoded',
+      }),
       await send('qris-info.php', multipart('abc123', [{ name: 'other', value: 'x' }]), { 'content-type': 'multipart/form-data; boundary=abc123' }),
     ];
     expect(shapes.map((r) => [r.status, r.body['error']])).toEqual([

@@ -154,8 +154,20 @@ describe('GET and POST /api/qris-info.php', () => {
   it('GET ?qris= -> { success, merchant_name, merchant_city, amount, is_dynamic } plus the full info', async () => {
     const r = await call(`${api('qris-info.php')}?qris=${encodeURIComponent(STATIC)}`, { headers: { 'x-api-key': KEY } });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ success: true, merchant_name: 'Warung Sayur Bu Sugeng', merchant_city: 'Kab. Demak', amount: 0, is_dynamic: false, crc_valid: true });
-    expect(r.body['info']).toMatchObject({ merchantName: 'Warung Sayur Bu Sugeng', postalCode: '59567', nmid: 'ID1020017611473', accounts: [{ tag: '26', acquirer: 'DANA' }] });
+    expect(r.body).toMatchObject({
+      success: true,
+      merchant_name: 'Warung Sayur Bu Sugeng',
+      merchant_city: 'Kab. Demak',
+      amount: 0,
+      is_dynamic: false,
+      crc_valid: true,
+    });
+    expect(r.body['info']).toMatchObject({
+      merchantName: 'Warung Sayur Bu Sugeng',
+      postalCode: '59567',
+      nmid: 'ID1020017611473',
+      accounts: [{ tag: '26', acquirer: 'DANA' }],
+    });
   });
 
   it('POST { qris } on a dynamic code gives its amount', async () => {

@@ -165,9 +165,9 @@ describe('robustness: parse succeeds or throws QrisError, safeParse never throws
     fc.string({ unit: anyUnit, maxLength: 300 }),
     digitHeavy,
     // Valid-looking heads and tails, so the scanner gets past the first object and reaches 63.
-    fc.tuple(digitHeavy, fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFabcdefG'.split('')), minLength: 0, maxLength: 5 })).map(
-      ([mid, crc]) => '000201' + mid + '6304' + crc,
-    ),
+    fc
+      .tuple(digitHeavy, fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFabcdefG'.split('')), minLength: 0, maxLength: 5 }))
+      .map(([mid, crc]) => '000201' + mid + '6304' + crc),
     fc.tuple(fc.constantFrom(' ', '\n', '\r\n', '\t', ''), digitHeavy, fc.constantFrom(' ', '\n', '')).map(([a, m, b]) => a + '000201' + m + b),
   );
 
@@ -191,19 +191,26 @@ describe('robustness: parse succeeds or throws QrisError, safeParse never throws
 
   it('property: safeParse never throws; ok:false carries the QrisError parse would throw', () => {
     fc.assert(
-      fc.property(fc.oneof(inputs, mutatedPayloadArb.map((m) => m.mutated), payloadArb), (s) => {
-        const r = safeParse(s);
-        const direct = parseOrQrisError(s);
-        if (r.ok) {
-          expect(direct).not.toBeInstanceOf(QrisError);
-          expect(r.value).toEqual(direct);
-        } else {
-          expect(r.error).toBeInstanceOf(QrisError);
-          expect(direct).toBeInstanceOf(QrisError);
-          expect(r.error.code).toBe((direct as QrisError).code);
-          expect(r.error.offset).toBe((direct as QrisError).offset);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          inputs,
+          mutatedPayloadArb.map((m) => m.mutated),
+          payloadArb,
+        ),
+        (s) => {
+          const r = safeParse(s);
+          const direct = parseOrQrisError(s);
+          if (r.ok) {
+            expect(direct).not.toBeInstanceOf(QrisError);
+            expect(r.value).toEqual(direct);
+          } else {
+            expect(r.error).toBeInstanceOf(QrisError);
+            expect(direct).toBeInstanceOf(QrisError);
+            expect(r.error.code).toBe((direct as QrisError).code);
+            expect(r.error.offset).toBe((direct as QrisError).offset);
+          }
+        },
+      ),
       RUNS,
     );
   });

@@ -91,8 +91,10 @@ interface Case {
   readonly issues: readonly Expected[];
 }
 
-const E = (code: string, tag: string, at?: string | number | null): Expected => (at === undefined ? { severity: 'error', code, tag } : { severity: 'error', code, tag, at });
-const W = (code: string, tag: string, at?: string | number | null): Expected => (at === undefined ? { severity: 'warning', code, tag } : { severity: 'warning', code, tag, at });
+const E = (code: string, tag: string, at?: string | number | null): Expected =>
+  at === undefined ? { severity: 'error', code, tag } : { severity: 'error', code, tag, at };
+const W = (code: string, tag: string, at?: string | number | null): Expected =>
+  at === undefined ? { severity: 'warning', code, tag } : { severity: 'warning', code, tag, at };
 
 function c(name: string, nodes: readonly Obj[], issues: readonly Expected[]): Case {
   const { payload, offsets } = encodeWithOffsets(nodes);
@@ -209,7 +211,8 @@ function offsetOf(k: Case, e: Expected): number | undefined {
   return o;
 }
 
-const key = (i: { severity: string; code: string; tag?: string | undefined; offset?: number | undefined }): string => `${i.severity} ${i.code} ${i.tag} @${i.offset}`;
+const key = (i: { severity: string; code: string; tag?: string | undefined; offset?: number | undefined }): string =>
+  `${i.severity} ${i.code} ${i.tag} @${i.offset}`;
 
 describe('validate: one real input per issue code', () => {
   it('the base code (BCA GREEN PAW) is the real corpus payload and has no issue at all', () => {
@@ -234,7 +237,9 @@ describe('validate: one real input per issue code', () => {
       }
     }
     // Codes parse throws are covered in test/rules.test.ts and test/errors.test.ts; the rest here.
-    const thrownByParse = new Set<string>(RULES.filter((r) => r.check === 'parse' && r.code !== 'CRC_LOWERCASE' && r.code !== 'TEMPLATE_NOT_TLV').map((r) => r.code));
+    const thrownByParse = new Set<string>(
+      RULES.filter((r) => r.check === 'parse' && r.code !== 'CRC_LOWERCASE' && r.code !== 'TEMPLATE_NOT_TLV').map((r) => r.code),
+    );
     const codes = (Object.keys(VALIDATION_CODES) as ValidationCode[]).filter((code) => !thrownByParse.has(code) && code !== 'LONG_PAYLOAD');
     expect(codes.length).toBeGreaterThanOrEqual(39);
     const missing = codes.filter((code) => !produced.has(code));
@@ -250,11 +255,22 @@ describe('validate: one real input per issue code', () => {
     expect(issues.length).toBeGreaterThanOrEqual(5);
     const offsets = issues.map((i) => i.offset ?? Infinity);
     expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
-    expect(issues.map((i) => i.code)).toEqual(['BAD_PAYLOAD_FORMAT', 'BAD_POINT_OF_INITIATION', 'QRIS_BAD_CRITERIA', 'BAD_TIP_INDICATOR', 'NON_ASCII', 'MISSING_TAG']);
+    expect(issues.map((i) => i.code)).toEqual([
+      'BAD_PAYLOAD_FORMAT',
+      'BAD_POINT_OF_INITIATION',
+      'QRIS_BAD_CRITERIA',
+      'BAD_TIP_INDICATOR',
+      'NON_ASCII',
+      'MISSING_TAG',
+    ]);
   });
 
   it('QRIS criteria PSO and BLU (government codes) are accepted', () => {
-    expect(validate(c('PSO', edit({ '26': sub(ACCOUNT, '03', 'PSO'), '51': sub(NATIONAL, '03', 'BLU') }), []).payload)).toEqual({ valid: true, profile: 'qris', issues: [] });
+    expect(validate(c('PSO', edit({ '26': sub(ACCOUNT, '03', 'PSO'), '51': sub(NATIONAL, '03', 'BLU') }), []).payload)).toEqual({
+      valid: true,
+      profile: 'qris',
+      issues: [],
+    });
   });
 
   it('a non-Indonesian code gets no QRIS profile checks', () => {
@@ -285,10 +301,17 @@ describe('validate on broken input', () => {
 
   it('property: validate never throws on mutated payloads or arbitrary strings; an error issue means valid is false', () => {
     fc.assert(
-      fc.property(fc.oneof(mutatedPayloadArb.map((m) => m.mutated), fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 80 })), (s) => {
-        const r = validate(s);
-        expect(r.valid).toBe(!r.issues.some((i: QrisIssue) => i.severity === 'error'));
-      }),
+      fc.property(
+        fc.oneof(
+          mutatedPayloadArb.map((m) => m.mutated),
+          fc.string({ maxLength: 80 }),
+          fc.string({ unit: 'binary', maxLength: 80 }),
+        ),
+        (s) => {
+          const r = validate(s);
+          expect(r.valid).toBe(!r.issues.some((i: QrisIssue) => i.severity === 'error'));
+        },
+      ),
       RUNS,
     );
   });
@@ -302,15 +325,31 @@ describe('validate on the real corpus', () => {
    * digest: `e:` a MUST, `w:` a SHOULD. Every other CRC-valid entry has no issue at all.
    */
   const BREAKS: readonly [key: string, why: string, issues: readonly string[]][] = [
-    ['INFAQ/SEDEKAH AMANAH ASTRA', 'AstraPay: 52 = "111" (3 digits), a 26-character 59, static without 51', ['e:QRIS_NO_NATIONAL_TEMPLATE@51', 'e:BAD_VALUE_LENGTH@52', 'e:BAD_VALUE_LENGTH@59']],
+    [
+      'INFAQ/SEDEKAH AMANAH ASTRA',
+      'AstraPay: 52 = "111" (3 digits), a 26-character 59, static without 51',
+      ['e:QRIS_NO_NATIONAL_TEMPLATE@51', 'e:BAD_VALUE_LENGTH@52', 'e:BAD_VALUE_LENGTH@59'],
+    ],
     ['540520.15', 'PromptPay: no 52, 59, 60 (EMVCo M)', ['e:MISSING_TAG@52', 'e:MISSING_TAG@59', 'e:MISSING_TAG@60']],
-    ['540510.05', 'PromptPay: no 52, 59, 60; 81 holds UCS-2 hex, not data objects (so no GUID)', ['e:MALFORMED_TEMPLATE@81', 'e:MISSING_GUID@81/00', 'w:TEMPLATE_NOT_TLV@81', 'e:MISSING_TAG@52', 'e:MISSING_TAG@59', 'e:MISSING_TAG@60']],
+    [
+      '540510.05',
+      'PromptPay: no 52, 59, 60; 81 holds UCS-2 hex, not data objects (so no GUID)',
+      ['e:MALFORMED_TEMPLATE@81', 'e:MISSING_GUID@81/00', 'w:TEMPLATE_NOT_TLV@81', 'e:MISSING_TAG@52', 'e:MISSING_TAG@59', 'e:MISSING_TAG@60'],
+    ],
     ['5406200.00', 'Thai code (30 = A000000677010112): no 52, 59, 60', ['e:MISSING_TAG@52', 'e:MISSING_TAG@59', 'e:MISSING_TAG@60']],
     ['A000000727', 'VietQR (NAPAS): no 52, 59, 60', ['e:MISSING_TAG@52', 'e:MISSING_TAG@59', 'e:MISSING_TAG@60']],
     ['TAKOYAKI', 'DuitNow: 00 = "02"', ['e:BAD_PAYLOAD_FORMAT@00']],
-    ['0804DMCT9935', 'ShopeePay transfer: 62/99 is 35 zeros (not TLV): no 62/99/00, 62/99/01; dynamic without 54; a masked PAN of zeros (NNS 00000000)', ['w:DYNAMIC_WITHOUT_AMOUNT@01', 'w:QRIS_BAD_NNS@40/01', 'e:MISSING_GUID@62/99/00', 'e:MISSING_TAG@62/99/01', 'w:TEMPLATE_NOT_TLV@62/99']],
+    [
+      '0804DMCT9935',
+      'ShopeePay transfer: 62/99 is 35 zeros (not TLV): no 62/99/00, 62/99/01; dynamic without 54; a masked PAN of zeros (NNS 00000000)',
+      ['w:DYNAMIC_WITHOUT_AMOUNT@01', 'w:QRIS_BAD_NNS@40/01', 'e:MISSING_GUID@62/99/00', 'e:MISSING_TAG@62/99/01', 'w:TEMPLATE_NOT_TLV@62/99'],
+    ],
     ['IDKIT3656355555', 'CIMB KLIKIT: NMID with letters', ['w:QRIS_BAD_NMID@51/02']],
-    ['ID.ZIPAY.WWW', 'Zipay: unknown NNS, national GUID ID.ZIPAY.WWW, NMID ZPM...', ['w:QRIS_BAD_NNS@26/01', 'w:QRIS_BAD_NATIONAL_GUID@51/00', 'w:QRIS_BAD_NMID@51/02']],
+    [
+      'ID.ZIPAY.WWW',
+      'Zipay: unknown NNS, national GUID ID.ZIPAY.WWW, NMID ZPM...',
+      ['w:QRIS_BAD_NNS@26/01', 'w:QRIS_BAD_NATIONAL_GUID@51/00', 'w:QRIS_BAD_NMID@51/02'],
+    ],
     ['Merchant Jalin UAT', 'Jalin UAT: unknown NNS, national GUID ID.CO.JALIN.WWW', ['w:QRIS_BAD_NNS@26/01', 'w:QRIS_BAD_NATIONAL_GUID@51/00']],
     ['ID.SPINPAY.WWW', 'Spinpay: NNS not in the table', ['w:QRIS_BAD_NNS@26/01']],
     ['COFFEE SHOP HOUSE', 'Bank Neo Commerce: national GUID ID.CO.BANKNEOCOMMERCE.WWW', ['w:QRIS_BAD_NATIONAL_GUID@51/00']],
@@ -355,14 +394,24 @@ describe('validate on generated payloads', () => {
         const r = validate(k.payload);
         const v = (id: string) => k.nodes.find((n) => n.id === id)?.value ?? '';
         const nonAscii = ['59', '60'].filter((id) => /[\u0080-\uffff]/.test(v(id)));
-        expect(r.issues.filter((i) => i.code === 'NON_ASCII').map((i) => i.tag).sort()).toEqual(nonAscii);
+        expect(
+          r.issues
+            .filter((i) => i.code === 'NON_ASCII')
+            .map((i) => i.tag)
+            .sort(),
+        ).toEqual(nonAscii);
         expect(r.issues.some((i) => i.code === 'QRIS_NO_NATIONAL_TEMPLATE')).toBe(!k.nodes.some((n) => n.id === '51'));
         const prompt = ['59', '60'].filter((id) => v(id) === '***');
         // A generated 62/99 holds only its 00: QRIS Table 4.8 wants 62/99/01 too.
         const t99 = v('62') === '' ? undefined : splitRef(v('62')).find((n) => n.id === '99');
         const has6299 = t99 !== undefined && !splitRef(t99.value).some((n) => n.id === '01');
         expect(r.issues.filter((i) => i.code === 'MISSING_TAG').map((i) => i.tag)).toEqual(has6299 ? ['62/99/01'] : []);
-        expect(r.issues.filter((i) => i.code === 'PROMPT_NOT_ALLOWED').map((i) => i.tag).sort()).toEqual(prompt);
+        expect(
+          r.issues
+            .filter((i) => i.code === 'PROMPT_NOT_ALLOWED')
+            .map((i) => i.tag)
+            .sort(),
+        ).toEqual(prompt);
         // Any order is allowed: no order warning exists any more.
         for (const i of r.issues) expect(['NON_ASCII', 'QRIS_NO_NATIONAL_TEMPLATE', 'PROMPT_NOT_ALLOWED', 'MISSING_TAG']).toContain(i.code);
         expect(r.valid).toBe(nonAscii.length === 0 && prompt.length === 0 && !has6299 && k.nodes.some((n) => n.id === '51'));
@@ -378,7 +427,11 @@ describe('validate on generated payloads', () => {
         expect(validate(p).valid).toBe(true);
         const bad = p.slice(0, -4) + (p.endsWith('0000') ? '1111' : '0000');
         expect(crcRef(bad.slice(0, -4))).toBe(p.slice(-4));
-        expect(validate(bad).issues.filter((i) => i.severity === 'error').map((i) => i.code)).toEqual(['CRC_MISMATCH']);
+        expect(
+          validate(bad)
+            .issues.filter((i) => i.severity === 'error')
+            .map((i) => i.code),
+        ).toEqual(['CRC_MISMATCH']);
       }),
       RUNS,
     );

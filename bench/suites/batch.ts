@@ -56,7 +56,11 @@ async function chunkedBatch(): Promise<string> {
 
 async function readlineBatchLoop(): Promise<string> {
   let out = '';
-  await readlineConvertLines(stream(), (t) => void (out += t), async (p) => toDynamic(p, OPTIONS));
+  await readlineConvertLines(
+    stream(),
+    (t) => void (out += t),
+    async (p) => toDynamic(p, OPTIONS),
+  );
   return out;
 }
 

@@ -44,7 +44,10 @@ const suite: Suite = {
     for (const p of STATIC_PAYLOADS) {
       const ours = toDynamic(p, { amount: AMOUNT });
       const tree = parse(ours); // throws if the CRC or the structure is wrong
-      check(tree.nodes.some((n) => n.id === '54' && n.value === String(AMOUNT)), `toDynamic wrote no 54 for ${p}`);
+      check(
+        tree.nodes.some((n) => n.id === '54' && n.value === String(AMOUNT)),
+        `toDynamic wrote no 54 for ${p}`,
+      );
       check(naiveToDynamic(p, String(AMOUNT)) === ours, `naive converter disagrees with toDynamic on ${p}`);
       check(promptparseToDynamic(p, String(AMOUNT)) === ours, `promptparse path disagrees with toDynamic on ${p}`);
     }

@@ -85,7 +85,17 @@ const suite: Suite = {
     jsQR = await loadJsQr();
     png300 = toPng(PAYLOAD, { size: 300 });
     png1000 = toPng(PAYLOAD, { size: 1000 });
-    const img = photo(PAYLOAD, { width: 4000, height: 3000, codeFraction: 0.32, angle: 7, keystone: 0.06, seed: 12, clutter: 0.3, blurRadius: 2, noiseSigma: 2 });
+    const img = photo(PAYLOAD, {
+      width: 4000,
+      height: 3000,
+      codeFraction: 0.32,
+      angle: 7,
+      keystone: 0.06,
+      seed: 12,
+      clutter: 0.3,
+      blurRadius: 2,
+      noiseSigma: 2,
+    });
     photo12 = await encode(img, 'jpeg', { quality: 88, orientation: 6 });
     const meta = await sharp(photo12).metadata();
     check(meta.width * meta.height === 12_000_000 && meta.orientation === 6, 'the photo is 12 MP with EXIF orientation 6');

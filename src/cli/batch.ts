@@ -69,7 +69,10 @@ export async function runBatch(options: BatchOptions, io: Io): Promise<number> {
   }
   const existing = outFile === undefined ? undefined : await statOrNothing(outFile);
   if (outFile !== undefined && existing !== undefined && input !== undefined && (await sameFile(input, existing, fromStdin ? undefined : file, outFile))) {
-    throw new UsageError(`-o ${outFile} is the batch input${fromStdin ? ' (stdin)' : ''}: writing it would destroy the lines before they are read. Write to another file.`, 'convert');
+    throw new UsageError(
+      `-o ${outFile} is the batch input${fromStdin ? ' (stdin)' : ''}: writing it would destroy the lines before they are read. Write to another file.`,
+      'convert',
+    );
   }
   // Opened before the first line is read: a bad -o fails at once, not after the work is done.
   const sink: Sink = outFile === undefined ? streamSink(io.stdout) : await openFileSink(outFile, existing);
@@ -165,7 +168,11 @@ function recordOf(line: BatchLine, convert: Converter, maxLineBytes: number): Ba
   if (text === '') return undefined;
   try {
     const r = convert({ kind: 'payload', payload: text, source: `line ${line.number}` });
-    if (r instanceof Promise) return r.then((done) => convertedRecord(line.number, text, done), (e: unknown) => failedRecord(line.number, text, e));
+    if (r instanceof Promise)
+      return r.then(
+        (done) => convertedRecord(line.number, text, done),
+        (e: unknown) => failedRecord(line.number, text, e),
+      );
     return convertedRecord(line.number, text, r);
   } catch (e) {
     return failedRecord(line.number, text, e);

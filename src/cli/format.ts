@@ -68,7 +68,9 @@ export function formatInfo(info: QrisInfo, extra: readonly Row[] = []): string {
     out += 'Accounts\n';
     const accRows: Row[] = info.accounts.map((a) => {
       const parts = [a.guid ?? '', a.acquirer ? `(${a.acquirer})` : ''].filter(Boolean).join(' ');
-      const ids = [a.pan ? `PAN ${a.pan}` : '', a.merchantId ? `MID ${a.merchantId}` : '', a.criteria ? `criteria ${a.criteria}` : ''].filter(Boolean).join('  ');
+      const ids = [a.pan ? `PAN ${a.pan}` : '', a.merchantId ? `MID ${a.merchantId}` : '', a.criteria ? `criteria ${a.criteria}` : '']
+        .filter(Boolean)
+        .join('  ');
       return [`  ${a.tag}`, [parts, ids].filter(Boolean).join('  ')];
     });
     out += columns(accRows).join('\n') + '\n';

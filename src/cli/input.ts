@@ -36,7 +36,7 @@ export async function readStdin(stdin: NodeJS.ReadableStream = process.stdin): P
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stdin) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk);
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += b.length;
     if (size > MAX_INPUT_BYTES) throw new QrisError('IMAGE_TOO_LARGE', `Standard input is larger than ${MAX_INPUT_BYTES} bytes.`);
     chunks.push(b);

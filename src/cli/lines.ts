@@ -113,7 +113,10 @@ export class LineSplitter {
       this.reset();
       return { kind: 'text', number, text };
     }
-    const held = this.parts.length === 0 ? chunk.subarray(start, Math.min(end, start + HEAD_BYTES)) : Buffer.concat([...this.parts, chunk.subarray(start, Math.min(end, start + HEAD_BYTES))]);
+    const held =
+      this.parts.length === 0
+        ? chunk.subarray(start, Math.min(end, start + HEAD_BYTES))
+        : Buffer.concat([...this.parts, chunk.subarray(start, Math.min(end, start + HEAD_BYTES))]);
     this.reset();
     return { kind: 'overlong', number, head: held.subarray(0, HEAD_BYTES).toString('utf8'), bytes };
   }

@@ -26,7 +26,10 @@ function mainHelp(): string {
     'Usage: qris <command> [options]',
     '',
     'Commands:',
-    ...columns(COMMANDS.map((c) => [c.spec.name, c.spec.summary] as const), '  '),
+    ...columns(
+      COMMANDS.map((c) => [c.spec.name, c.spec.summary] as const),
+      '  ',
+    ),
     '',
     'Run `qris <command> --help` for the options and examples of each command.',
     'Exit codes: 0 success, 1 invalid input, 2 usage error, 70 internal error (set QRIS_DEBUG=1 for details).',

@@ -148,8 +148,7 @@ export function isLocalName(hostname: string): boolean {
 /** The outcome of checking one URL: the address to connect to, or why it is refused. */
 export type GuardResult =
   /** `address` undefined: a host name with no resolver to check it with (browsers, where CORS rules). */
-  | { readonly ok: true; readonly address: ResolvedAddress | undefined }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly address: ResolvedAddress | undefined } | { readonly ok: false; readonly reason: string };
 
 /**
  * Checks the host of `url` (a parsed WHATWG URL: numeric spellings such as `127.1`, `2130706433`,

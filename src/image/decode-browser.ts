@@ -76,7 +76,10 @@ export async function decodeImage(input: BrowserImageInput, options: BrowserDeco
   if (isImageDataLike(input)) {
     checkPixels(input.width, input.height, o.maxPixels);
     if (input.data.length < input.width * input.height * 4) {
-      throw new QrisError('IMAGE_CORRUPT', `The pixel data holds ${input.data.length} bytes; ${input.width}×${input.height} RGBA needs ${input.width * input.height * 4}.`);
+      throw new QrisError(
+        'IMAGE_CORRUPT',
+        `The pixel data holds ${input.data.length} bytes; ${input.width}×${input.height} RGBA needs ${input.width * input.height * 4}.`,
+      );
     }
     rgba = input;
   } else if (isDrawable(input)) {
@@ -122,7 +125,9 @@ function checkPixels(width: number, height: number, maxPixels: number): void {
     throw new QrisError('IMAGE_CORRUPT', `The image has no pixels (${describeValue(width)}×${describeValue(height)}).`);
   }
   if (width * height > maxPixels) {
-    throw new QrisError('IMAGE_TOO_LARGE', `The image is ${width}×${height} (${width * height} pixels); the limit (maxPixels) is ${maxPixels}.`, { actual: `${width}x${height}` });
+    throw new QrisError('IMAGE_TOO_LARGE', `The image is ${width}×${height} (${width * height} pixels); the limit (maxPixels) is ${maxPixels}.`, {
+      actual: `${width}x${height}`,
+    });
   }
 }
 
@@ -145,7 +150,11 @@ function context(width: number, height: number): Canvas2D {
     c.height = height;
     ctx = c.getContext('2d', { willReadFrequently: true });
   }
-  if (!ctx) throw new QrisError('IMAGE_ENGINE_MISSING', 'This runtime has no 2D canvas (OffscreenCanvas or document): pass ImageData-like pixels { data, width, height } instead.');
+  if (!ctx)
+    throw new QrisError(
+      'IMAGE_ENGINE_MISSING',
+      'This runtime has no 2D canvas (OffscreenCanvas or document): pass ImageData-like pixels { data, width, height } instead.',
+    );
   return ctx;
 }
 
@@ -165,7 +174,10 @@ function draw(image: unknown, width: number, height: number): ImageDataLike {
 async function decodeBytes(bytes: Uint8Array, format: ImageFormat): Promise<ImageDataLike> {
   const create = (globalThis as { createImageBitmap?: (b: unknown, o?: object) => Promise<DrawableLike & { close(): void }> }).createImageBitmap;
   if (typeof create !== 'function') {
-    throw new QrisError('IMAGE_ENGINE_MISSING', 'This runtime has no createImageBitmap to decode image bytes: pass ImageData-like pixels { data, width, height } instead.');
+    throw new QrisError(
+      'IMAGE_ENGINE_MISSING',
+      'This runtime has no createImageBitmap to decode image bytes: pass ImageData-like pixels { data, width, height } instead.',
+    );
   }
   let bitmap: DrawableLike & { close(): void };
   try {
@@ -225,6 +237,7 @@ function checkOptions(options: BrowserDecodeImageOptions): Resolved {
 
 function positiveInt(name: string, v: unknown, dflt: number): number {
   if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) throw new QrisError('BAD_OPTION', `${name} must be a positive integer; got ${describeValue(v)}.`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0)
+    throw new QrisError('BAD_OPTION', `${name} must be a positive integer; got ${describeValue(v)}.`);
   return v;
 }

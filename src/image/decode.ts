@@ -122,9 +122,13 @@ function checkSize(header: ImageHeader, o: Resolved): void {
   }
   const size = decodedBytes(header);
   if (size > o.maxDecodedBytes) {
-    throw new QrisError('IMAGE_TOO_LARGE', `The ${header.width}×${header.height} image decodes to ${size} bytes (${header.bytesPerPixel} per pixel); the limit (maxDecodedBytes) is ${o.maxDecodedBytes}.`, {
-      actual: `${header.width}x${header.height}x${header.bytesPerPixel}`,
-    });
+    throw new QrisError(
+      'IMAGE_TOO_LARGE',
+      `The ${header.width}×${header.height} image decodes to ${size} bytes (${header.bytesPerPixel} per pixel); the limit (maxDecodedBytes) is ${o.maxDecodedBytes}.`,
+      {
+        actual: `${header.width}x${header.height}x${header.bytesPerPixel}`,
+      },
+    );
   }
 }
 
@@ -139,9 +143,13 @@ function checkDecoderSize(header: ImageHeader, libs: Engines, maxDecodedBytes: n
   const pixels = header.width * header.height;
   const [size, decoder] = libs.jpeg ? [pixels * 8, 'MozJPEG (WebAssembly)'] : [pixels * (2 * header.bytesPerPixel + 4), 'jpeg-js (jimp)'];
   if (size > maxDecodedBytes) {
-    throw new QrisError('IMAGE_TOO_LARGE', `The ${header.width}×${header.height} JPEG needs ${size} bytes in ${decoder}; the limit (maxDecodedBytes) is ${maxDecodedBytes}. Install sharp (engine 'accelerated') to read it.`, {
-      actual: `${header.width}x${header.height}`,
-    });
+    throw new QrisError(
+      'IMAGE_TOO_LARGE',
+      `The ${header.width}×${header.height} JPEG needs ${size} bytes in ${decoder}; the limit (maxDecodedBytes) is ${maxDecodedBytes}. Install sharp (engine 'accelerated') to read it.`,
+      {
+        actual: `${header.width}x${header.height}`,
+      },
+    );
   }
 }
 
@@ -210,6 +218,7 @@ function checkOptions(options: DecodeImageOptions): Resolved {
 
 function positiveInt(name: string, v: unknown, dflt: number): number {
   if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) throw new QrisError('BAD_OPTION', `${name} must be a positive integer; got ${describeValue(v)}.`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0)
+    throw new QrisError('BAD_OPTION', `${name} must be a positive integer; got ${describeValue(v)}.`);
   return v;
 }

@@ -14,9 +14,13 @@ import type { Corners } from './detect.js';
 export function checkEmvco(text: string, strictCrc: boolean): CrcCheck {
   const shown = text.length > 512 ? text.slice(0, 512) + '…' : text;
   if (!text.startsWith('0002')) {
-    throw new QrisError('IMAGE_NOT_EMVCO', `A QR code was found, but its text does not start with the EMVCo Payload Format Indicator "0002": ${JSON.stringify(shown.slice(0, 60))}.`, {
-      actual: shown,
-    });
+    throw new QrisError(
+      'IMAGE_NOT_EMVCO',
+      `A QR code was found, but its text does not start with the EMVCo Payload Format Indicator "0002": ${JSON.stringify(shown.slice(0, 60))}.`,
+      {
+        actual: shown,
+      },
+    );
   }
   let crc: CrcCheck;
   try {
@@ -38,7 +42,11 @@ export function checkEmvco(text: string, strictCrc: boolean): CrcCheck {
 }
 
 /** The corners and the box around them, clamped to the image. */
-export function positionOf(c: Corners, width: number, height: number): Corners & { readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number } } {
+export function positionOf(
+  c: Corners,
+  width: number,
+  height: number,
+): Corners & { readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number } } {
   const xs = [c.topLeft.x, c.topRight.x, c.bottomRight.x, c.bottomLeft.x];
   const ys = [c.topLeft.y, c.topRight.y, c.bottomRight.y, c.bottomLeft.y];
   const x = Math.max(0, Math.floor(Math.min(...xs)));

@@ -52,7 +52,10 @@ export interface SharpInstance {
   raw(): SharpInstance;
   toBuffer(o: { resolveWithObject: true }): Promise<{ data: Uint8Array; info: { width: number; height: number; channels: number } }>;
 }
-export type SharpFactory = (input: Uint8Array, options: { limitInputPixels: number; failOn: 'error' | 'truncated' | 'warning' | 'none'; animated?: boolean; pages?: number }) => SharpInstance;
+export type SharpFactory = (
+  input: Uint8Array,
+  options: { limitInputPixels: number; failOn: 'error' | 'truncated' | 'warning' | 'none'; animated?: boolean; pages?: number },
+) => SharpInstance;
 
 // ---- zxing-wasm --------------------------------------------------------------------------------
 
@@ -154,14 +157,20 @@ let webpP: Promise<WebpDecoder> | undefined;
 /** libwebp as WebAssembly, compiled from the .wasm in node_modules (never fetched). */
 export function loadWebpDecoder(): Promise<WebpDecoder> {
   return (webpP ??= (async () => {
-    const m = (await required('@jsquash/webp', () => import('@jsquash/webp/decode.js'))) as unknown as { init(module: WebAssembly.Module): Promise<void>; default: WebpDecoder };
+    const m = (await required('@jsquash/webp', () => import('@jsquash/webp/decode.js'))) as unknown as {
+      init(module: WebAssembly.Module): Promise<void>;
+      default: WebpDecoder;
+    };
     await m.init(await WebAssembly.compile(readFileSync(resolveFromHere('@jsquash/webp/codec/dec/webp_dec.wasm'))));
     return m.default;
   })());
 }
 
 /** Decodes JPEG bytes to RGBA; `preserveOrientation: true` applies the EXIF orientation. */
-export type JpegDecoder = (buffer: ArrayBuffer, options: { preserveOrientation: boolean }) => Promise<{ data: Uint8ClampedArray | Uint8Array; width: number; height: number }>;
+export type JpegDecoder = (
+  buffer: ArrayBuffer,
+  options: { preserveOrientation: boolean },
+) => Promise<{ data: Uint8ClampedArray | Uint8Array; width: number; height: number }>;
 let jpegP: Promise<JpegDecoder | null> | undefined;
 
 /**

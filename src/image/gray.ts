@@ -31,7 +31,7 @@ export function rgbaToGray(rgba: Uint8Array, width: number, height: number, f = 
   for (let oy = 0; oy < h; oy++) {
     acc.fill(0);
     for (let dy = 0; dy < f; dy++) {
-      let j = ((oy * f + dy) * width) * 4;
+      let j = (oy * f + dy) * width * 4;
       for (let ox = 0; ox < w; ox++) {
         let s = 0;
         for (let dx = 0; dx < f; dx++, j += 4) {
@@ -238,7 +238,15 @@ export function blur3(g: Gray): Gray {
       const x0 = x > 0 ? x - 1 : 0;
       const x1 = x < w - 1 ? x + 1 : w - 1;
       const s =
-        d[y0 * w + x0]! + d[y0 * w + x]! + d[y0 * w + x1]! + d[y * w + x0]! + d[y * w + x]! + d[y * w + x1]! + d[y1 * w + x0]! + d[y1 * w + x]! + d[y1 * w + x1]!;
+        d[y0 * w + x0]! +
+        d[y0 * w + x]! +
+        d[y0 * w + x1]! +
+        d[y * w + x0]! +
+        d[y * w + x]! +
+        d[y * w + x1]! +
+        d[y1 * w + x0]! +
+        d[y1 * w + x]! +
+        d[y1 * w + x1]!;
       out[y * w + x] = (s + 4) / 9;
     }
   }

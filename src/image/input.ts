@@ -72,7 +72,10 @@ export async function readInput(input: ImageInput, maxBytes: number, fetchOption
   if (input instanceof URL) return fetchImage(input, maxBytes, fetchOptions, net);
   if (isBlobLike(input)) return blobBytes(input, maxBytes);
   if (typeof input !== 'string') {
-    throw new QrisError('IMAGE_UNSUPPORTED_FORMAT', `Expected image bytes, a Blob, base64 text, a data URL or a URL; got ${input === null ? 'null' : typeof input}.`);
+    throw new QrisError(
+      'IMAGE_UNSUPPORTED_FORMAT',
+      `Expected image bytes, a Blob, base64 text, a data URL or a URL; got ${input === null ? 'null' : typeof input}.`,
+    );
   }
   const s = input.trim();
   if (s.length === 0) throw new QrisError('IMAGE_CORRUPT', 'The image input is an empty string.');
@@ -177,7 +180,8 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
 /** The guard's options are checked here, where they are used (a wrong type must not disable it). */
 function checkGuardOptions(o: FetchOptions): void {
   const c = o.connectTimeoutMs;
-  if (c !== undefined && !(Number.isInteger(c) && c >= 1)) throw new QrisError('BAD_OPTION', `fetch.connectTimeoutMs must be an integer >= 1; got ${describeValue(c)}.`);
+  if (c !== undefined && !(Number.isInteger(c) && c >= 1))
+    throw new QrisError('BAD_OPTION', `fetch.connectTimeoutMs must be an integer >= 1; got ${describeValue(c)}.`);
   if (o.allowPrivateAddresses !== undefined && typeof o.allowPrivateAddresses !== 'boolean') {
     throw new QrisError('BAD_OPTION', `fetch.allowPrivateAddresses must be a boolean; got ${describeValue(o.allowPrivateAddresses)}.`);
   }
@@ -210,7 +214,9 @@ async function fetchImage(start: URL, maxBytes: number, o: FetchOptions, net: Ne
       throw fetchError(url, cause, signal, timeoutMs);
     }
     if (!guard.ok) {
-      throw new QrisError('FETCH_REFUSED', `Refused to fetch from ${quote(url.host)}: it is ${guard.reason} (set allowPrivateAddresses to reach one).`, { actual: guard.reason });
+      throw new QrisError('FETCH_REFUSED', `Refused to fetch from ${quote(url.host)}: it is ${guard.reason} (set allowPrivateAddresses to reach one).`, {
+        actual: guard.reason,
+      });
     }
     let res: Response;
     try {
@@ -225,7 +231,8 @@ async function fetchImage(start: URL, maxBytes: number, o: FetchOptions, net: Ne
       await res.body?.cancel().catch(() => undefined);
       const location = res.headers.get('location');
       if (!location) throw unavailable(url);
-      if (hop >= maxRedirects) throw new QrisError('FETCH_FAILED', `More than ${maxRedirects} redirects (maxRedirects) from ${quote(start.host)}.`, { actual: 'redirects' });
+      if (hop >= maxRedirects)
+        throw new QrisError('FETCH_FAILED', `More than ${maxRedirects} redirects (maxRedirects) from ${quote(start.host)}.`, { actual: 'redirects' });
       try {
         url = new URL(location, url);
       } catch (cause) {
@@ -284,7 +291,8 @@ function unavailable(url: URL, cause?: unknown): QrisError {
 }
 
 function fetchError(url: URL, cause: unknown, signal: AbortSignal, timeoutMs: number): QrisError {
-  if (signal.aborted) return new QrisError('FETCH_FAILED', `Timed out after ${timeoutMs} ms (timeoutMs) fetching from ${quote(url.host)}.`, { cause, actual: 'timeout' });
+  if (signal.aborted)
+    return new QrisError('FETCH_FAILED', `Timed out after ${timeoutMs} ms (timeoutMs) fetching from ${quote(url.host)}.`, { cause, actual: 'timeout' });
   return unavailable(url, cause);
 }
 

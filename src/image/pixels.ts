@@ -28,10 +28,14 @@ export async function jimpSource(bytes: Uint8Array, header: ImageHeader): Promis
     // not damage.
     const msg = cause instanceof Error ? cause.message : String(cause);
     if (/maxMemoryUsageInMB|maxResolutionInMP/.test(msg)) {
-      throw new QrisError('IMAGE_TOO_LARGE', `The ${header.width}×${header.height} ${header.format.toUpperCase()} image is too large for the pure-JavaScript decoder (engine 'jimp'); use engine 'portable' or 'accelerated', or a smaller image.`, {
-        actual: `${header.width}x${header.height}`,
-        cause,
-      });
+      throw new QrisError(
+        'IMAGE_TOO_LARGE',
+        `The ${header.width}×${header.height} ${header.format.toUpperCase()} image is too large for the pure-JavaScript decoder (engine 'jimp'); use engine 'portable' or 'accelerated', or a smaller image.`,
+        {
+          actual: `${header.width}x${header.height}`,
+          cause,
+        },
+      );
     }
     throw corrupt(header, cause);
   }
@@ -176,7 +180,11 @@ export async function sharpSource(sharp: SharpFactory, bytes: Uint8Array, header
  * the first view (full size for small images, the 1000 px fast-path view for large ones, which
  * the strategy asks for first anyway) answers it.
  */
-async function uprightSize(decode: (maxSide: number) => Promise<Gray>, cache: Map<number, Promise<Gray>>, header: ImageHeader): Promise<{ width: number; height: number }> {
+async function uprightSize(
+  decode: (maxSide: number) => Promise<Gray>,
+  cache: Map<number, Promise<Gray>>,
+  header: ImageHeader,
+): Promise<{ width: number; height: number }> {
   const long = Math.max(header.width, header.height);
   const key = long <= FAST_SIDE ? Infinity : FAST_SIDE;
   const p = decode(key);
@@ -186,7 +194,6 @@ async function uprightSize(decode: (maxSide: number) => Promise<Gray>, cache: Ma
   const swapped = header.width !== header.height && g.width > g.height !== header.width > header.height;
   return swapped ? { width: header.height, height: header.width } : { width: header.width, height: header.height };
 }
-
 
 function corrupt(header: ImageHeader, cause: unknown): QrisError {
   const msg = cause instanceof Error ? cause.message : String(cause);

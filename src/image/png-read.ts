@@ -79,7 +79,7 @@ function read(b: Uint8Array): Gray | null {
   let palette: Uint8Array | null = null;
   let trns: Uint8Array | null = null;
   const idat: Uint8Array[] = [];
-  for (let p = 8; p + 12 <= b.length; ) {
+  for (let p = 8; p + 12 <= b.length;) {
     const len = dv.getUint32(p);
     const end = p + 8 + len;
     if (end + 4 > b.length) break; // truncated: whatever image data came is checked below
@@ -240,7 +240,7 @@ function unpack(d: Uint8Array, s: number, width: number, depth: number, lut: Uin
   }
   const perByte = 8 / depth;
   const mask = (1 << depth) - 1;
-  for (let x = 0; x < width; ) {
+  for (let x = 0; x < width;) {
     const byte = d[s + x / perByte]!;
     for (let shift = 8 - depth; shift >= 0 && x < width; shift -= depth, x++) {
       const v = (byte >> shift) & mask;

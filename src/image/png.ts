@@ -49,7 +49,8 @@ export function writePng(spec: BitmapSpec): Uint8Array<ArrayBuffer> {
     }
     for (let k = 0, at = my * scale * stride; k < scale; k++, at += stride) raw.set(row, at);
   }
-  const plain = dark[0] === 0 && dark[1] === 0 && dark[2] === 0 && dark[3] === 255 && light[0] === 255 && light[1] === 255 && light[2] === 255 && light[3] === 255;
+  const plain =
+    dark[0] === 0 && dark[1] === 0 && dark[2] === 0 && dark[3] === 255 && light[0] === 255 && light[1] === 255 && light[2] === 255 && light[3] === 255;
   const idat = zlibDeflate(raw);
 
   const chunks: [string, Uint8Array][] = [];

@@ -128,7 +128,7 @@ function bmp(b: Uint8Array): ImageHeader {
   const headerSize = u32le(b, 14);
   if (headerSize === 12) return dims('bmp', u16le(b, 18), u16le(b, 20), 4);
   if (headerSize < 40) throw new QrisError('IMAGE_UNSUPPORTED_FORMAT', 'Not a BMP image (unknown DIB header).');
-  const h = (b[22]! | (b[23]! << 8) | (b[24]! << 16) | (b[25]! << 24)) | 0;
+  const h = b[22]! | (b[23]! << 8) | (b[24]! << 16) | (b[25]! << 24) | 0;
   return dims('bmp', u32le(b, 18) | 0, Math.abs(h), 4);
 }
 

@@ -140,7 +140,10 @@ export async function locate(src: PixelSource, detectors: readonly Detector[], b
       if (seen.has(key)) continue;
       seen.add(key);
       if (budget && performance.now() > budget.deadline) {
-        throw new QrisError('IMAGE_TIME_BUDGET', `No QR code was found within the time budget (timeBudgetMs ${budget.ms}): it ran out, before ${det.name} ${step.label} ${side}.`);
+        throw new QrisError(
+          'IMAGE_TIME_BUDGET',
+          `No QR code was found within the time budget (timeBudgetMs ${budget.ms}): it ran out, before ${det.name} ${step.label} ${side}.`,
+        );
       }
       const view = await src.view(side);
       const sx = src.width / view.width;
@@ -172,7 +175,14 @@ function applyFilter(g: Gray, filter: Step['filter']): Gray | null {
 }
 
 /** An n×n grid of windows of size 2/(n+1) of the view, overlapping by half. */
-async function tiles(view: Gray, n: number, filter: Step['filter'], det: Detector, hard: boolean, budget: Budget | undefined): Promise<{ hit: Hit; ox: number; oy: number; label: string } | null> {
+async function tiles(
+  view: Gray,
+  n: number,
+  filter: Step['filter'],
+  det: Detector,
+  hard: boolean,
+  budget: Budget | undefined,
+): Promise<{ hit: Hit; ox: number; oy: number; label: string } | null> {
   const tw = Math.floor((2 * view.width) / (n + 1));
   const th = Math.floor((2 * view.height) / (n + 1));
   // Centre tiles first: people aim at what they photograph.

@@ -68,7 +68,10 @@ const STRINGS = {
   warnings: { id: 'Catatan (kode tetap bisa dipakai):', en: 'Notes (the code still works):' },
   storedBad: { id: 'QRIS yang tersimpan tidak bisa dipakai lagi:', en: 'The stored QRIS can no longer be used:' },
   dropped: { id: 'Penjualan tertua dihapus agar daftar tetap di bawah batas.', en: 'The oldest sales were removed to keep the list under its limit.' },
-  storageFull: { id: 'Penyimpanan perangkat penuh: penjualan ini tidak tersimpan di daftar.', en: 'Device storage is full: this sale was not stored in the list.' },
+  storageFull: {
+    id: 'Penyimpanan perangkat penuh: penjualan ini tidak tersimpan di daftar.',
+    en: 'Device storage is full: this sale was not stored in the list.',
+  },
   offline: { id: 'Bisa dipakai tanpa internet setelah dibuka sekali.', en: 'Works without internet once opened.' },
   detail: { id: 'Rincian', en: 'Details' },
 } as const satisfies Record<string, Readonly<Record<Lang, string>>>;
@@ -99,7 +102,10 @@ const EXPLAIN: Readonly<Record<string, Readonly<Record<Lang, string>>>> = {
     id: 'Ini QRIS dinamis (untuk satu pembayaran). Pakai QRIS statis yang tercetak di toko.',
     en: 'This is a dynamic QRIS (for one payment). Use the printed static QRIS of the shop.',
   },
-  CRC_MISMATCH: { id: 'Kode rusak atau salah ketik: angka pemeriksanya (CRC) tidak cocok.', en: 'The code is damaged or mistyped: its check digits (CRC) do not match.' },
+  CRC_MISMATCH: {
+    id: 'Kode rusak atau salah ketik: angka pemeriksanya (CRC) tidak cocok.',
+    en: 'The code is damaged or mistyped: its check digits (CRC) do not match.',
+  },
   CRC_MISSING: { id: 'Kode tidak lengkap: angka pemeriksanya (CRC) tidak ada.', en: 'The code is incomplete: its check digits (CRC) are missing.' },
   TRUNCATED: { id: 'Kode terpotong: sebagian isinya hilang.', en: 'The code is cut short: part of it is missing.' },
   TOO_LONG: { id: 'Teks ini terlalu panjang untuk sebuah QRIS.', en: 'This text is too long to be a QRIS.' },
@@ -110,11 +116,17 @@ const EXPLAIN: Readonly<Record<string, Readonly<Record<Lang, string>>>> = {
   MISSING_TAG: { id: 'Ada bagian wajib QRIS yang tidak ada.', en: 'A required part of the QRIS is missing.' },
   MISSING_MERCHANT_ACCOUNT: { id: 'Kode tidak memuat rekening penjual.', en: 'The code holds no merchant account.' },
   QRIS_BAD_CURRENCY: { id: 'Mata uang kode ini bukan Rupiah.', en: 'The currency of this code is not Rupiah.' },
-  IMAGE_NO_QR: { id: 'Tidak ada QR yang terbaca di gambar. Coba foto yang lebih tajam dan lurus.', en: 'No QR code could be read in the image. Try a sharper, straighter photo.' },
+  IMAGE_NO_QR: {
+    id: 'Tidak ada QR yang terbaca di gambar. Coba foto yang lebih tajam dan lurus.',
+    en: 'No QR code could be read in the image. Try a sharper, straighter photo.',
+  },
   IMAGE_TOO_LARGE: { id: 'Gambar terlalu besar.', en: 'The image is too large.' },
   IMAGE_CORRUPT: { id: 'Gambar tidak bisa dibuka.', en: 'The image cannot be opened.' },
   IMAGE_UNSUPPORTED_FORMAT: { id: 'Jenis gambar ini tidak didukung.', en: 'This kind of image is not supported.' },
-  CAMERA_UNAVAILABLE: { id: 'Kamera tidak bisa dipakai di sini. Pakai foto atau tempel kodenya.', en: 'The camera cannot be used here. Use a photo or paste the code.' },
+  CAMERA_UNAVAILABLE: {
+    id: 'Kamera tidak bisa dipakai di sini. Pakai foto atau tempel kodenya.',
+    en: 'The camera cannot be used here. Use a photo or paste the code.',
+  },
 };
 
 /** Plain words for `code`, or a generic sentence when the code has none. */

@@ -16,8 +16,7 @@ export interface Merchant {
 }
 
 export type SetupResult =
-  | { readonly ok: true; readonly merchant: Merchant; readonly warnings: readonly SetupIssue[] }
-  | { readonly ok: false; readonly issues: readonly SetupIssue[] };
+  { readonly ok: true; readonly merchant: Merchant; readonly warnings: readonly SetupIssue[] } | { readonly ok: false; readonly issues: readonly SetupIssue[] };
 
 /** A library issue, or one of the page's own set-up codes (`NOT_STATIC`). */
 export type SetupIssue = Omit<QrisIssue, 'code'> & { readonly code: QrisIssue['code'] | 'NOT_STATIC' };

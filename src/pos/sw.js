@@ -7,7 +7,12 @@ const CACHE = 'qris-pos-' + VERSION;
 const SHELL = ['./', './index.html'];
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((c) => c.addAll(SHELL))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener('activate', (event) => {
@@ -27,7 +32,5 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== scope.origin) return;
   const rel = url.pathname.slice(scope.pathname.length);
   if (rel !== '' && rel !== 'index.html') return;
-  event.respondWith(
-    caches.open(CACHE).then((c) => c.match('./index.html').then((hit) => hit ?? fetch(req))),
-  );
+  event.respondWith(caches.open(CACHE).then((c) => c.match('./index.html').then((hit) => hit ?? fetch(req))));
 });

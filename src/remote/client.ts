@@ -64,11 +64,7 @@ export type ConvertRequest = CallOptions & {
    * the original is known: the only merchant check possible when the server read an image.
    */
   readonly expect?: ExpectedMerchant;
-} & (
-    | { readonly qris: string }
-    | { readonly image: string | Uint8Array | ArrayBuffer | Blob }
-    | { readonly imageUrl: string }
-  );
+} & ({ readonly qris: string } | { readonly image: string | Uint8Array | ArrayBuffer | Blob } | { readonly imageUrl: string });
 
 /**
  * How far a remote answer could be checked:
@@ -150,7 +146,8 @@ export function createBayarClient(options: BayarClientOptions): BayarClient {
   const redactor: Redactor = createRedactor(apiKey);
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   // A key pasted into the URL would end up in server and proxy logs: refuse it.
-  if (baseUrl.includes(apiKey) || baseUrl.includes(encodeURIComponent(apiKey))) throw badOption('The API key must not be part of baseUrl; it is sent in the X-API-Key header.');
+  if (baseUrl.includes(apiKey) || baseUrl.includes(encodeURIComponent(apiKey)))
+    throw badOption('The API key must not be part of baseUrl; it is sent in the X-API-Key header.');
   if (!/^https?:\/\//i.test(baseUrl)) throw badOption('baseUrl must be an http(s) URL.');
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') throw badOption('No fetch available: pass one in the fetch option.');
@@ -193,9 +190,13 @@ export function createBayarClient(options: BayarClientOptions): BayarClient {
       }
       if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
         void res.body?.cancel().catch(() => {});
-        throw new RemoteError('rejected', `BAYAR GG answered with a redirect (HTTP ${res.status}); not followed, so the API key stays with ${new URL(baseUrl).host}.`, {
-          status: res.status,
-        });
+        throw new RemoteError(
+          'rejected',
+          `BAYAR GG answered with a redirect (HTTP ${res.status}); not followed, so the API key stays with ${new URL(baseUrl).host}.`,
+          {
+            status: res.status,
+          },
+        );
       }
       let text: string;
       try {
@@ -319,7 +320,8 @@ function uploadTypeOf(b: Uint8Array): [string, string] {
   if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return ['image/png', 'png'];
   if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return ['image/jpeg', 'jpg'];
   if (b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46) return ['image/gif', 'gif'];
-  if (b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46 && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) return ['image/webp', 'webp'];
+  if (b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46 && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50)
+    return ['image/webp', 'webp'];
   if (b[0] === 0x42 && b[1] === 0x4d) return ['image/bmp', 'bmp'];
   return ['application/octet-stream', 'bin'];
 }

@@ -143,7 +143,8 @@ function causeIsClean(cause: unknown, redactor: (text: string) => string, depth 
   for (const k of Object.getOwnPropertyNames(cause)) {
     const v = (cause as unknown as Record<string, unknown>)[k];
     if (typeof v === 'string') texts.push(v);
-    else if (v instanceof Uint8Array) return false; // raw bytes: not worth decoding to find out
+    else if (v instanceof Uint8Array)
+      return false; // raw bytes: not worth decoding to find out
     else if (typeof v === 'object' && v !== null && k !== 'cause' && !(v instanceof Error)) return false;
   }
   if (texts.some((t) => redactor(t) !== t)) return false;
@@ -162,6 +163,7 @@ export function sanitizedCause(e: unknown, redactor: (text: string) => string, d
   const copy = new Error(redactor(String(e.message)).slice(0, 200), inner === undefined ? undefined : { cause: inner });
   copy.name = redactor(String(e.name)).slice(0, 40);
   const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string' || typeof code === 'number') Object.defineProperty(copy, 'code', { value: redactor(String(code)).slice(0, 40), enumerable: true });
+  if (typeof code === 'string' || typeof code === 'number')
+    Object.defineProperty(copy, 'code', { value: redactor(String(code)).slice(0, 40), enumerable: true });
   return copy;
 }

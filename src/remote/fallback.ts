@@ -74,7 +74,13 @@ export interface FallbackResult {
  * (a QR code was read and it is not a payment code: the server would read the same).
  */
 // IMAGE_ENGINE_MISSING: a core-only install (no image libraries) can still have the server read an image.
-export const REMOTE_CAN_HELP: ReadonlySet<QrisErrorCode> = new Set<QrisErrorCode>(['IMAGE_NO_QR', 'IMAGE_UNSUPPORTED_FORMAT', 'IMAGE_CORRUPT', 'IMAGE_ENGINE_MISSING', 'FETCH_FAILED']);
+export const REMOTE_CAN_HELP: ReadonlySet<QrisErrorCode> = new Set<QrisErrorCode>([
+  'IMAGE_NO_QR',
+  'IMAGE_UNSUPPORTED_FORMAT',
+  'IMAGE_CORRUPT',
+  'IMAGE_ENGINE_MISSING',
+  'FETCH_FAILED',
+]);
 
 /** Payloads start with "000201"; base64 of any image format never starts with "00". */
 function isImageInput(input: unknown): boolean {

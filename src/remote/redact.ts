@@ -167,7 +167,12 @@ export function redactDeep(value: unknown, redactor: Redactor, depth = 0): unkno
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(value)) {
     // defineProperty: a key named __proto__ stays a plain property.
-    Object.defineProperty(out, redactor(k), { value: redactDeep((value as Record<string, unknown>)[k], redactor, depth + 1), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, redactor(k), {
+      value: redactDeep((value as Record<string, unknown>)[k], redactor, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -181,8 +181,18 @@ export function verifyAgainst(payload: unknown, options: CheckOptions): ParsedQr
     throw e;
   }
   const nodes = parsed.nodes;
-  checkOnce(nodes, '01', (v) => v === '12', (v) => `ID 01 is ${show(v)}, not "12" (dynamic).`);
-  checkOnce(nodes, '54', (v) => isAmountText(v) && compareDecimal(v, options.nominal) === 0, (v) => `ID 54 (amount) is ${show(v)}; expected ${options.nominal}.`);
+  checkOnce(
+    nodes,
+    '01',
+    (v) => v === '12',
+    (v) => `ID 01 is ${show(v)}, not "12" (dynamic).`,
+  );
+  checkOnce(
+    nodes,
+    '54',
+    (v) => isAmountText(v) && compareDecimal(v, options.nominal) === 0,
+    (v) => `ID 54 (amount) is ${show(v)}; expected ${options.nominal}.`,
+  );
 
   const expected = options.expected;
   if (expected !== undefined) {
@@ -223,7 +233,13 @@ const ROOT_ASIDE: ReadonlySet<string> = new Set(['01', '54', '63']);
 const count = (nodes: readonly TlvNode[], id: string): number => nodes.reduce((k, n) => k + (n.id === id ? 1 : 0), 0);
 
 /** The first difference between the expected and the answered objects of one level, in order. */
-function compareLevel(want: readonly TlvNode[], got: readonly TlvNode[], path: string, decimals: ReadonlySet<string>, show: (v: string) => string): Difference | undefined {
+function compareLevel(
+  want: readonly TlvNode[],
+  got: readonly TlvNode[],
+  path: string,
+  decimals: ReadonlySet<string>,
+  show: (v: string) => string,
+): Difference | undefined {
   const a = path === '' ? want.filter((n) => !ROOT_ASIDE.has(n.id)) : want;
   const b = path === '' ? got.filter((n) => !ROOT_ASIDE.has(n.id)) : got;
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -269,7 +285,8 @@ function findDuplicate(nodes: readonly TlvNode[], path: string): string | undefi
 /** Checks an `expect` object's shape; throws `BAD_OPTION` before any request. */
 export function checkExpect(expect: unknown): ExpectedMerchant | undefined {
   if (expect === undefined) return undefined;
-  const bad = (what: string): QrisError => new QrisError('BAD_OPTION', `expect.${what} must be a non-empty string${what === 'pan' ? ' or an array of them' : ''}.`);
+  const bad = (what: string): QrisError =>
+    new QrisError('BAD_OPTION', `expect.${what} must be a non-empty string${what === 'pan' ? ' or an array of them' : ''}.`);
   if (typeof expect !== 'object' || expect === null) throw new QrisError('BAD_OPTION', 'expect must be an object such as { merchantName, nmid, pan }.');
   const e = expect as Record<string, unknown>;
   for (const key of ['merchantName', 'nmid'] as const) if (e[key] !== undefined && (typeof e[key] !== 'string' || e[key] === '')) throw bad(key);
@@ -286,12 +303,17 @@ function checkExpected(nodes: readonly TlvNode[], expect: ExpectedMerchant, show
   if (expect.merchantName !== undefined) {
     const name = root('59')?.value;
     if (name !== expect.merchantName) {
-      throw untrusted('MERCHANT_CHANGED', `the merchant name (59) is ${name === undefined ? 'missing' : show(name)}; expected ${quote(expect.merchantName)}.`, '59');
+      throw untrusted(
+        'MERCHANT_CHANGED',
+        `the merchant name (59) is ${name === undefined ? 'missing' : show(name)}; expected ${quote(expect.merchantName)}.`,
+        '59',
+      );
     }
   }
   if (expect.nmid !== undefined) {
     const nmid = root('51')?.children?.find((c) => c.id === '02')?.value;
-    if (nmid !== expect.nmid) throw untrusted('MERCHANT_CHANGED', `the NMID (51/02) is ${nmid === undefined ? 'missing' : show(nmid)}; expected ${quote(expect.nmid)}.`, '51/02');
+    if (nmid !== expect.nmid)
+      throw untrusted('MERCHANT_CHANGED', `the NMID (51/02) is ${nmid === undefined ? 'missing' : show(nmid)}; expected ${quote(expect.nmid)}.`, '51/02');
   }
   if (expect.pan !== undefined) {
     const pans: readonly string[] = typeof expect.pan === 'string' ? [expect.pan] : expect.pan;

@@ -40,7 +40,9 @@ async function run(input: { payload: string; amount: number; photo: string }): P
   out['noProcess'] = typeof (globalThis as { process?: unknown }).process === 'undefined';
   const dyn = toDynamic(input.payload, { amount: input.amount });
   out['dynamic'] = dyn;
-  out['ids'] = parse(dyn).nodes.map((n) => n.id).join(',');
+  out['ids'] = parse(dyn)
+    .nodes.map((n) => n.id)
+    .join(',');
   const png = toPng(dyn, { scale: 4 });
   out['pngHex'] = hex(png);
   out['svg'] = toSvg(dyn);

@@ -45,8 +45,17 @@ export const convertCommand: Command = {
       json: { type: 'boolean', description: 'Print the result as JSON.' },
       remote: { type: 'boolean', description: 'Allow the BAYAR GG fallback (needs BAYAR_API_KEY).' },
       batch: { type: 'string', value: 'FILE', description: 'Convert one payload per line of FILE (- for stdin) to NDJSON.' },
-      output: { type: 'string', short: 'o', value: 'FILE', description: 'Batch mode: write the NDJSON to FILE instead of stdout (replaced at the end; never the input).' },
-      'max-line-bytes': { type: 'string', value: 'N', description: `Batch mode: longest line read; longer ones get a LINE_TOO_LONG record (default ${DEFAULT_MAX_LINE_BYTES}).` },
+      output: {
+        type: 'string',
+        short: 'o',
+        value: 'FILE',
+        description: 'Batch mode: write the NDJSON to FILE instead of stdout (replaced at the end; never the input).',
+      },
+      'max-line-bytes': {
+        type: 'string',
+        value: 'N',
+        description: `Batch mode: longest line read; longer ones get a LINE_TOO_LONG record (default ${DEFAULT_MAX_LINE_BYTES}).`,
+      },
     },
     positionals: [0, 1],
     examples: [
@@ -114,7 +123,10 @@ export const convertCommand: Command = {
         ['Payload', result.payload],
         ['Merchant', meta.merchantName ?? ''],
         ['Amount', displayAmount(meta)],
-        ['Source', result.verified === 'exact' ? result.source : `${result.source} (structure-only: only the server read the image; check the merchant before use)`],
+        [
+          'Source',
+          result.verified === 'exact' ? result.source : `${result.source} (structure-only: only the server read the image; check the merchant before use)`,
+        ],
         written ? [written.format.toUpperCase(), `${written.path} (${written.bytes} bytes)`] : false,
       ]),
     );

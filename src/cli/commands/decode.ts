@@ -17,10 +17,16 @@ export const decodeCommand: Command = {
   async run({ values, positionals }, io) {
     const input = await resolveInput(positionals[0]!, 'decode', io.stdin);
     if (input.kind !== 'image') {
-      throw new NotAnImageError(input.source === 'argument' ? 'The input is text, not an image file. To read a payload use: qris info <payload>' : `${input.source} is not a PNG, JPEG, GIF, WebP or BMP image.`);
+      throw new NotAnImageError(
+        input.source === 'argument'
+          ? 'The input is text, not an image file. To read a payload use: qris info <payload>'
+          : `${input.source} is not a PNG, JPEG, GIF, WebP or BMP image.`,
+      );
     }
     const r = await decodeImageBytes(input.bytes);
-    io.stdout.write(bool(values, 'json') ? json({ payload: r.payload, format: r.format, width: r.width, height: r.height, source: input.source }) : r.payload + '\n');
+    io.stdout.write(
+      bool(values, 'json') ? json({ payload: r.payload, format: r.format, width: r.width, height: r.height, source: input.source }) : r.payload + '\n',
+    );
     return 0;
   },
 };

@@ -44,7 +44,8 @@ export const infoCommand: Command = {
     }
     // The code is shown either way, but a wrong CRC makes it one no app will pay: invalid input.
     if (!result.crc.valid) {
-      if (!bool(values, 'json')) io.stderr.write(`error CRC_MISMATCH: the payload declares CRC ${result.crc.declared}, its content gives ${result.crc.computed}.\n`);
+      if (!bool(values, 'json'))
+        io.stderr.write(`error CRC_MISMATCH: the payload declares CRC ${result.crc.declared}, its content gives ${result.crc.computed}.\n`);
       return 1;
     }
     return 0;

@@ -13,7 +13,7 @@ export const posCommand: Command = {
     summary: 'Write the offline cashier page (one HTML file + its service worker) to a folder.',
     usage: ['pos --out DIR'],
     details: [
-      'The page `qris serve` shows at /: set up the shop\'s static QRIS once, then type an amount',
+      "The page `qris serve` shows at /: set up the shop's static QRIS once, then type an amount",
       'per sale to show a dynamic QRIS. It converts in the browser and works offline after the',
       'first load. Put DIR on any static host (https, or localhost, for the service worker and the',
       'camera), or open DIR/index.html straight from disk. Existing files of the same names in DIR',

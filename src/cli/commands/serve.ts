@@ -6,7 +6,7 @@ export const serveCommand: Command = {
     summary: 'Run an offline HTTP server that answers like the BAYAR GG QRIS API.',
     usage: ['serve [--port N] [--host H] [--api-key K] [--public-url URL] [--allow-image-url] [--max-body BYTES] [--workers N] [--log json]'],
     details: [
-      'Endpoints (point an integration\'s base URL at http://HOST:PORT/api):',
+      "Endpoints (point an integration's base URL at http://HOST:PORT/api):",
       '  POST /api/qris-convert.php   JSON { qris | image | image_url, nominal } or multipart (nominal + image)',
       '                               -> { success, qris, qr_image_url, merchant_name, amount }',
       '  GET|POST /api/qris-info.php  qris -> { success, merchant_name, merchant_city, amount, is_dynamic, info }',
@@ -29,9 +29,19 @@ export const serveCommand: Command = {
       port: { type: 'string', short: 'p', value: 'N', description: 'Port to listen on; 0 picks a free one (default 8080).' },
       host: { type: 'string', value: 'H', description: 'Address to bind (default 127.0.0.1).' },
       'api-key': { type: 'string', value: 'K', description: 'Require X-API-Key: K (default: $QRIS_SERVE_API_KEY, else none).' },
-      'allow-image-url': { type: 'boolean', description: 'Let callers send image_url for the server to fetch: outbound GETs to public addresses they choose (off by default; see WARNING).' },
-      'allow-private-urls': { type: 'boolean', description: 'With --allow-image-url, also reach loopback and private addresses (intranets, tests). Dangerous.' },
-      'public-url': { type: 'string', value: 'URL', description: 'Origin put in qr_image_url, e.g. https://qris.example.com (default: the address the request came in on).' },
+      'allow-image-url': {
+        type: 'boolean',
+        description: 'Let callers send image_url for the server to fetch: outbound GETs to public addresses they choose (off by default; see WARNING).',
+      },
+      'allow-private-urls': {
+        type: 'boolean',
+        description: 'With --allow-image-url, also reach loopback and private addresses (intranets, tests). Dangerous.',
+      },
+      'public-url': {
+        type: 'string',
+        value: 'URL',
+        description: 'Origin put in qr_image_url, e.g. https://qris.example.com (default: the address the request came in on).',
+      },
       log: { type: 'string', value: 'json', description: 'Log one JSON line per request to stderr (method, path, status, ms; never keys or bodies).' },
       'max-body': { type: 'string', value: 'BYTES', description: 'Largest request body accepted (default 10485760).' },
       workers: { type: 'string', value: 'N', description: 'Image decoding threads (default: cores - 1, at least 1).' },
@@ -40,7 +50,7 @@ export const serveCommand: Command = {
     examples: [
       'qris serve --port 8080',
       'qris serve --host 0.0.0.0 --port 3000 --api-key "$KEY"',
-      "curl -s localhost:8080/api/qris-convert.php -H 'content-type: application/json' -d '{\"qris\":\"000201...\",\"nominal\":25000}'",
+      'curl -s localhost:8080/api/qris-convert.php -H \'content-type: application/json\' -d \'{"qris":"000201...","nominal":25000}\'',
       'curl -s localhost:8080/api/qris-convert.php -F nominal=25000 -F image=@sticker.jpg',
     ],
   },
@@ -52,7 +62,8 @@ export const serveCommand: Command = {
     const envKey = io.env['QRIS_SERVE_API_KEY'];
     // An empty key would accept an empty X-API-Key header: refuse it rather than open the server.
     if (flagKey === '') throw new UsageError('--api-key must not be empty (leave it out to run without a key).', 'serve');
-    if (flagKey === undefined && envKey !== undefined && envKey === '') throw new UsageError('QRIS_SERVE_API_KEY is set but empty (unset it to run without a key).', 'serve');
+    if (flagKey === undefined && envKey !== undefined && envKey === '')
+      throw new UsageError('QRIS_SERVE_API_KEY is set but empty (unset it to run without a key).', 'serve');
     const apiKey = flagKey ?? envKey;
     const logMode = str(values, 'log');
     if (logMode !== undefined && logMode !== 'json') throw new UsageError(`--log takes json; got ${JSON.stringify(logMode.slice(0, 40))}.`, 'serve');
@@ -65,7 +76,10 @@ export const serveCommand: Command = {
         u = undefined;
       }
       if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.search || u.hash || u.username) {
-        throw new UsageError(`--public-url must be an http(s) origin such as https://qris.example.com; got ${JSON.stringify(publicUrl.slice(0, 40))}.`, 'serve');
+        throw new UsageError(
+          `--public-url must be an http(s) origin such as https://qris.example.com; got ${JSON.stringify(publicUrl.slice(0, 40))}.`,
+          'serve',
+        );
       }
     }
     const allowPrivate = bool(values, 'allow-private-urls');

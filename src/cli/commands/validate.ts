@@ -22,7 +22,8 @@ export const validateCommand: Command = {
   async run({ values, positionals }, io) {
     const payload = await payloadFromInput(await resolveInput(positionals[0]!, 'validate', io.stdin));
     const profile = str(values, 'profile');
-    if (profile !== undefined && profile !== 'emvco' && profile !== 'qris') throw new UsageError(`--profile must be emvco or qris; got ${describeValue(profile)}.`, 'validate');
+    if (profile !== undefined && profile !== 'emvco' && profile !== 'qris')
+      throw new UsageError(`--profile must be emvco or qris; got ${describeValue(profile)}.`, 'validate');
     const result = aboutPayload(payload, () => (profile === undefined ? validate(payload) : validate(payload, { profile })));
     const failed = !result.valid || (bool(values, 'strict') && result.issues.length > 0);
     if (bool(values, 'json')) {
@@ -32,7 +33,9 @@ export const validateCommand: Command = {
       const warnings = result.issues.length - errors;
       io.stdout.write(`${result.valid ? 'valid' : 'INVALID'}: ${errors} error(s), ${warnings} warning(s)\n`);
       for (const issue of result.issues) {
-        const where = [issue.tag !== undefined ? `tag ${issue.tag}` : '', issue.offset !== undefined ? `offset ${issue.offset}` : ''].filter(Boolean).join(', ');
+        const where = [issue.tag !== undefined ? `tag ${issue.tag}` : '', issue.offset !== undefined ? `offset ${issue.offset}` : '']
+          .filter(Boolean)
+          .join(', ');
         const said = issue.message.includes('offset ') || issue.message.includes('tag ');
         io.stdout.write(`\n${issue.severity} ${issue.code}${where && !said ? ` (${where})` : ''}: ${issue.message}\n`);
         if (issue.offset !== undefined && payload.length <= 4096) io.stdout.write(pointAt(payload, issue.offset));

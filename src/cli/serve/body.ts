@@ -123,7 +123,8 @@ export function decodeBody(body: Buffer, contentType: string | undefined): Reque
     } catch {
       throw new HttpError(400, 'INVALID_JSON', 'The request body is not valid JSON.');
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, 'INVALID_JSON', 'The request body must be a JSON object.');
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new HttpError(400, 'INVALID_JSON', 'The request body must be a JSON object.');
     return { fields: value as Record<string, unknown>, files: NO_FILES };
   }
   if (type === 'application/x-www-form-urlencoded') {

@@ -72,7 +72,12 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       const entry = options.requestLog;
       res.once('close', () => {
         const path = (req.url ?? '/').split('?', 1)[0]!;
-        entry({ method: (req.method ?? '').slice(0, 16), path: path.slice(0, 100), status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 });
+        entry({
+          method: (req.method ?? '').slice(0, 16),
+          path: path.slice(0, 100),
+          status: res.statusCode,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+        });
       });
     }
     void handle(req, res, options, keyHash).catch(async (e: unknown) => {
@@ -188,14 +193,16 @@ async function payloadFromRequest({ fields, files }: RequestFields, o: HandlerOp
   if (image !== undefined && image !== '') return o.decode({ bytes: imageFieldBytes(image, o.body.maxBytes) });
   const imageUrl = stringField(fields, 'image_url') ?? stringField(fields, 'imageUrl');
   if (imageUrl !== undefined && imageUrl !== '') {
-    if (!o.allowImageUrl) throw new HttpError(400, 'IMAGE_URL_DISABLED', 'image_url is turned off on this server (start it with --allow-image-url); send the image itself.');
+    if (!o.allowImageUrl)
+      throw new HttpError(400, 'IMAGE_URL_DISABLED', 'image_url is turned off on this server (start it with --allow-image-url); send the image itself.');
     let url: URL | undefined;
     try {
       url = new URL(imageUrl.trim());
     } catch {
       url = undefined;
     }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new HttpError(400, 'INVALID_IMAGE_URL', 'image_url must be an http or https URL.');
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+      throw new HttpError(400, 'INVALID_IMAGE_URL', 'image_url must be an http or https URL.');
     // Fetched here, on the main thread under its own limits; only the bytes go to a worker.
     return decodeFetched(await o.fetchImage(url), o);
   }
@@ -249,7 +256,8 @@ async function qrPngRoute(req: IncomingMessage, res: ServerResponse, url: URL, o
   let size: number | undefined;
   if (sizeText !== null) {
     size = Number(sizeText);
-    if (!Number.isInteger(size) || size < 64 || size > MAX_QR_SIZE) throw new HttpError(400, 'INVALID_FIELD', `size must be an integer from 64 to ${MAX_QR_SIZE}.`);
+    if (!Number.isInteger(size) || size < 64 || size > MAX_QR_SIZE)
+      throw new HttpError(400, 'INVALID_FIELD', `size must be an integer from 64 to ${MAX_QR_SIZE}.`);
   }
   // Only well-formed payloads with a correct CRC are drawn: this is not a general QR service.
   const payload = parse(data).payload;

@@ -145,7 +145,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
 const PNG_CACHE_ENTRIES = 64;
 
 /** Wraps a renderer with a small LRU cache keyed by size and payload (each entry a few KB). */
-function pngCache(render: (payload: string, size: number | undefined) => Promise<Uint8Array>): (payload: string, size: number | undefined) => Promise<Uint8Array> {
+function pngCache(
+  render: (payload: string, size: number | undefined) => Promise<Uint8Array>,
+): (payload: string, size: number | undefined) => Promise<Uint8Array> {
   const cache = new Map<string, Uint8Array>();
   return async (payload, size) => {
     const key = `${size ?? ''}|${payload}`;

@@ -25,7 +25,8 @@ export async function servePosPage(req: IncomingMessage, res: ServerResponse, pa
   const entry = FILES.get(path);
   if (!entry) return false;
   const method = req.method ?? 'GET';
-  if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${path} accepts GET, HEAD, not ${method}.`, { allow: 'GET, HEAD' });
+  if (method !== 'GET' && method !== 'HEAD')
+    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${path} accepts GET, HEAD, not ${method}.`, { allow: 'GET, HEAD' });
   let body: Buffer;
   try {
     body = await readFile(join(await posDir(), entry.file));

@@ -51,7 +51,13 @@ async function handle(task: Task): Promise<WorkerReply> {
     if (isQrisError(e)) {
       return {
         ok: false,
-        error: { name: 'QrisError', code: e.code, message: e.message, ...(e.offset !== undefined ? { offset: e.offset } : {}), ...(e.tag !== undefined ? { tag: e.tag } : {}) },
+        error: {
+          name: 'QrisError',
+          code: e.code,
+          message: e.message,
+          ...(e.offset !== undefined ? { offset: e.offset } : {}),
+          ...(e.tag !== undefined ? { tag: e.tag } : {}),
+        },
       };
     }
     return { ok: false, error: { name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) } };
