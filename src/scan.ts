@@ -30,7 +30,9 @@ export function scanLevel(ctx: ScanContext, level: Level, start: number, end: nu
  * The hot loop for ASCII text, over its bytes (typed-array loads are cheaper than charCodeAt, and a
  * length is a plain byte count). It only detects a problem; `scanChecked` rescans to report it.
  */
-function scanAscii(ctx: ScanContext, b: Uint8Array, start: number, end: number, out: Int32Array, path: string): number {
+function scanAscii(ctx: ScanContext, b: Uint8Array, start: number, end: number, out: Int32Array, path: string, stamp = 0): number {
+  const { seen, index } = ctx;
+  let dup = -1;
   let p = start;
   let n = 0;
   while (p < end) {
@@ -45,13 +47,21 @@ function scanAscii(ctx: ScanContext, b: Uint8Array, start: number, end: number, 
       throw new Error('unreachable: scanChecked accepted what scanAscii refused');
     }
     const k = n << 2;
+    const id = i0 * 10 + i1;
     out[k] = p;
-    out[k + 1] = i0 * 10 + i1;
+    out[k + 1] = id;
     out[k + 2] = p + 4;
     out[k + 3] = vEnd;
+    // Root scans (stamp > 0) stamp IDs on the same pass; a repeat is reported once the scan is sound.
+    if (stamp !== 0) {
+      if (seen[id] === stamp && dup < 0) dup = n;
+      seen[id] = stamp;
+      index[id] = n;
+    }
     n++;
     p = vEnd;
   }
+  if (dup >= 0) duplicateAt(ctx, out, dup);
   return n;
 }
 
@@ -201,24 +211,14 @@ export function scanRoot(ctx: ScanContext, input: unknown): void {
   ctx.start = start;
   ctx.byteLength = byteLength;
   ctx.ascii = byteLength === payload.length;
-  const count = scanLevel(ctx, 0, 0, payload.length, '');
-  ctx.count = count;
-
   // Duplicate root IDs: seen[id] holds the number of the scan that last saw id, so nothing is cleared.
   const objects = ctx.objects[0];
   const { seen, index } = ctx;
   const stamp = ctx.nextStamp();
-  for (let i = 0; i < count; i++) {
-    const id = objects[i * 4 + 1]!;
-    if (seen[id] === stamp) {
-      throw new QrisError('DUPLICATE_ID', `Data object ${TWO_DIGITS[id]} appears more than once at the root.`, {
-        offset: start + objects[i * 4]!,
-        tag: TWO_DIGITS[id]!,
-      });
-    }
-    seen[id] = stamp;
-    index[id] = i;
-  }
+  const count = ctx.ascii
+    ? scanAscii(ctx, ctx.bytes, 0, payload.length, objects, '', stamp)
+    : stampRoot(ctx, scanChecked(ctx, 0, payload.length, objects, ''), stamp);
+  ctx.count = count;
   // Looked up once after the loop rather than compared for every object.
   const pfiAt = seen[0] === stamp ? index[0]! : -1;
   const crcAt = seen[63] === stamp ? index[63]! : -1;
@@ -259,6 +259,28 @@ export function scanRoot(ctx: ScanContext, input: unknown): void {
   ctx.declared = declared;
   // The four CRC digits are ASCII, so the CRC covers all bytes but the last four.
   ctx.crcIndex = byteLength - 4;
+}
+
+/** Stamps the root IDs of a non-ASCII scan (the ASCII scanner stamps on its own pass). */
+function stampRoot(ctx: ScanContext, count: number, stamp: number): number {
+  const objects = ctx.objects[0];
+  const { seen, index } = ctx;
+  for (let i = 0; i < count; i++) {
+    const id = objects[i * 4 + 1]!;
+    if (seen[id] === stamp) duplicateAt(ctx, objects, i);
+    seen[id] = stamp;
+    index[id] = i;
+  }
+  return count;
+}
+
+/** Throws DUPLICATE_ID for root object `i`, the first repeat of an ID. */
+function duplicateAt(ctx: ScanContext, objects: Int32Array, i: number): never {
+  const id = objects[i * 4 + 1]!;
+  throw new QrisError('DUPLICATE_ID', `Data object ${TWO_DIGITS[id]} appears more than once at the root.`, {
+    offset: ctx.start + objects[i * 4]!,
+    tag: TWO_DIGITS[id]!,
+  });
 }
 
 /** The CRC_MISMATCH error for the scan in `ctx`, whose content gives `computed`. */
