@@ -11,7 +11,6 @@
 import { formatAmountAs, type AmountFormat } from './amount.js';
 import { CRC_INIT, crc16, crcShift, crcUpdate, crcUpdateAscii, formatCrc } from './crc16.js';
 import { callerThrew, describeValue, QrisError, quote } from './errors.js';
-import { markBlock } from './crc-splice.js';
 import { encodeFee, type FeeOption } from './fee.js';
 import { ScanContext } from './scan-context.js';
 import { codePointLength, crcMismatch, scanRoot, scanTemplate, TWO_DIGITS } from './scan.js';
@@ -247,13 +246,11 @@ function staticToDynamicFast(ctx: ScanContext, amount: string): string | null {
   const crcStart = s.length - 4;
   if (s.length + amountObj.length > MAX_PAYLOAD_LENGTH) return null; // the general path reports it
   const bytes = ctx.bytes;
-  // One pass verifies the input CRC, keeping the state at the insert's 8-byte block (one mark needs
-  // no splice slots); CRC linearity gives the rest.
-  const block = markBlock(b);
-  const atBlock = crcUpdate(CRC_INIT, bytes, 0, block);
-  const fin = crcUpdate(atBlock, bytes, block, crcStart);
+  // One pass, split at the insert, verifies the input CRC and keeps the state there; CRC linearity
+  // gives the rest (the 01 edit and the shifted tail), so the output is never hashed again.
+  const sIn = crcUpdate(CRC_INIT, bytes, 0, b);
+  const fin = crcUpdate(sIn, bytes, b, crcStart);
   if (fin !== ctx.declared) throw crcMismatch(ctx, fin);
-  const sIn = crcUpdate(atBlock, bytes, block, b);
   // Over the flat pieces: charCodeAt on the concatenated amountObj would flatten it first.
   const sOut = crcUpdateAscii(crcUpdateAscii(sIn ^ crcShift(POI_11_TO_12, b - a - 2), lengthHeader54), amount);
   const crc = fin ^ crcShift(sOut ^ sIn, crcStart - b);
