@@ -5,6 +5,7 @@
  * address guard, off loopback, private and other non-public addresses).
  */
 import { describeValue, QrisError, quote } from '../errors.js';
+import { readStreamCapped } from '../read-capped.js';
 import { base64Decode } from './base64.js';
 import { checkUrlHost, type ConnectHook, type GuardResult, type LookupHook } from './address-guard.js';
 
@@ -255,31 +256,16 @@ async function fetchImage(start: URL, maxBytes: number, o: FetchOptions, net: Ne
 
 async function readBody(res: Response, url: URL, maxBytes: number, signal: AbortSignal, timeoutMs: number): Promise<Uint8Array> {
   if (!res.body) return capped(new Uint8Array(await res.arrayBuffer()), maxBytes);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  const tooLarge = (): QrisError =>
+    new QrisError('IMAGE_TOO_LARGE', `The image at ${quote(url.host)} is larger than the limit (maxBytes) of ${maxBytes} bytes.`);
+  let bytes: Uint8Array;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new QrisError('IMAGE_TOO_LARGE', `The image at ${quote(url.host)} is larger than the limit (maxBytes) of ${maxBytes} bytes.`);
-      }
-      chunks.push(value);
-    }
+    bytes = await readStreamCapped(res.body, maxBytes, tooLarge);
   } catch (cause) {
     if (cause instanceof QrisError) throw cause;
     throw fetchError(url, cause, signal, timeoutMs);
   }
-  const out = new Uint8Array(total);
-  let p = 0;
-  for (const c of chunks) {
-    out.set(c, p);
-    p += c.length;
-  }
-  return capped(out, maxBytes);
+  return capped(bytes, maxBytes);
 }
 
 /**

@@ -3,6 +3,7 @@
  * and `res.text()` would hold all of it. The body is streamed; past the cap the stream is cancelled
  * (the connection is dropped, nothing more is read) and a RemoteError names the limit.
  */
+import { readStreamCapped } from '../read-capped.js';
 import { RemoteError } from './errors.js';
 
 function tooLarge(max: number, declared?: number): RemoteError {
@@ -24,32 +25,5 @@ export async function readCapped(res: Response, max: number, signal: AbortSignal
   }
   const stream = res.body;
   if (stream === null) return '';
-  const reader = stream.getReader();
-  const onAbort = (): void => void reader.cancel(signal.reason).catch(() => {});
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > max) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge(max);
-      }
-      chunks.push(value);
-    }
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    reader.releaseLock();
-  }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  return new TextDecoder().decode(await readStreamCapped(stream, max, () => tooLarge(max), signal));
 }
