@@ -48,6 +48,32 @@ export default tseslint.config(
     rules: {
       // A cycle makes load order decide which binding is still undefined; keep the module graph a tree.
       'import-x/no-cycle': 'error',
+      // The layers (docs/ARCHITECTURE.md): arrows point down only, apps -> adapters -> qris -> codec ->
+      // errors. A type import counts as an arrow.
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: './src/errors.ts', from: './src', except: ['./errors.ts'], message: 'errors.ts is the bottom layer: it imports nothing.' },
+            {
+              target: './src/codec',
+              from: ['./src/qris', './src/io', './src/image', './src/remote', './src/cli', './src/pos', './src/index.ts'],
+              message: 'The codec imports only errors.ts.',
+            },
+            {
+              target: './src/qris',
+              from: ['./src/io', './src/image', './src/remote', './src/cli', './src/pos', './src/index.ts'],
+              message: 'QRIS meaning imports only the codec and errors.ts.',
+            },
+            {
+              target: './src/io',
+              from: ['./src/qris', './src/image', './src/remote', './src/cli', './src/pos', './src/index.ts'],
+              message: 'io/ helpers serve the adapters; they know no QRIS.',
+            },
+            { target: ['./src/image', './src/remote'], from: ['./src/cli', './src/pos'], message: 'Adapters never import the applications.' },
+          ],
+        },
+      ],
     },
   },
   {

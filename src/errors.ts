@@ -1,6 +1,3 @@
-import type { ParseWarningCode } from './parse.js';
-import type { ValidationCode } from './validate.js';
-
 /**
  * Every failure caused by bad data is a `QrisError` with a stable `code` from this table.
  * Codes are part of the public API: never rename one; add new ones instead.
@@ -195,16 +192,14 @@ function withWhere(message: string, d: QrisErrorDetails): string {
 }
 
 /**
- * Every code a `QrisIssue` can carry: parse warnings, the rules `validate` checks, and the
- * QrisError code of a payload too broken to check (validate reports it as its one issue).
+ * A finding that does not stop parsing (parse warnings) or a rule broken (`validate`), over the code
+ * set `C` of the layer that reports it. The public `QrisIssue` (qris/validate.ts) is
+ * `Issue<IssueCode>`; this module imports nothing, so the codes are supplied from above.
  */
-export type IssueCode = QrisErrorCode | ParseWarningCode | ValidationCode;
-
-/** A finding that does not stop parsing (parse warnings) or a rule broken (`validate`). */
-export interface QrisIssue {
+export interface Issue<C extends string> {
   readonly severity: 'error' | 'warning';
   /** Stable code, e.g. `CRC_LOWERCASE` or `TEMPLATE_NOT_TLV`. */
-  readonly code: IssueCode;
+  readonly code: C;
   readonly message: string;
   /** Character offset in the input as given, where it applies. */
   readonly offset?: number;

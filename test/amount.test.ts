@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareDecimal, formatAmount, formatPercent, isAmountText, MAX_AMOUNT_LENGTH } from '../src/amount.js';
-import type { AmountFormat } from '../src/amount.js';
+import { compareDecimal, formatAmount, formatPercent, isAmountText, MAX_AMOUNT_LENGTH } from '../src/qris/amount.js';
+import type { AmountFormat } from '../src/qris/amount.js';
 import type { QrisErrorCode } from '../src/index.js';
 import { thrown } from './expect-error.js';
 

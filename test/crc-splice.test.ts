@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CrcSplice, markBlock, type Splice } from '../src/crc-splice.js';
-import { CRC_INIT } from '../src/crc16.js';
+import { CrcSplice, markBlock, type Splice } from '../src/codec/crc-splice.js';
+import { CRC_INIT } from '../src/codec/crc16.js';
 import { crc16Ref } from './arbitraries.js';
 
 /** Bitwise CRC-16/CCITT-FALSE continued from any state: the plain CRC the splice must agree with. */

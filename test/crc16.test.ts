@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crc16, crc16Hex, formatCrc, QrisError } from '../src/index.js';
-import { crcShift } from '../src/crc16.js';
+import { crcShift } from '../src/codec/crc16.js';
 import corpus from '../fixtures/dev-payloads.json' with { type: 'json' };
 import { astralCharArb, bmpCharArb, crc16Ref, crcHexRef, loneSurrogateArb } from './arbitraries.js';
 

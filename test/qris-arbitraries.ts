@@ -9,8 +9,8 @@
  * never computed by the code under test.
  */
 import fc from 'fast-check';
-import type { BuildFields } from '../src/build.js';
-import type { FeeOption } from '../src/convert.js';
+import type { BuildFields } from '../src/qris/build.js';
+import type { FeeOption } from '../src/qris/convert.js';
 
 // ---- Reference CRC, lengths and encoding -----------------------------------------------------------
 

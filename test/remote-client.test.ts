@@ -2,9 +2,9 @@
 // other network. Dynamic answers are computed with the real toDynamic.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { toDynamic } from '../src/convert.js';
+import { toDynamic } from '../src/qris/convert.js';
 import { QrisError } from '../src/errors.js';
-import { parse, serialize } from '../src/tlv.js';
+import { parse, serialize } from '../src/codec/tlv.js';
 import { createBayarClient, type RemoteError, isRemoteError, type BayarClientOptions } from '../src/remote/index.js';
 import { backoffDelay, parseRetryAfter } from '../src/remote/retry.js';
 import { json, parseMultipart, slow, slowBody, startServer, text, type TestServer } from './remote-server.js';

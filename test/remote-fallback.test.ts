@@ -2,9 +2,9 @@
 // The server is a real HTTP server on 127.0.0.1; the image decoder is injected or the real one.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { toDynamic } from '../src/convert.js';
+import { toDynamic } from '../src/qris/convert.js';
 import { QrisError } from '../src/errors.js';
-import { parse } from '../src/tlv.js';
+import { parse } from '../src/codec/tlv.js';
 import { convertWithFallback, createBayarClient, RemoteError, type ImageDecoder } from '../src/remote/index.js';
 import { json, parseMultipart, startServer, type TestServer } from './remote-server.js';
 

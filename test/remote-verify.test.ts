@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { toDynamic } from '../src/convert.js';
-import { parse, safeParse } from '../src/tlv.js';
+import { toDynamic } from '../src/qris/convert.js';
+import { parse, safeParse } from '../src/codec/tlv.js';
 import { canonicalNominal, verifyConverted, RemoteError } from '../src/remote/index.js';
 import { declaresFailure, failureOf, infoOf, parseJson, payloadFromBody, serverMessageOf } from '../src/remote/response.js';
 import { createRedactor } from '../src/remote/redact.js';

@@ -12,7 +12,7 @@ import { mutatedPayloadArb } from './arbitraries.js';
 import { staticCaseArb } from './qris-arbitraries.js';
 import { info, MAX_INPUT_LENGTH, MAX_PAYLOAD_LENGTH, parse, RULES, validate, VALIDATION_CODES } from '../src/index.js';
 import type { QrisIssue, RuleSpec } from '../src/index.js';
-import { expandPath } from '../src/rules.js';
+import { expandPath } from '../src/qris/rules.js';
 import { encodePayload, type Obj } from './qris-arbitraries.js';
 import { renderRulesTable, README_MARKERS } from '../scripts/rules-table.js';
 
@@ -313,8 +313,8 @@ describe('the rule table', () => {
   });
 
   it('spec.ts name tables agree with the rule values (criteria, national GUIDs)', async () => {
-    const spec = await import('../src/spec.js');
-    const { valuesOf } = await import('../src/rules.js');
+    const spec = await import('../src/qris/spec.js');
+    const { valuesOf } = await import('../src/qris/rules.js');
     expect(Object.keys(spec.MERCHANT_CRITERIA).sort()).toEqual([...valuesOf('QRIS_BAD_CRITERIA', '26-45/03, 51/03')].sort());
     expect(spec.QRIS_NATIONAL_GUIDS).toEqual(valuesOf('QRIS_BAD_NATIONAL_GUID', '51/00'));
   });

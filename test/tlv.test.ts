@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codePointLength, ERROR_CODES, isQrisError, parse, QrisError, safeParse, serialize } from '../src/index.js';
-import { parseWith } from '../src/parse.js';
-import { ScanContext } from '../src/scan-context.js';
+import { parseWith } from '../src/codec/parse.js';
+import { ScanContext } from '../src/codec/scan-context.js';
 import type { ParsedQris, TlvInput, TlvNode } from '../src/index.js';
 import corpus from '../fixtures/dev-payloads.json' with { type: 'json' };
 import {

@@ -6,7 +6,7 @@
  */
 import jsQR from 'jsqr';
 import { describeValue, QrisError } from '../errors.js';
-import type { CrcCheck } from '../tlv.js';
+import type { CrcCheck } from '../codec/tlv.js';
 import { jsqrDetector, type Corners } from './detect.js';
 import type { JsQr } from './engines.js';
 import { checkEmvco, positionOf } from './emvco.js';

@@ -4,7 +4,7 @@
  * detection ladder (jsQR, or zxing-wasm then jsQR) under a time budget → EMVCo check.
  */
 import { describeValue, QrisError } from '../errors.js';
-import type { CrcCheck } from '../tlv.js';
+import type { CrcCheck } from '../codec/tlv.js';
 import { checkEmvco, positionOf } from './emvco.js';
 import { jsqrDetector, zxingDetector, type Corners, type Detector } from './detect.js';
 import { loadJpegDecoder, loadJsQr, loadSharp, loadZxing, type JpegDecoder, type SharpFactory, type ZxingReader } from './engines.js';

@@ -3,7 +3,7 @@
  * the text is an EMVCo payload and describe where the code is.
  */
 import { QrisError } from '../errors.js';
-import { parse, type CrcCheck } from '../tlv.js';
+import { parse, type CrcCheck } from '../codec/tlv.js';
 import type { Corners } from './detect.js';
 
 /**

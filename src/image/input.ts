@@ -5,7 +5,7 @@
  * address guard, off loopback, private and other non-public addresses).
  */
 import { describeValue, QrisError, quote } from '../errors.js';
-import { readStreamCapped } from '../read-capped.js';
+import { readStreamCapped } from '../io/read-capped.js';
 import { base64Decode } from './base64.js';
 import { checkUrlHost, type ConnectHook, type GuardResult, type LookupHook } from './address-guard.js';
 

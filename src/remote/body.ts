@@ -3,7 +3,7 @@
  * and `res.text()` would hold all of it. The body is streamed; past the cap the stream is cancelled
  * (the connection is dropped, nothing more is read) and a RemoteError names the limit.
  */
-import { readStreamCapped } from '../read-capped.js';
+import { readStreamCapped } from '../io/read-capped.js';
 import { RemoteError } from './errors.js';
 
 function tooLarge(max: number, declared?: number): RemoteError {

@@ -4,7 +4,7 @@
  * edge runtimes. The API key travels in the `X-API-Key` header and nowhere else.
  */
 import { QrisError } from '../errors.js';
-import { parse, type ParsedQris } from '../tlv.js';
+import { parse, type ParsedQris } from '../codec/tlv.js';
 import { readCapped } from './body.js';
 import { RemoteError, redactError, sanitizedCause } from './errors.js';
 import { createRedactor, redactDeep, type Redactor } from './redact.js';

@@ -7,8 +7,8 @@
  * and converting a payload never loads it. Only when the image itself cannot be read here does the
  * image go to the server, and the server's answer is checked offline like every remote answer.
  */
-import { amountFormatOf, formatAmount } from '../amount.js';
-import { checkToDynamicOptions, toDynamic, type ToDynamicOptions } from '../convert.js';
+import { amountFormatOf, formatAmount } from '../qris/amount.js';
+import { checkToDynamicOptions, toDynamic, type ToDynamicOptions } from '../qris/convert.js';
 import { QrisError, isQrisError, type QrisErrorCode } from '../errors.js';
 // Types only: erased at build time, so the image module is never loaded by this import.
 import type { DecodeImageOptions, ImageInput } from '../image/index.js';

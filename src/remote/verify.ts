@@ -9,10 +9,10 @@
  * above and the caller's `expect` (merchant name, NMID, PANs) can be made: `structure-only`.
  * A failure is a `RemoteError` of kind `untrusted`; the payload is dropped.
  */
-import { compareDecimal, isAmountText } from '../amount.js';
-import { toDynamic, type AdditionalDataEdits, type FeeOption } from '../convert.js';
+import { compareDecimal, isAmountText } from '../qris/amount.js';
+import { toDynamic, type AdditionalDataEdits, type FeeOption } from '../qris/convert.js';
 import { QrisError, QUOTE_MAX, quote } from '../errors.js';
-import { parse, type ParsedQris, type TlvNode } from '../tlv.js';
+import { parse, type ParsedQris, type TlvNode } from '../codec/tlv.js';
 import { RemoteError } from './errors.js';
 
 /** Longest amount EMVCo's ID 54 can hold. */

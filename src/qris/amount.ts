@@ -4,7 +4,7 @@
  * what the payer is asked for; a number input is accepted only when its shortest decimal form is
  * already exact (0.1 + 0.2 is refused, not rounded).
  */
-import { callerThrew, describeValue, QrisError, type QrisErrorCode } from './errors.js';
+import { callerThrew, describeValue, QrisError, type QrisErrorCode } from '../errors.js';
 import { MAX_AMOUNT_LENGTH, MAX_PERCENT_LENGTH } from './rules.js';
 
 export { MAX_AMOUNT_LENGTH };

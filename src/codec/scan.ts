@@ -7,9 +7,9 @@
  * for free from the UTF-8 encode the CRC needs anyway) a value's end is simply start + length.
  */
 import { formatCrc, parseCrcHex } from './crc16.js';
-import { QrisError, quote } from './errors.js';
+import { QrisError, quote } from '../errors.js';
 import { MAX_OBJECTS, type Level, type ScanContext } from './scan-context.js';
-import { MAX_INPUT_LENGTH } from './spec.js';
+import { MAX_INPUT_LENGTH } from './structure.js';
 
 /**
  * "00".."99", so IDs and lengths never allocate. Typed readonly but not frozen: loads from a frozen

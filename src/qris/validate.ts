@@ -6,14 +6,23 @@
  */
 import { acquirerByPan } from './acquirers.js';
 import { compareDecimal, decimalParts, isAmountText } from './amount.js';
-import { describeValue, isQrisError, QrisError, type QrisIssue } from './errors.js';
+import { describeValue, isQrisError, QrisError, type Issue, type QrisErrorCode } from '../errors.js';
 import { CURRENCY_EXPONENT, expandPath, QRIS_NNS, RULES, type Profile, type RuleSpec, type ValidationCode } from './rules.js';
 import { ADDITIONAL_DATA, rootName } from './spec.js';
-import { firstLoneSurrogate } from './text.js';
-import { codePointLength, toParsed, type ParsedQris, type TlvNode } from './tlv.js';
+import { firstLoneSurrogate } from '../codec/text.js';
+import { codePointLength, toParsed, type ParsedQris, type ParseWarningCode, type TlvNode } from '../codec/tlv.js';
 
 export { VALIDATION_CODES } from './rules.js';
 export type { Profile, ValidationCode } from './rules.js';
+
+/**
+ * Every code a `QrisIssue` can carry: parse warnings, the rules `validate` checks, and the
+ * QrisError code of a payload too broken to check (validate reports it as its one issue).
+ */
+export type IssueCode = QrisErrorCode | ParseWarningCode | ValidationCode;
+
+/** A finding that does not stop parsing (parse warnings) or a rule broken (`validate`). */
+export type QrisIssue = Issue<IssueCode>;
 
 export interface ValidateOptions {
   /**

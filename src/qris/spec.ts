@@ -9,15 +9,8 @@
 import { valuesOf } from './rules.js';
 export { ADDITIONAL_DATA_MAX, MAX_INPUT_LENGTH, MAX_PAYLOAD_LENGTH } from './rules.js';
 
-/**
- * Whether data object `id` under `parent` ('' for the root, '62' for Additional Data) is a
- * template. Only the spec's templates nest: 26-51, 62, 64, 65-99 at the root, and 62's 50-99.
- */
-export function isTemplate(parent: string, id: number): boolean {
-  if (parent === '') return (id >= 26 && id <= 51) || id === 62 || id >= 64;
-  if (parent === '62') return id >= 50;
-  return false;
-}
+// Which IDs nest is a codec fact (codec/structure.ts); re-exported with the names.
+export { isTemplate } from '../codec/structure.js';
 
 /** Root data object names by ID. Ranges (02-25, 26-51, 65-79, 80-99) are resolved by `rootName`. */
 const ROOT: Readonly<Record<string, string>> = Object.freeze({

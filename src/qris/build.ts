@@ -4,13 +4,13 @@
  * no errors, so build never hands out a code that would fail at the till.
  */
 import { amountFormatOf, formatAmount, type AmountFormat } from './amount.js';
-import { callerThrew, describeValue, QrisError, quote } from './errors.js';
+import { callerThrew, describeValue, QrisError, quote } from '../errors.js';
 import { encodeFee, type FeeOption } from './fee.js';
 import { maxLengthAt } from './rules.js';
-import { codePointLength } from './scan.js';
-import { serialize, type TlvInput } from './serialize.js';
+import { codePointLength } from '../codec/scan.js';
+import { serialize, type TlvInput } from '../codec/serialize.js';
 import { ADDITIONAL_DATA_ID, MAX_PAYLOAD_LENGTH, type AdditionalDataKey } from './spec.js';
-import { firstLoneSurrogate } from './text.js';
+import { firstLoneSurrogate } from '../codec/text.js';
 import { validate } from './validate.js';
 
 export interface BuildAccount {

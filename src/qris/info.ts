@@ -5,8 +5,8 @@
  */
 import { findAcquirer } from './acquirers.js';
 import { isAmountText } from './amount.js';
-import type { CrcCheck } from './tlv.js';
-import { toParsed, type ParsedQris, type TlvNode } from './tlv.js';
+import type { CrcCheck } from '../codec/tlv.js';
+import { toParsed, type ParsedQris, type TlvNode } from '../codec/tlv.js';
 import { ADDITIONAL_DATA, CURRENCIES, QRIS_NATIONAL_GUIDS, type AdditionalDataKey } from './spec.js';
 
 export interface Amount {

@@ -3,7 +3,7 @@
  * two can never write a fee differently.
  */
 import { formatAmountAs, formatPercent } from './amount.js';
-import { describeValue, QrisError } from './errors.js';
+import { describeValue, QrisError } from '../errors.js';
 import { TIP_INDICATOR } from './spec.js';
 
 /** Tip or convenience fee: 55 `01` (payer enters a tip), `02` + 56 (fixed), `03` + 57 (percent). */

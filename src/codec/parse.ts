@@ -4,10 +4,10 @@
  * dropped. The scan (scan.ts) finds the objects; this module builds the nodes from its offsets.
  */
 import { CRC_INIT, crcUpdate, formatCrc } from './crc16.js';
-import { callerThrew, describeValue, QrisError, type QrisIssue } from './errors.js';
+import { callerThrew, describeValue, QrisError, type Issue } from '../errors.js';
 import { ScanContext } from './scan-context.js';
 import { codePointLength, crcMismatch, scanLevel, scanRoot, TWO_DIGITS } from './scan.js';
-import { isTemplate } from './spec.js';
+import { isTemplate } from './structure.js';
 
 export interface TlvNode {
   /** Two-digit data object ID, e.g. `"59"`. */
@@ -42,7 +42,7 @@ export interface ParsedQris {
   readonly nodes: readonly TlvNode[];
   readonly crc: CrcCheck;
   /** Non-fatal findings: templates kept raw (`TEMPLATE_NOT_TLV`), lowercase CRC (`CRC_LOWERCASE`). */
-  readonly warnings: readonly QrisIssue[];
+  readonly warnings: readonly Issue<ParseWarningCode>[];
 }
 
 export interface ParseOptions {
@@ -75,7 +75,7 @@ export function parseWith(ctx: ScanContext, input: string, options?: ParseOption
   if (computed !== ctx.declared && verifyCrc) throw crcMismatch(ctx, computed);
   const { payload, start, ascii, count } = ctx;
   const objects = ctx.objects[0];
-  const warnings: QrisIssue[] = [];
+  const warnings: Issue<ParseWarningCode>[] = [];
   const nodes = new Array<TlvNode>(count);
   for (let i = 0; i < count; i++) {
     const k = i * 4;
@@ -123,7 +123,7 @@ function readVerifyCrc(options: ParseOptions): boolean {
 }
 
 /** Children of the template at ctx.payload[vStart, vEnd), scanned into level `depth`; undefined when not TLV. */
-function parseTemplate(ctx: ScanContext, vStart: number, vEnd: number, depth: 1 | 2, path: string, warnings: QrisIssue[]): TlvNode[] | undefined {
+function parseTemplate(ctx: ScanContext, vStart: number, vEnd: number, depth: 1 | 2, path: string, warnings: Issue<ParseWarningCode>[]): TlvNode[] | undefined {
   let count: number;
   try {
     count = scanLevel(ctx, depth, vStart, vEnd, path);

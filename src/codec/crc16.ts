@@ -9,7 +9,7 @@
  * - `crcShift` advances a CRC state over N zero bytes in O(log N) lookups. CRC is linear, so a
  *   converter can reuse the states it computed over the input for every unchanged span of the output.
  */
-import { describeValue, QrisError } from './errors.js';
+import { describeValue, QrisError } from '../errors.js';
 import { Utf8Buffer } from './utf8-buffer.js';
 
 const POLY = 0x1021;

@@ -9,13 +9,13 @@
  * module's own `ScanContext`, passed to every helper.
  */
 import { formatAmountAs, type AmountFormat } from './amount.js';
-import { CRC_INIT, crc16, crcShift, crcUpdate, crcUpdateAscii, formatCrc } from './crc16.js';
-import { callerThrew, describeValue, QrisError, quote } from './errors.js';
+import { CRC_INIT, crc16, crcShift, crcUpdate, crcUpdateAscii, formatCrc } from '../codec/crc16.js';
+import { callerThrew, describeValue, QrisError, quote } from '../errors.js';
 import { encodeFee, type FeeOption } from './fee.js';
-import { ScanContext } from './scan-context.js';
-import { codePointLength, crcMismatch, scanRoot, scanTemplate, TWO_DIGITS } from './scan.js';
+import { ScanContext } from '../codec/scan-context.js';
+import { codePointLength, crcMismatch, scanRoot, scanTemplate, TWO_DIGITS } from '../codec/scan.js';
 import { ADDITIONAL_DATA_ID, ADDITIONAL_DATA_MAX, MAX_PAYLOAD_LENGTH } from './spec.js';
-import { firstLoneSurrogate } from './text.js';
+import { firstLoneSurrogate } from '../codec/text.js';
 
 export type { FeeOption } from './fee.js';
 

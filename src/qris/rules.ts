@@ -6,8 +6,10 @@
  * This is the one place a rule's strength and limits live: `validate` walks the rows (its checks
  * are keyed by `check`), `VALIDATION_CODES` and the README's rule table are generated from them,
  * and `build`, `toDynamic` and the amount formatter read their limits through `limitOf`.
- * The table is pure data (no imports beyond spec names), so any module can read it without cycles.
+ * The table is pure data (its one import is the codec's input cap), so any module can read it without cycles.
  */
+
+import { MAX_INPUT_LENGTH } from '../codec/structure.js';
 
 /** Which rule set ran: EMVCo MPM alone, or EMVCo plus the QRIS (Indonesia) profile. */
 export type Profile = 'emvco' | 'qris';
@@ -132,7 +134,7 @@ export const RULES = Object.freeze([
   rule({ code: 'CRC_MISMATCH', path: '63', strength: MUST, profile: 'emvco', source: 'EMV np, kh, bd', text: 'CRC-16/CCITT-FALSE over every object up to and including `6304`', check: 'crc' }),
   rule({ code: 'DUPLICATE_ID', path: 'root', strength: MUST, profile: 'emvco', source: 'QRIS 4.3.1.2 sq', text: 'an ID at most once in the root', check: 'parse' }),
   rule({ code: 'DUPLICATE_SUB_ID', path: '26-51/*, 62/*, 64/*, 65-99/*, 62/50-99/*', strength: MUST, profile: 'emvco', source: 'QRIS 4.3.1.2 sq', text: 'an ID at most once within each template', check: 'duplicates' }),
-  rule({ code: 'TOO_LONG', path: 'payload', strength: MUST, profile: 'emvco', source: 'policy', text: 'at most 4096 characters (no QR symbol holds more than 2953 bytes); refused before any scan', check: 'parse', limits: { max: 4096 } }),
+  rule({ code: 'TOO_LONG', path: 'payload', strength: MUST, profile: 'emvco', source: 'policy', text: `at most ${MAX_INPUT_LENGTH} characters (no QR symbol holds more than 2953 bytes); refused before any scan`, check: 'parse', limits: { max: MAX_INPUT_LENGTH } }),
   rule({ code: 'LONG_PAYLOAD', path: 'payload', strength: SHOULD, profile: 'emvco', source: 'QRIS 4.1 sq', text: 'at most 512 characters', check: 'length', limits: { max: 512 } }),
   rule({ code: 'CRC_LOWERCASE', path: '63', strength: SHOULD, profile: 'emvco', source: 'policy', text: 'CRC hex digits in uppercase', check: 'parse' }),
   rule({ code: 'TEMPLATE_NOT_TLV', path: '26-51, 62, 62/50-99, 64, 65-99', strength: SHOULD, profile: 'emvco', source: 'policy', text: 'a template value that is not data objects is kept raw, with this warning', check: 'parse' }),
@@ -254,8 +256,8 @@ export function maxLengthAt(path: string): number | undefined {
 
 /** SHOULD: a payload holds at most 512 characters (QRIS 4.1). */
 export const MAX_PAYLOAD_LENGTH = limitOf('LONG_PAYLOAD', 'payload').max;
-/** Library policy: input longer than this is refused (`TOO_LONG`) before any scan. */
-export const MAX_INPUT_LENGTH = limitOf('TOO_LONG', 'payload').max;
+/** Library policy: input longer than this is refused (`TOO_LONG`) before any scan (the codec owns it). */
+export { MAX_INPUT_LENGTH };
 /** 54 and 56: at most 13 characters. */
 export const MAX_AMOUNT_LENGTH = limitOf('BAD_VALUE_LENGTH', '54').max;
 /** 57: at most 5 characters. */

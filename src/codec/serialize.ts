@@ -7,11 +7,11 @@
  * `MAX_NESTING` for the depth bound that also stops cycles.
  */
 import { crc16, formatCrc } from './crc16.js';
-import { callerThrew, describeValue, QrisError } from './errors.js';
+import { callerThrew, describeValue, QrisError } from '../errors.js';
 import type { ParsedQris } from './parse.js';
 import { LEVELS } from './scan-context.js';
 import { TWO_DIGITS } from './scan.js';
-import { MAX_INPUT_LENGTH } from './spec.js';
+import { MAX_INPUT_LENGTH } from './structure.js';
 
 /** Input for `serialize`: a parsed node, or any object with an ID and a value or children. */
 export interface TlvInput {
