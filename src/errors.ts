@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   BAD_LENGTH: 'A data object length must be two digits.',
   TRUNCATED: 'The payload ends inside a data object.',
   DUPLICATE_ID: 'A root data object ID appears twice.',
+  // Also a validation code (validate reports it); toDynamic and info refuse a template that has one.
+  DUPLICATE_SUB_ID: 'A sub-ID appears more than once within a template.',
   VALUE_TOO_LONG: 'A value is longer than the 99 characters a length field can express.',
   // Mandatory position rules
   PFI_MISSING: 'The Payload Format Indicator (ID 00) is missing.',

@@ -21,6 +21,7 @@ import {
   modelToDynamic,
   type RefNode,
   splitRef,
+  safeAsciiArb,
   staticCaseArb,
 } from './qris-arbitraries.js';
 import { codeOf, thrown } from './expect-error.js';
@@ -28,6 +29,9 @@ import { tlv as t, withCrc } from './arbitraries.js';
 import { findPayload } from './corpus-find.js';
 
 const RUNS = { numRuns: 200 };
+
+/** A 62 label value: 1-12 printable ASCII characters without the edge cases of a TLV header. */
+const safeValueArb = safeAsciiArb(1, 12);
 
 // ---- helpers -------------------------------------------------------------------------------------
 
@@ -230,6 +234,88 @@ describe('toDynamic on generated static payloads', () => {
         const second = toDynamic(first, { ...(opts(b) as unknown as ToDynamicOptions), replaceAmount: true });
         expect(second).toBe(toDynamic(c.payload, opts(b) as unknown as ToDynamicOptions));
         expect(get(root(second), '54')).toBe(b.expected);
+      }),
+      RUNS,
+    );
+  });
+});
+
+// ---- a 62 that repeats a sub-ID ------------------------------------------------------------------
+
+const EDIT_KEYS = [
+  ['billNumber', '01'],
+  ['referenceLabel', '05'],
+  ['terminalLabel', '07'],
+] as const;
+
+/**
+ * A generated static payload whose 62 repeats a sub-ID: distinct children (some of 01..11), then a
+ * second copy of one of them (or of an edited sub-ID 01/05/07) inserted at a drawn position.
+ * Returns the payload, its 62 children as written, and where 62 starts (a JS string index).
+ */
+const repeated62Arb = fc
+  .record({
+    c: staticCaseArb(),
+    ids: fc.uniqueArray(fc.integer({ min: 1, max: 11 }), { minLength: 0, maxLength: 3 }),
+    again: fc.constantFrom('01', '05', '07', '02', '08'),
+    at: fc.nat(),
+    values: fc.array(safeValueArb, { minLength: 5, maxLength: 5 }),
+  })
+  .map(({ c, ids, again, at, values }) => {
+    const kids: RefNode[] = ids.map((id, i) => ({ id: String(id).padStart(2, '0'), value: values[i]! }));
+    if (!kids.some((k) => k.id === again)) kids.push({ id: again, value: values[3]! });
+    kids.splice(1 + (at % kids.length), 0, { id: again, value: values[4]! });
+    const nodes = c.nodes.filter((n) => n.id !== '62');
+    const i = nodes.findIndex((n) => Number(n.id) > 62);
+    nodes.splice(i < 0 ? nodes.length : i, 0, { id: '62', value: kids.map((k) => t(k.id, k.value)).join('') });
+    const payload = encodeRef(nodes);
+    const start62 = nodes
+      .slice(
+        0,
+        nodes.findIndex((n) => n.id === '62'),
+      )
+      .reduce((k, n) => k + t(n.id, n.value).length, 0);
+    return { payload, kids, start62 };
+  })
+  .filter((r) => cps(r.payload) <= 490); // room for 54, so the conversion without a 62 edit fits
+
+describe('toDynamic and a 62 that repeats a sub-ID', () => {
+  it('property: any 62 edit of a code whose 62 repeats a sub-ID throws DUPLICATE_SUB_ID naming the first repeat (tag, offset); never a partial output', () => {
+    const editArb = fc.subarray([...EDIT_KEYS], { minLength: 1 });
+    fc.assert(
+      fc.property(repeated62Arb, editArb, safeValueArb, amountCaseArb, ({ payload, kids, start62 }, keys, value, a) => {
+        // The first child whose ID appeared before it, and its index in the payload: 62's header, then the children before it.
+        const seen = new Set<string>();
+        const k = kids.findIndex((x) => (seen.has(x.id) ? true : (seen.add(x.id), false)));
+        const offset = start62 + 4 + kids.slice(0, k).reduce((n, x) => n + t(x.id, x.value).length, 0);
+        const options: Record<string, unknown> = { amount: a.input, ...Object.fromEntries(keys.map(([key]) => [key, value])) };
+        if (a.decimals !== undefined) options.decimals = a.decimals;
+        const err = thrown(() => toDynamic(payload, options as unknown as ToDynamicOptions));
+        expect(err.code).toBe('DUPLICATE_SUB_ID');
+        expect(err.tag).toBe('62/' + kids[k]!.id);
+        expect(err.offset).toBe(offset);
+        // Without a 62 edit the same code converts, its 62 kept byte for byte.
+        const plain = toDynamic(payload, { amount: a.input, ...(a.decimals === undefined ? {} : { decimals: a.decimals }) });
+        expect(get(root(plain), '62')).toBe(get(root(payload), '62'));
+      }),
+      RUNS,
+    );
+  });
+
+  it('property: without a repeated sub-ID, a 62 edit rewrites only the edited sub-objects; every other sub-object and root object is byte-identical and in order', () => {
+    const withExtras = extrasArb.filter(hasExtras);
+    fc.assert(
+      fc.property(staticCaseArb(), withExtras, (c, extras) => {
+        if (!modelToDynamic(c.nodes, '1000', undefined, extras).ok) return; // too long: covered by the model test
+        const out = toDynamic(c.payload, { amount: 1000, ...extrasOptions(extras) });
+        checkDynamic(c.payload, out, '1000', true);
+        const edited = new Map<string, string>(EDIT_KEYS.filter(([key]) => extras[key] !== undefined).map(([key, id]) => [id, extras[key]!]));
+        const before = splitRef(get(root(c.payload), '62') ?? '');
+        const after = splitRef(get(root(out), '62')!);
+        // Existing sub-objects keep their place; an edited one has its new value; new ones follow in 01/05/07 order.
+        expect(after.slice(0, before.length)).toEqual(before.map((k) => (edited.has(k.id) ? { id: k.id, value: edited.get(k.id)! } : k)));
+        const added = [...edited].filter(([id]) => !before.some((k) => k.id === id)).map(([id, value]) => ({ id, value }));
+        expect(after.slice(before.length)).toEqual(added);
       }),
       RUNS,
     );
@@ -492,6 +578,31 @@ describe('toDynamic options', () => {
         expect(err.code, JSON.stringify(extra)).toBe('BAD_FIELD');
         expect(err.tag).toBe(tag);
       }
+    });
+
+    it('refuse to edit a 62 that repeats a sub-ID with DUPLICATE_SUB_ID (tag and offset of the second copy); nothing is written', () => {
+      const head = '000201010211' + t('26', t('00', 'ID.DANA.WWW') + t('01', '936009153022591481')) + '52045812' + '5303360' + '5802ID5904TOKO6005DEMAK';
+      const twice01 = withCrc(head + t('62', '0103B01' + '0703A01' + '0103B02'));
+      const second01 = twice01.indexOf('0103B02');
+      for (const edit of [{ billNumber: 'INV-9' }, { referenceLabel: 'R1' }, { terminalLabel: 'K9' }, { billNumber: 'B', terminalLabel: 'T' }]) {
+        const err = thrown(() => toDynamic(twice01, { amount: 1000, ...edit }));
+        expect(err.code, JSON.stringify(edit)).toBe('DUPLICATE_SUB_ID');
+        expect(err.tag).toBe('62/01');
+        expect(err.offset).toBe(second01);
+        expect(err.message).toContain('62');
+      }
+      // 62/07 twice, edited by terminalLabel; the offset counts from the input as given (leading spaces).
+      const twice07 = withCrc(head + t('62', '0703A01' + '0503R01' + '0703A02'));
+      const err = thrown(() => toDynamic('  ' + twice07, { amount: 1000, terminalLabel: 'K9' }));
+      expect([err.code, err.tag, err.offset]).toEqual(['DUPLICATE_SUB_ID', '62/07', 2 + twice07.indexOf('0703A02')]);
+      // A broken CRC is reported first.
+      expect(codeOf(() => toDynamic(breakCrc(twice01), { amount: 1000, billNumber: 'X' }))).toBe('CRC_MISMATCH');
+      // Conversions that do not write into 62 keep it byte for byte (and toStatic never writes into it).
+      const dyn = toDynamic(twice01, { amount: 1000, fee: { type: 'fixed', value: 500 } });
+      expect(dyn).toBe(
+        withCrc(head.replace('010211', '010212').replace('5303360', '530336054041000' + '550202' + '5603500') + t('62', '0103B01' + '0703A01' + '0103B02')),
+      );
+      expect(toStatic(dyn, { removeFees: true })).toBe(twice01);
     });
 
     it('refuse to grow 62 past 99 characters with VALUE_TOO_LONG (tag 62)', () => {

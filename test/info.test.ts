@@ -337,10 +337,10 @@ describe('info and broken input', () => {
     expect(() => info('0'.repeat(5_000_000))).toThrow(expect.objectContaining({ code: 'TOO_LONG' }));
   });
 
-  it('62 sub-objects 12-99 go to other; an unknown currency has no letter code; duplicate sub-IDs: first wins', () => {
+  it('62 sub-objects 12-99 go to other; an unknown currency has no letter code', () => {
     const p = withCrc(
       '000201010211' +
-        t('26', t('00', 'ID.DANA.WWW') + t('01', '936009151111111111') + t('01', '936000142222222222')) +
+        t('26', t('00', 'ID.DANA.WWW') + t('01', '936009151111111111')) +
         '52045812' +
         '5303999' +
         '5802ID5904TOKO6005DEMAK' +
@@ -352,6 +352,47 @@ describe('info and broken input', () => {
     expect(i.additionalData).toEqual({ billNumber: 'B1', other: { '12': 'RFU', '50': '0011ID.CO.X.WWW' } });
     expect(i.accounts[0]!.pan).toBe('936009151111111111');
     expect(i.language).toEqual({ preference: 'ID' });
+  });
+
+  it('a sub-ID repeated in a template info reads (26-51, 62, 64) is refused with DUPLICATE_SUB_ID (tag, offset of the second copy), never one copy picked', () => {
+    const account = t('26', t('00', 'ID.DANA.WWW') + t('01', '936009151111111111'));
+    const tail = '52045812' + '5303360' + '5802ID5904TOKO6005DEMAK';
+    const cases: [string, string, string][] = [
+      // Two PANs: a payer's app may pay either one.
+      [
+        '26/01',
+        withCrc('000201010211' + t('26', t('00', 'ID.DANA.WWW') + t('01', '936009151111111111') + t('01', '936000142222222222')) + tail),
+        '0118936000142222222222',
+      ],
+      [
+        '51/02',
+        withCrc('000201010211' + account + t('51', t('00', 'ID.CO.QRIS.WWW') + t('02', 'ID1020017611473') + t('02', 'ID1029999999999')) + tail),
+        '0215ID1029999999999',
+      ],
+      // The issue's case: toDynamic used to keep both bill numbers, and info reported the old one.
+      [
+        '62/01',
+        withCrc('000201010212' + account + tail.replace('5303360', '530336054041000') + t('62', t('01', 'NEW') + t('07', 'A01') + t('01', 'OLD'))),
+        '0103OLD',
+      ],
+      ['64/01', withCrc('000201010211' + account + tail + t('64', t('00', 'ZH') + t('01', 'Toko A') + t('01', 'Toko B'))), '0106Toko B'],
+    ];
+    for (const [tag, p, second] of cases) {
+      const err = (() => {
+        try {
+          info(p);
+        } catch (e) {
+          return e as QrisError;
+        }
+        throw new Error(`info accepted a repeated ${tag}`);
+      })();
+      expect(err).toBeInstanceOf(QrisError);
+      expect([err.code, err.tag, err.offset], tag).toEqual(['DUPLICATE_SUB_ID', tag, p.lastIndexOf(second)]);
+    }
+    // A parse result is refused the same way; a 62/50-99 template (kept raw in other) is not read inside.
+    expect(() => info(parse(cases[0]![1]))).toThrow(expect.objectContaining({ code: 'DUPLICATE_SUB_ID', tag: '26/01' }));
+    const nested = withCrc('000201010211' + account + tail + t('62', t('50', t('00', 'A') + t('00', 'B'))));
+    expect(info(nested).additionalData).toEqual({ other: { '50': '0001A0001B' } });
   });
 
   it('a non-Indonesian 51 with a non-national GUID is an account; with a national GUID it is the national template', () => {

@@ -81,10 +81,36 @@ describe('convert: success in every response shape', () => {
     });
   }
 
-  it('accepts an amount written with decimals ("25000.00" == 25000)', async () => {
-    server.reply(json(200, { success: true, qris: toDynamic(STATIC, { amount: 25000, decimals: 2 }) }));
+  it('accepts an amount written with decimals ("25000.00" == 25000) and returns the local conversion', async () => {
+    const answer = toDynamic(STATIC, { amount: 25000, decimals: 2 });
+    server.reply(json(200, { success: true, qris: answer }));
     const out = await client().convert({ qris: STATIC, nominal: '25000' });
-    expect(out.parsed.nodes.find((n) => n.id === '54')?.value).toBe('25000.00');
+    expect(out.verified).toBe('exact');
+    expect(out.payload).toBe(DYNAMIC);
+    expect(out.parsed.nodes.find((n) => n.id === '54')?.value).toBe('25000');
+    expect(out.raw).toEqual({ success: true, qris: answer }); // the server's own text stays in raw only
+  });
+
+  it("exact returns the library's own conversion byte for byte, whatever way the server spelt the CRC or the amount", async () => {
+    const local = toDynamic(STATIC, { amount: 50000 });
+    const with54 = (v: string) => serialize(parse(local).nodes.map((n) => (n.id === '54' ? { id: '54', value: v } : n)));
+    const lower = (p: string) => p.slice(0, -4) + p.slice(-4).toLowerCase();
+    expect(lower(local)).not.toBe(local); // the CRC holds a letter, so the case differs
+    const answers = [lower(local), with54('0050000'), with54('50000.'), with54('50000.00'), lower(with54('050000.0'))];
+    for (const answer of answers) {
+      expect(answer).not.toBe(local);
+      for (const nominal of [50000, '50000', '50000.00']) {
+        server.reply(json(200, { success: true, data: { converted_qris: answer } }));
+        const out = await client().convert({ qris: STATIC, nominal });
+        expect(out.verified).toBe('exact');
+        expect(out.payload, `${answer.slice(-30)} for ${nominal}`).toBe(local);
+        expect(out.parsed.payload).toBe(local);
+        expect(serialize(out.parsed)).toBe(local);
+      }
+    }
+    // Cents asked for: the local conversion writes two decimals, whatever the server wrote.
+    server.reply(json(200, { success: true, qris: with54('0050000.5') }));
+    expect((await client().convert({ qris: STATIC, nominal: '50000.5' })).payload).toBe(toDynamic(STATIC, { amount: '50000.50', decimals: 2 }));
   });
 
   it('accepts a payload whose merchant keeps a tip indicator (55 unchanged)', async () => {

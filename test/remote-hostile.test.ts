@@ -275,7 +275,8 @@ describe('an answer to a payload must equal the local conversion', () => {
     for (const answer of honest) {
       server.reply(json(200, { success: true, qris: answer }));
       const out = await client().convert({ qris: STATIC, nominal: 25000 });
-      expect(out.payload).toBe(answer);
+      // What comes back is the local conversion, however the server placed or wrote 01 and 54.
+      expect(out.payload).toBe(DYNAMIC);
       expect(out.verified).toBe('exact');
     }
   });
@@ -444,7 +445,8 @@ describe('property: any single mutation of the answer not asked for is refused, 
     fc.assert(
       fc.property(fc.constantFrom(...STATICS), fc.integer({ min: 1, max: 9_999_999 }), fc.boolean(), (original, amount, cents) => {
         const answer = toDynamic(original, cents ? { amount: `${amount}.00`, decimals: 2 } : { amount });
-        expect(verifyConverted(answer, { nominal: String(amount), original }).payload).toBe(answer);
+        // Accepted, and what is returned is the local conversion (54 = the canonical nominal), not the answer's text.
+        expect(verifyConverted(answer, { nominal: String(amount), original }).payload).toBe(toDynamic(original, { amount }));
       }),
       { numRuns: 200 },
     );
@@ -531,6 +533,245 @@ describe('structure-only answers (the server read an image)', () => {
     await expect(convertWithFallback(png, { amount: 25000, client: client(), decodeImage: failing, expect: { nmid: 5 } as never })).rejects.toMatchObject({
       code: 'BAD_OPTION',
     });
+  });
+});
+
+// ---- structure-only: 51/01, 64, 65-99 and every root tag (issue 17) -------------------------------
+
+describe('structure-only answers: what expect covers beyond 59, 51/02 and the 02-50 PANs', () => {
+  const IMAGE = { image: 'iVBORw0KGgoAAAANSUhEUg==' } as const;
+  const PAN = '936009153022591481';
+  const BASE = { merchantName: 'Warung Sayur Bu Sugeng', nmid: 'ID1020017611473', pan: PAN };
+  const LANG = {
+    id: '64',
+    children: [
+      { id: '00', value: 'ZH' },
+      { id: '01', value: 'Bu Sugeng Sayur' },
+      { id: '02', value: 'Demak' },
+    ],
+  };
+  const T80 = {
+    id: '80',
+    children: [
+      { id: '00', value: 'COM.EXAMPLE.WWW' },
+      { id: '01', value: 'LOYALTY-7' },
+    ],
+  };
+  const T80_TEXT = '0015COM.EXAMPLE.WWW0109LOYALTY-7';
+  /** The merchant's real code, richer than DYNAMIC: 51/01 (its own PAN), 62, 64 and an 80 template. */
+  const RICH = edited(DYNAMIC, (n) => {
+    at(n, '51').children!.splice(1, 0, { id: '01', value: PAN });
+    insertRoot(n, { id: '62', children: [{ id: '07', value: 'A01' }] });
+    insertRoot(n, LANG);
+    insertRoot(n, T80);
+  });
+  const FULL = { ...BASE, alternateName: 'Bu Sugeng Sayur', alternateCity: 'Demak', unreserved: { '80': T80_TEXT } };
+
+  it('controls: the honest rich answer passes with a full expect; so do the plain one with BASE and a 51 without 01', async () => {
+    for (const [answer, expectation] of [
+      [RICH, FULL],
+      [DYNAMIC, BASE],
+      [edited(DYNAMIC, (n) => insertRoot(n, { id: '64', children: [{ id: '00', value: 'ZH' }] })), BASE],
+    ] as const) {
+      server.reply(json(200, { success: true, qris: answer }));
+      const out = await client().convert({ ...IMAGE, nominal: 25000, expect: expectation });
+      expect(out.verified).toBe('structure-only');
+      expect(out.payload).toBe(answer);
+    }
+  });
+
+  const cases: [string, string, object, string, string][] = [
+    [
+      '51/01 (the national PAN) not an expected PAN',
+      edited(DYNAMIC, (n) => at(n, '51').children!.splice(1, 0, { id: '01', value: '936000000000000001' })),
+      { pan: PAN },
+      '51/01',
+      'MERCHANT_CHANGED',
+    ],
+    ['51/01 changed in the rich code', edited(RICH, (n) => (at(n, '51').children![1]!.value = '936009150000000001')), FULL, '51/01', 'MERCHANT_CHANGED'],
+    ['a 51 that is not TLV, with pan expected', edited(DYNAMIC, (n) => setValue(at(n, '51'), 'ID.CO.QRIS.WWW')), { pan: PAN }, '51', 'MERCHANT_CHANGED'],
+    [
+      'the merchant renamed in 64/01 (added)',
+      edited(DYNAMIC, (n) =>
+        insertRoot(n, {
+          id: '64',
+          children: [
+            { id: '00', value: 'ID' },
+            { id: '01', value: 'Warung Penipu' },
+          ],
+        }),
+      ),
+      BASE,
+      '64/01',
+      'MERCHANT_CHANGED',
+    ],
+    [
+      'the merchant renamed in 64/01, expect {} only',
+      edited(DYNAMIC, (n) =>
+        insertRoot(n, {
+          id: '64',
+          children: [
+            { id: '00', value: 'ID' },
+            { id: '01', value: 'Warung Penipu' },
+          ],
+        }),
+      ),
+      {},
+      '64/01',
+      'MERCHANT_CHANGED',
+    ],
+    ['64/01 not the alternateName expected', edited(RICH, (n) => (at(n, '64').children![1]!.value = 'Warung Penipu')), FULL, '64/01', 'MERCHANT_CHANGED'],
+    ['64/01 removed though alternateName is expected', edited(RICH, (n) => at(n, '64').children!.splice(1, 1)), FULL, '64/01', 'MERCHANT_CHANGED'],
+    [
+      'an alternate city 64/02 added',
+      edited(DYNAMIC, (n) =>
+        insertRoot(n, {
+          id: '64',
+          children: [
+            { id: '00', value: 'ID' },
+            { id: '02', value: 'Jakarta' },
+          ],
+        }),
+      ),
+      BASE,
+      '64/02',
+      'MERCHANT_CHANGED',
+    ],
+    ['64/02 not the alternateCity expected', edited(RICH, (n) => (at(n, '64').children![2]!.value = 'Jakarta')), FULL, '64/02', 'MERCHANT_CHANGED'],
+    ['64/03 (reserved) added', edited(RICH, (n) => at(n, '64').children!.push({ id: '03', value: 'Penipu' })), FULL, '64/03', 'MERCHANT_CHANGED'],
+    ['a 64 that is not TLV', edited(DYNAMIC, (n) => insertRoot(n, { id: '64', value: 'Warung Penipu' })), BASE, '64', 'MERCHANT_CHANGED'],
+    [
+      'an 80 template added',
+      edited(DYNAMIC, (n) =>
+        insertRoot(n, {
+          id: '80',
+          children: [
+            { id: '00', value: 'COM.EVIL' },
+            { id: '01', value: '936000000000000001' },
+          ],
+        }),
+      ),
+      BASE,
+      '80',
+      'PAYLOAD_CHANGED',
+    ],
+    [
+      'a 99 template added, expect { nmid } only',
+      edited(DYNAMIC, (n) => insertRoot(n, { id: '99', value: '0105EVIL!' })),
+      { nmid: BASE.nmid },
+      '99',
+      'PAYLOAD_CHANGED',
+    ],
+    ['a second template (81) beside the vouched 80', edited(RICH, (n) => insertRoot(n, { id: '81', value: '0004EVIL' })), FULL, '81', 'PAYLOAD_CHANGED'],
+    ['the vouched 80 changed', edited(RICH, (n) => (at(n, '80').children![1]!.value = 'PAY-ELSEWHERE')), FULL, '80', 'PAYLOAD_CHANGED'],
+    [
+      'the vouched 80 removed',
+      edited(RICH, (n) =>
+        n.splice(
+          n.findIndex((x) => x.id === '80'),
+          1,
+        ),
+      ),
+      FULL,
+      '80',
+      'PAYLOAD_CHANGED',
+    ],
+    ['a 65 (reserved for future use) added', edited(DYNAMIC, (n) => insertRoot(n, { id: '65', value: '0004EVIL' })), BASE, '65', 'PAYLOAD_CHANGED'],
+    ['the currency 53 changed to USD (no expect needed)', edited(DYNAMIC, (n) => (at(n, '53').value = '840')), {}, '53', 'AMOUNT_MISMATCH'],
+  ];
+  for (const [name, answer, expectation, tag, code] of cases) {
+    it(`${name}: untrusted, tag ${tag}`, async () => {
+      tally.hostile++;
+      server.reply(json(200, { success: true, qris: answer }));
+      const e = await rejection(client().convert({ ...IMAGE, nominal: 25000, expect: expectation }));
+      expect(e.kind).toBe('untrusted');
+      expect([e.code, e.tag]).toEqual([code, tag]);
+      expect(e.message).toContain(tag);
+      expect(e.message.length).toBeLessThan(260);
+    });
+  }
+
+  it('bad expect fields are BAD_OPTION before any request', async () => {
+    for (const bad of [
+      { alternateName: '' },
+      { alternateCity: 5 },
+      { unreserved: { '79': 'x' } },
+      { unreserved: { '8a': 'x' } },
+      { unreserved: { '100': 'x' } },
+      { unreserved: { '80': '' } },
+      { unreserved: ['0004TEST'] },
+      { unreserved: 'x' },
+    ]) {
+      await expect(client().convert({ ...IMAGE, nominal: 25000, expect: bad as never }), JSON.stringify(bad)).rejects.toMatchObject({ code: 'BAD_OPTION' });
+    }
+    expect(server.seen).toHaveLength(0);
+  });
+
+  it('convertWithFallback: an image answer that adds an account in 51/01 or renames the merchant in 64 is refused', async () => {
+    const failing = async (): Promise<never> => {
+      throw new QrisError('IMAGE_NO_QR');
+    };
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    for (const [answer, tag] of [
+      [edited(DYNAMIC, (n) => at(n, '51').children!.splice(1, 0, { id: '01', value: '936000000000000001' })), '51/01'],
+      [
+        edited(DYNAMIC, (n) =>
+          insertRoot(n, {
+            id: '64',
+            children: [
+              { id: '00', value: 'ID' },
+              { id: '01', value: 'Warung Penipu' },
+            ],
+          }),
+        ),
+        '64/01',
+      ],
+      [edited(DYNAMIC, (n) => insertRoot(n, { id: '85', value: '0004EVIL' })), '85'],
+    ] as const) {
+      tally.hostile++;
+      server.reply(json(200, { success: true, qris: answer }));
+      const e = await rejection(convertWithFallback(png, { amount: 25000, client: client(), decodeImage: failing, expect: BASE }));
+      expect([e.kind, e.tag]).toEqual(['untrusted', tag]);
+    }
+  });
+
+  /**
+   * Every root object and sub-object of the rich answer changed in turn (one character), checked
+   * with the full expect: refused when it routes the payment or names the payee, else accepted as
+   * the server's word. The accepted list is the documented residue of `structure-only`.
+   */
+  it('every root tag and sub-object of the answer changed in turn: refused unless it is in the documented unchecked list', async () => {
+    const UNCHECKED = new Set(['00', '26/00', '26/02', '26/03', '51/00', '51/03', '52', '58', '60', '61', '62/07', '64/00']);
+    const bump = (v: string) => v.slice(0, -1) + (v.endsWith('7') ? '8' : '7');
+    const paths: string[] = [];
+    for (const n of parse(RICH).nodes) {
+      if (n.id === '63') continue;
+      if (n.children === undefined) paths.push(n.id);
+      else for (const c of n.children) paths.push(`${n.id}/${c.id}`);
+    }
+    expect(paths.length).toBe(23);
+    const refused: string[] = [];
+    const accepted: string[] = [];
+    for (const path of paths) {
+      const [id, sub] = path.split('/') as [string, string | undefined];
+      const answer = edited(RICH, (n) => {
+        const node = sub === undefined ? at(n, id) : at(n, id).children!.find((c) => c.id === sub)!;
+        node.value = bump(node.value!);
+      });
+      server.reply(json(200, { success: true, qris: answer }));
+      try {
+        await client().convert({ ...IMAGE, nominal: 25000, expect: FULL });
+        accepted.push(path);
+      } catch (e) {
+        expect(isRemoteError(e) && e.kind === 'untrusted', `${path}: ${String(e)}`).toBe(true);
+        // The refusal names the changed object (80's children are compared as the whole template).
+        expect((e as RemoteError).tag, path).toBe(id === '80' ? '80' : path);
+        refused.push(path);
+      }
+    }
+    expect(accepted.sort()).toEqual([...UNCHECKED].sort());
+    expect(refused).toEqual(expect.arrayContaining(['01', '26/01', '51/01', '51/02', '53', '54', '59', '64/01', '64/02', '80/00', '80/01']));
+    tally.hostile += refused.length;
   });
 });
 

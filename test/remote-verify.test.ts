@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { toDynamic } from '../src/qris/convert.js';
-import { parse, safeParse } from '../src/codec/tlv.js';
+import { parse, safeParse, serialize } from '../src/codec/tlv.js';
 import { canonicalNominal, verifyConverted, RemoteError } from '../src/remote/index.js';
 import { declaresFailure, failureOf, infoOf, parseJson, payloadFromBody, serverMessageOf } from '../src/remote/response.js';
 import { createRedactor } from '../src/remote/redact.js';
@@ -51,6 +51,20 @@ describe('verifyConverted', () => {
   it('compares amounts as decimals', () => {
     expect(() => verifyConverted(toDynamic(STATIC, { amount: 25000, decimals: 2 }), { nominal: '25000', original })).not.toThrow();
     expect(() => verifyConverted(toDynamic(STATIC, { amount: 25001 }), { nominal: '25000', original })).toThrow(RemoteError);
+  });
+  it('with an original, returns the local conversion, not the answer text (lowercase CRC, 54 spelt "0025000" or "25000.")', () => {
+    const local = toDynamic(STATIC, { amount: 25000 });
+    const with54 = (v: string) => serialize(parse(local).nodes.map((n) => (n.id === '54' ? { id: '54', value: v } : n)));
+    for (const answer of [local.slice(0, -4) + local.slice(-4).toLowerCase(), with54('0025000'), with54('25000.'), with54('25000.00')]) {
+      expect(answer).not.toBe(local);
+      expect(verifyConverted(answer, { nominal: '25000', original }).payload).toBe(local);
+      // Without an original there is nothing better than the answer itself.
+      expect(verifyConverted(answer, { nominal: '25000' }).payload).toBe(answer.trim());
+    }
+  });
+  it('without an original, 53 must be 360: the nominal is rupiah', () => {
+    const usd = serialize(parse(toDynamic(STATIC, { amount: 25000 })).nodes.map((n) => (n.id === '53' ? { id: '53', value: '840' } : n)));
+    expect(() => verifyConverted(usd, { nominal: '25000' })).toThrow(expect.objectContaining({ kind: 'untrusted', code: 'AMOUNT_MISMATCH', tag: '53' }));
   });
   it('non-strings and structural garbage are untrusted', () => {
     for (const bad of [undefined, 42, '', '0002']) {

@@ -124,6 +124,8 @@ interface DynamicRequest {
  * Converts a static QRIS (or any EMVCo MPM payload) to a dynamic one for an amount:
  * 01 becomes `12`, 54 is put in its place (after 53), optional fee and Additional Data fields are
  * set, and the CRC is recomputed. Every other character stays as it was, in order.
+ * A 62 edit on a code whose 62 repeats a sub-ID throws `DUPLICATE_SUB_ID` (tag `62/<id>`, offset
+ * of the second copy): editing one copy would leave the other for a payer's app to read.
  */
 export function toDynamic(payload: string, options: ToDynamicOptions): string {
   const req = dynamicRequest(options);
@@ -331,6 +333,19 @@ function additionalDataEdit(ctx: ScanContext, l: Layout, extras: [string, string
       throw err instanceof QrisError ? fail(ctx, err) : err; // a broken CRC is reported first
     }
     const c = ctx.objects[1];
+    // A repeated sub-ID is ambiguous (which copy a payer's app reads is undefined): editing one copy
+    // would leave the other, so the whole edit is refused before anything is written.
+    const again = firstRepeat(c, count);
+    if (again >= 0) {
+      const id = TWO_DIGITS[c[again * 4 + 1]!]!;
+      throw fail(
+        ctx,
+        new QrisError('DUPLICATE_SUB_ID', `Sub-ID ${id} appears more than once in the Additional Data Field (62); it is not edited.`, {
+          offset: ctx.start + c[again * 4]!,
+          tag: '62/' + id,
+        }),
+      );
+    }
     const pending = new Map(extras);
     for (let i = 0; i < count; i++) {
       const id = TWO_DIGITS[c[i * 4 + 1]!]!;
@@ -356,6 +371,16 @@ function additionalDataEdit(ctx: ScanContext, l: Layout, extras: [string, string
   if (l.i62 >= 0) return { start: objStart(ctx, l.i62), end: objEnd(ctx, l.i62), text: obj };
   const at = objStart(ctx, firstAbove(ctx, 62));
   return { start: at, end: at, text: obj };
+}
+
+/** Index of the first object of a template scan (`objects[1]`) whose ID repeats an earlier one, or -1. */
+function firstRepeat(c: Int32Array, count: number): number {
+  // A template holds at most 24 objects (99 characters): the quadratic loop allocates nothing.
+  for (let i = 1; i < count; i++) {
+    const id = c[i * 4 + 1];
+    for (let j = 0; j < i; j++) if (c[j * 4 + 1] === id) return i;
+  }
+  return -1;
 }
 
 /**

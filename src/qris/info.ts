@@ -1,10 +1,13 @@
 /**
  * info(): what an app or a person wants to know about a code, read off the parsed tree.
  * It describes what is there and never throws for semantic problems (that is `validate`'s job):
- * only a structurally broken payload throws. A wrong CRC is reported in `crc.valid`.
+ * only a structurally broken payload throws, and an ambiguous one: a sub-ID repeated in a template
+ * info reads (26-51, 62, 64) is refused with DUPLICATE_SUB_ID, because reporting either copy would
+ * pick silently what a payer's app may read otherwise. A wrong CRC is reported in `crc.valid`.
  */
 import { findAcquirer } from './acquirers.js';
 import { isAmountText } from './amount.js';
+import { QrisError } from '../errors.js';
 import type { CrcCheck } from '../codec/tlv.js';
 import { toParsed, type ParsedQris, type TlvNode } from '../codec/tlv.js';
 import { ADDITIONAL_DATA, CURRENCIES, QRIS_NATIONAL_GUIDS, type AdditionalDataKey } from './spec.js';
@@ -85,7 +88,11 @@ export interface QrisInfo {
   readonly crc: CrcCheck;
 }
 
-/** Summarises a payload (string) or a `parse` result. Throws `QrisError` only for broken structure. */
+/**
+ * Summarises a payload (string) or a `parse` result. Throws `QrisError` for broken structure, and
+ * `DUPLICATE_SUB_ID` (with its tag path and offset) when a template it reads (26-51, 62, 64)
+ * repeats a sub-ID: it never picks one copy. `validate` reports the same code without throwing.
+ */
 export function info(input: string | ParsedQris): QrisInfo {
   const parsed = toParsed(input);
   const root = index(parsed.nodes);
@@ -121,7 +128,7 @@ export function info(input: string | ParsedQris): QrisInfo {
   for (const node of parsed.nodes) {
     const n = Number(node.id);
     if (n < 26 || n > 51) continue;
-    const sub = index(node.children ?? []);
+    const sub = index(node.children ?? [], node.id);
     const guid = sub.get('00')?.value;
     if (n === 51 && (indonesian || (guid !== undefined && QRIS_NATIONAL_GUIDS.includes(guid.toUpperCase())))) {
       const national: Mutable<NationalTemplate> = {};
@@ -147,6 +154,7 @@ export function info(input: string | ParsedQris): QrisInfo {
 
   const additional = root.get('62');
   if (additional?.children) {
+    index(additional.children, '62'); // refuses a repeated sub-ID
     const data: Mutable<AdditionalData> & { other?: Record<string, string> } = {};
     for (const child of additional.children) {
       const known = ADDITIONAL_DATA[child.id];
@@ -158,7 +166,7 @@ export function info(input: string | ParsedQris): QrisInfo {
 
   const language = root.get('64');
   if (language?.children) {
-    const sub = index(language.children);
+    const sub = index(language.children, '64');
     const lang: Mutable<LanguageTemplate> = {};
     set(lang, 'preference', sub.get('00')?.value);
     set(lang, 'merchantName', sub.get('01')?.value);
@@ -175,10 +183,21 @@ function set<T, K extends keyof T>(target: T, key: K, value: T[K] | undefined): 
   if (value !== undefined) target[key] = value;
 }
 
-/** First node per ID (duplicates are `validate`'s concern). */
-function index(nodes: readonly TlvNode[]): Map<string, TlvNode> {
+/**
+ * Nodes by ID: the root (parse refuses a repeated root ID), or the sub-objects of template `path`,
+ * where a repeated sub-ID throws DUPLICATE_SUB_ID.
+ */
+function index(nodes: readonly TlvNode[], path?: string): Map<string, TlvNode> {
   const m = new Map<string, TlvNode>();
-  for (const n of nodes) if (!m.has(n.id)) m.set(n.id, n);
+  for (const n of nodes) {
+    if (!m.has(n.id)) m.set(n.id, n);
+    else if (path !== undefined) {
+      throw new QrisError('DUPLICATE_SUB_ID', `Sub-ID ${n.id} appears more than once in template ${path}; info() does not pick a copy.`, {
+        offset: n.offset,
+        tag: `${path}/${n.id}`,
+      });
+    }
+  }
   return m;
 }
 

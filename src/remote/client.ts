@@ -60,8 +60,10 @@ interface CallOptions {
 export type ConvertRequest = CallOptions & {
   readonly nominal: Nominal;
   /**
-   * Merchant facts the answer must show (59, 51/02, the accounts' PANs), checked whether or not
-   * the original is known: the only merchant check possible when the server read an image.
+   * Merchant facts the answer must show (59, 51/02, the accounts' PANs with 51/01, 64/01, 64/02,
+   * 80-99 templates), checked whether or not the original is known: the only merchant check
+   * possible when the server read an image, where it also refuses a 64 name or city and a 65-99
+   * template it does not vouch for.
    */
   readonly expect?: ExpectedMerchant;
 } & ({ readonly qris: string } | { readonly image: string | Uint8Array | ArrayBuffer | Blob } | { readonly imageUrl: string });
@@ -69,15 +71,19 @@ export type ConvertRequest = CallOptions & {
 /**
  * How far a remote answer could be checked:
  * - `exact`: the original payload was sent; the answer equals its local conversion object for
- *   object (only 01 and 54 may be placed or written differently). Nothing else can be in it.
+ *   object (only 01 and 54 may be placed or written differently). Nothing else can be in it, and
+ *   the payload returned is the local conversion itself, not the server's text.
  * - `structure-only`: the server read an image, so there is nothing to compare with. The answer is
- *   a sound dynamic code for the nominal (CRC, 01, 54, no repeated IDs, no API key, `expect`
- *   checked), but its merchant, accounts and other fields are the server's word.
+ *   a sound dynamic code for the nominal (CRC, 01, 54, 53 = 360, no repeated IDs, no API key,
+ *   `expect` checked), but its merchant, accounts and other fields are the server's word.
  */
 export type Verification = 'exact' | 'structure-only';
 
 export interface RemoteConversion {
-  /** The dynamic payload, checked offline (see `verified`). */
+  /**
+   * The dynamic payload, checked offline (see `verified`). For `exact`, the library's own
+   * `toDynamic(qris, { amount: nominal })`, byte for byte, however the server wrote its CRC or amount.
+   */
   readonly payload: string;
   /** `parse(payload)`, already done by the check. */
   readonly parsed: ParsedQris;
@@ -276,7 +282,7 @@ export function createBayarClient(options: BayarClientOptions): BayarClient {
           attempts,
         });
       }
-      let parsed: ParsedQris;
+      let parsed: ParsedQris; // for `exact`, the local conversion (verifyAgainst returns it)
       try {
         parsed = verifyAgainst(payload, { nominal, expected, redact: redactor, ...(expect === undefined ? {} : { expect }) });
       } catch (e) {

@@ -24,7 +24,7 @@ export interface RemoteErrorDetails {
   /**
    * A machine-readable code: the server's own (`code` / `error_code` in the body, redacted, at most
    * 40 characters) for HTTP and `rejected` errors; `RESPONSE_TOO_LARGE` for a body over the cap;
-   * for `untrusted`, the failed check: `NOT_DYNAMIC` (01), `AMOUNT_MISMATCH` (54),
+   * for `untrusted`, the failed check: `NOT_DYNAMIC` (01), `AMOUNT_MISMATCH` (54, or 53 not 360),
    * `MERCHANT_CHANGED` (00-53 but 01, 58-61, 64, or an `expect` field), `FEE_CHANGED` (55-57),
    * `ADDITIONAL_DATA_CHANGED` (62), `PAYLOAD_CHANGED` (65-99), `DUPLICATE_ID`, `KEY_ECHOED`, or a
    * parse error code (`CRC_MISMATCH`, ...).

@@ -36,9 +36,11 @@ export interface FallbackOptions extends ToDynamicOptions {
    */
   readonly decodeImage?: ImageDecoder;
   /**
-   * Merchant facts a remote answer must show: 59, 51/02, and the PAN(s) every account carries.
-   * When the server read an image there is no original to compare with, so these are the only
-   * merchant checks possible; a mismatch is an `untrusted` RemoteError.
+   * Merchant facts a remote answer must show: 59, 51/02, the PAN(s) every account carries (51/01
+   * included), 64's alternate name and city, the 80-99 templates. When the server read an image
+   * there is no original to compare with, so these are the only merchant checks possible, and a
+   * 64 name or city or a 65-99 template they do not vouch for is refused; a mismatch is an
+   * `untrusted` RemoteError.
    */
   readonly expect?: ExpectedMerchant;
 }

@@ -5,9 +5,12 @@
  * known, the answer must also equal the local conversion `toDynamic(original, ...)` object for
  * object, in order, at every level: only 01 and 54 may sit elsewhere, and 54 may be written with
  * other decimals. Anything added (an account in 02-25, a 62 field, a 65-99 template), removed,
- * changed, moved or repeated is refused, naming its tag path. Without an original, only the checks
- * above and the caller's `expect` (merchant name, NMID, PANs) can be made: `structure-only`.
- * A failure is a `RemoteError` of kind `untrusted`; the payload is dropped.
+ * changed, moved or repeated is refused, naming its tag path; what is returned is then the local
+ * conversion itself, never the server's text. Without an original (`structure-only`), only the
+ * checks above, 53 = 360 (the nominal is rupiah) and the caller's `expect` can be made; with an
+ * `expect`, what it cannot vouch for and a payer's app may show or pay (64's alternate name and
+ * city, 65-99 templates) is refused too. A failure is a `RemoteError` of kind `untrusted`; the
+ * payload is dropped.
  */
 import { compareDecimal, isAmountText } from '../qris/amount.js';
 import { toDynamic, type AdditionalDataEdits, type FeeOption } from '../qris/convert.js';
@@ -73,7 +76,12 @@ function canonicalDecimal(s: string): string {
   return frac === '' ? int : int + '.' + frac;
 }
 
-/** What the caller knows about the merchant: checked against the answer whatever else is known. */
+/**
+ * What the caller knows about the merchant: checked against the answer whatever else is known.
+ * When the server read an image (no original to compare with), an `expect` also refuses what it
+ * does not vouch for: a 64/01 or 64/02 without `alternateName` / `alternateCity`, any other 64
+ * sub-object, a 65-79 template, and an 80-99 template not in `unreserved`.
+ */
 export interface ExpectedMerchant {
   /** 59, exactly. */
   readonly merchantName?: string;
@@ -81,9 +89,19 @@ export interface ExpectedMerchant {
   readonly nmid?: string;
   /**
    * The merchant's PAN(s). Every account the payer's app could pay must carry one of them: each
-   * 02-25 value and each 01 of a 26-50 template; and at least one account must be there.
+   * 02-25 value, each 01 of a 26-50 template, and 51/01 (the national merchant PAN) when 51 has
+   * one; and at least one account must be there.
    */
   readonly pan?: string | readonly string[];
+  /** 64/01, the merchant name in the alternate language, exactly. */
+  readonly alternateName?: string;
+  /** 64/02, the merchant city in the alternate language, exactly. */
+  readonly alternateCity?: string;
+  /**
+   * The 80-99 Unreserved Templates the merchant's code carries, by ID, each with its exact value
+   * text (e.g. `{ '80': '0004TEST0105ABCDE' }`): each must be in the answer, as given.
+   */
+  readonly unreserved?: Readonly<Record<string, string>>;
 }
 
 /** What the request asked for besides the amount: fee and Additional Data fields, amount format. */
@@ -152,7 +170,11 @@ export function localConversion(original: ParsedQris | string, nominal: string, 
   return parse(toDynamic(payload, { ...requested, amount: nominal, decimals, replaceAmount: true }));
 }
 
-/** Parses and checks a payload returned by the server; throws an `untrusted` RemoteError. */
+/**
+ * Parses and checks a payload returned by the server; throws an `untrusted` RemoteError. With an
+ * `original`, returns the local conversion the answer was proven equal to (the library's own text,
+ * whatever way the server wrote its CRC or amount); without, the answer parsed.
+ */
 export function verifyConverted(payload: unknown, options: VerifyOptions): ParsedQris {
   if (typeof options !== 'object' || options === null) throw new QrisError('BAD_OPTION', 'verifyConverted() needs { nominal, original? }.');
   const nominal = canonicalNominal(options.nominal);
@@ -166,7 +188,7 @@ interface CheckOptions extends VerifyOptions {
   readonly expected: ParsedQris | undefined;
 }
 
-/** `verifyConverted` with the local conversion already computed. */
+/** `verifyConverted` with the local conversion already computed; returns what the caller may use. */
 export function verifyAgainst(payload: unknown, options: CheckOptions): ParsedQris {
   const redact = options.redact ?? identity;
   /** A server value as a message may show it: redacted first, then quoted (40 characters at most). */
@@ -201,15 +223,24 @@ export function verifyAgainst(payload: unknown, options: CheckOptions): ParsedQr
   } else {
     const dup = findDuplicate(nodes, '');
     if (dup !== undefined) throw untrusted('DUPLICATE_ID', `${dup} appears more than once.`, dup);
+    // 54 was compared with a rupiah nominal: in another currency the same digits are another sum.
+    checkOnce(
+      nodes,
+      '53',
+      (v) => v === '360',
+      (v) => `ID 53 (currency) is ${show(v)}; the nominal is in rupiah (360).`,
+      'AMOUNT_MISMATCH',
+    );
     if (options.redact?.finds?.(parsed.payload) === true) throw untrusted('KEY_ECHOED', 'it holds the API key.');
   }
-  if (options.expect !== undefined) checkExpected(nodes, options.expect, show);
-  return parsed;
+  if (options.expect !== undefined) checkExpected(nodes, options.expect, show, expected === undefined);
+  // Equal object for object is not equal text (a lowercase CRC, 54 as "0025000" or "25000."): the
+  // caller gets the library's own conversion, never the server's spelling of it.
+  return expected ?? parsed;
 }
 
 /** Root ID `id` must appear once with a value passing `ok`. */
-function checkOnce(nodes: readonly TlvNode[], id: string, ok: (v: string) => boolean, bad: (v: string) => string): void {
-  const code = codeOf(id);
+function checkOnce(nodes: readonly TlvNode[], id: string, ok: (v: string) => boolean, bad: (v: string) => string, code: UntrustedCode = codeOf(id)): void {
   const found = nodes.filter((n) => n.id === id);
   if (found.length === 0) throw untrusted(code, `ID ${id} is missing.`, id);
   if (found.length > 1) throw untrusted(code, `ID ${id} appears ${found.length} times.`, id);
@@ -289,16 +320,29 @@ export function checkExpect(expect: unknown): ExpectedMerchant | undefined {
     new QrisError('BAD_OPTION', `expect.${what} must be a non-empty string${what === 'pan' ? ' or an array of them' : ''}.`);
   if (typeof expect !== 'object' || expect === null) throw new QrisError('BAD_OPTION', 'expect must be an object such as { merchantName, nmid, pan }.');
   const e = expect as Record<string, unknown>;
-  for (const key of ['merchantName', 'nmid'] as const) if (e[key] !== undefined && (typeof e[key] !== 'string' || e[key] === '')) throw bad(key);
+  for (const key of ['merchantName', 'nmid', 'alternateName', 'alternateCity'] as const) {
+    if (e[key] !== undefined && (typeof e[key] !== 'string' || e[key] === '')) throw bad(key);
+  }
   const pan = e['pan'];
   if (pan !== undefined) {
     const list = Array.isArray(pan) ? (pan as unknown[]) : [pan];
     if (list.length === 0 || list.some((p) => typeof p !== 'string' || p === '')) throw bad('pan');
   }
+  const unreserved = e['unreserved'];
+  if (unreserved !== undefined) {
+    const ok =
+      typeof unreserved === 'object' &&
+      unreserved !== null &&
+      !Array.isArray(unreserved) &&
+      Object.entries(unreserved).every(([id, v]) => isUnreservedId(id) && typeof v === 'string' && v !== '');
+    if (!ok) throw new QrisError('BAD_OPTION', "expect.unreserved must map IDs 80-99 to non-empty strings, e.g. { '80': '0004TEST' }.");
+  }
   return expect;
 }
 
-function checkExpected(nodes: readonly TlvNode[], expect: ExpectedMerchant, show: (v: string) => string): void {
+const isUnreservedId = (id: string): boolean => /^[89][0-9]$/.test(id);
+
+function checkExpected(nodes: readonly TlvNode[], expect: ExpectedMerchant, show: (v: string) => string, structureOnly: boolean): void {
   const root = (id: string): TlvNode | undefined => nodes.find((n) => n.id === id);
   if (expect.merchantName !== undefined) {
     const name = root('59')?.value;
@@ -315,23 +359,75 @@ function checkExpected(nodes: readonly TlvNode[], expect: ExpectedMerchant, show
     if (nmid !== expect.nmid)
       throw untrusted('MERCHANT_CHANGED', `the NMID (51/02) is ${nmid === undefined ? 'missing' : show(nmid)}; expected ${quote(expect.nmid)}.`, '51/02');
   }
-  if (expect.pan !== undefined) {
-    const pans: readonly string[] = typeof expect.pan === 'string' ? [expect.pan] : expect.pan;
-    let accounts = 0;
-    for (const n of nodes) {
-      const id = Number(n.id);
-      let pan: string | undefined;
-      let tag = n.id;
-      if (id >= 2 && id <= 25) pan = n.value;
-      else if (id >= 26 && id <= 50) {
-        // A 26-50 template without a readable PAN may still be one a payer's app can pay: refused.
-        pan = n.children?.find((c) => c.id === '01')?.value;
-        if (pan === undefined) throw untrusted('MERCHANT_CHANGED', `the account ${n.id} holds no readable PAN (01); expected one of the given PANs.`, n.id);
-        tag = n.id + '/01';
-      } else continue;
-      accounts++;
-      if (!pans.includes(pan)) throw untrusted('MERCHANT_CHANGED', `the account ${tag} is ${show(pan)}, not an expected PAN.`, tag);
+  if (expect.pan !== undefined) checkAccounts(nodes, typeof expect.pan === 'string' ? [expect.pan] : expect.pan, show);
+  checkLanguage(root('64'), expect, show, structureOnly);
+  checkTemplates(nodes, expect.unreserved ?? {}, show, structureOnly);
+}
+
+/** Every account a payer's app could pay (02-25, 26-50/01, 51/01) carries one of `pans`; one at least. */
+function checkAccounts(nodes: readonly TlvNode[], pans: readonly string[], show: (v: string) => string): void {
+  let accounts = 0;
+  for (const n of nodes) {
+    const id = Number(n.id);
+    let pan: string | undefined;
+    let tag = n.id;
+    if (id >= 2 && id <= 25) pan = n.value;
+    else if (id >= 26 && id <= 51) {
+      // A template not read as TLV may still be one a payer's app can pay: refused.
+      if (n.children === undefined)
+        throw untrusted('MERCHANT_CHANGED', `the account ${n.id} holds no readable data objects; expected one of the given PANs.`, n.id);
+      pan = n.children.find((c) => c.id === '01')?.value;
+      tag = n.id + '/01';
+      if (pan === undefined) {
+        // 51 (the national repository) names the merchant by its NMID; its 01 PAN is optional.
+        if (id === 51) continue;
+        throw untrusted('MERCHANT_CHANGED', `the account ${n.id} holds no readable PAN (01); expected one of the given PANs.`, n.id);
+      }
+    } else continue;
+    accounts++;
+    if (!pans.includes(pan)) throw untrusted('MERCHANT_CHANGED', `the account ${tag} is ${show(pan)}, not an expected PAN.`, tag);
+  }
+  if (accounts === 0) throw untrusted('MERCHANT_CHANGED', 'no merchant account (02-51) holds the expected PAN.', '26');
+}
+
+/** 64/01 and 64/02 as expected; in a structure-only answer, nothing in 64 that `expect` does not vouch for. */
+function checkLanguage(lang: TlvNode | undefined, expect: ExpectedMerchant, show: (v: string) => string, structureOnly: boolean): void {
+  const fields = [
+    ['01', 'alternate merchant name', 'alternateName', expect.alternateName],
+    ['02', 'alternate merchant city', 'alternateCity', expect.alternateCity],
+  ] as const;
+  for (const [sub, what, key, want] of fields) {
+    const got = lang?.children?.find((c) => c.id === sub)?.value;
+    if (want !== undefined && got !== want) {
+      throw untrusted('MERCHANT_CHANGED', `the ${what} (64/${sub}) is ${got === undefined ? 'missing' : show(got)}; expected ${quote(want)}.`, '64/' + sub);
     }
-    if (accounts === 0) throw untrusted('MERCHANT_CHANGED', 'no merchant account (02-50) holds the expected PAN.', '26');
+    // A payer's app set to that language shows this name instead of 59: unvouched, it is refused.
+    if (structureOnly && want === undefined && got !== undefined) {
+      throw untrusted('MERCHANT_CHANGED', `the ${what} (64/${sub}) is ${show(got)}, which expect.${key} does not vouch for.`, '64/' + sub);
+    }
+  }
+  if (!structureOnly || lang === undefined) return;
+  if (lang.children === undefined) throw untrusted('MERCHANT_CHANGED', `64 holds no readable data objects (${show(lang.value)}).`, '64');
+  const other = lang.children.find((c) => c.id !== '00' && c.id !== '01' && c.id !== '02');
+  if (other !== undefined) throw untrusted('MERCHANT_CHANGED', `64/${other.id} (${show(other.value)}) is not a field expect can vouch for.`, '64/' + other.id);
+}
+
+/**
+ * The 80-99 templates in `unreserved` are in the answer, as given. In a structure-only answer, no
+ * other 65-99 template: the server could route a payer's app through one nobody can compare.
+ */
+function checkTemplates(nodes: readonly TlvNode[], unreserved: Readonly<Record<string, string>>, show: (v: string) => string, structureOnly: boolean): void {
+  for (const [id, want] of Object.entries(unreserved)) {
+    const got = nodes.find((n) => n.id === id)?.value;
+    if (got !== want) throw untrusted('PAYLOAD_CHANGED', `the template ${id} is ${got === undefined ? 'missing' : show(got)}; expected ${quote(want)}.`, id);
+  }
+  if (!structureOnly) return;
+  for (const n of nodes) {
+    const id = Number(n.id);
+    if (id >= 65 && id <= 79)
+      throw untrusted('PAYLOAD_CHANGED', `${n.id} is a template reserved for future use (${show(n.value)}); nothing can vouch for it.`, n.id);
+    if (id >= 80 && !Object.hasOwn(unreserved, n.id)) {
+      throw untrusted('PAYLOAD_CHANGED', `the template ${n.id} (${show(n.value)}) is not one expect.unreserved vouches for.`, n.id);
+    }
   }
 }
