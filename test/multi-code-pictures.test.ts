@@ -8,7 +8,20 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareZXingModule, readBarcodes, type ReadResult } from 'zxing-wasm/reader';
 import { crc16, formatCrc, info, parse } from '../src/index.js';
-import { bomPicture, crlfPicture, LAYOUTS, manyCodesPicture, MENU_URL, ORIGINAL, tamper, type Picture } from './multi-code-pictures.js';
+import { qrMatrix } from '../fixtures/images/render.js';
+import {
+  bomPicture,
+  crlfPicture,
+  EXTRA_LAYOUTS,
+  LAYOUTS,
+  manyCodesPicture,
+  MENU_URL,
+  ORIGINAL,
+  tamper,
+  type BuildOptions,
+  type Layout,
+  type Picture,
+} from './multi-code-pictures.js';
 
 const require = createRequire(import.meta.url);
 
@@ -18,13 +31,18 @@ beforeAll(async () => {
   await prepareZXingModule({ overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) }, fireImmediately: true });
 });
 
-/** Every QR symbol zxing-wasm finds in the picture, trying hard. */
-async function read(p: Picture): Promise<ReadResult[]> {
+/** The picture's pixels as sharp decodes them, RGBA. */
+async function pixels(p: Picture): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
   const { data, info: meta } = await sharp(p.bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   expect([meta.width, meta.height]).toEqual([p.width, p.height]);
-  const pixels = { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width: meta.width, height: meta.height, colorSpace: 'srgb' };
-  return readBarcodes(pixels as ImageData, { formats: ['QRCode'], maxNumberOfSymbols: 16, tryHarder: true });
+  return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width: meta.width, height: meta.height };
 }
+
+/** Every QR symbol zxing-wasm finds in the pixels, trying hard. */
+function scan(px: { data: Uint8ClampedArray; width: number; height: number }): Promise<ReadResult[]> {
+  return readBarcodes({ ...px, colorSpace: 'srgb' } as ImageData, { formats: ['QRCode'], maxNumberOfSymbols: 16, tryHarder: true });
+}
+const read = async (p: Picture): Promise<ReadResult[]> => scan(await pixels(p));
 const texts = (rs: readonly ReadResult[]): string[] => [...new Set(rs.map((r) => r.text))].sort();
 
 const A = ORIGINAL;
@@ -78,12 +96,35 @@ describe('tamper: the fraudster’s payload', () => {
     expect(tamper(A)).toBe(B);
     expect(new Set([1, 2, 3, 4, 5].map((s) => tamper(A, s))).size).toBe(5);
   });
+
+  it('works on every static Indonesian payload of the dev corpus: valid CRC, same length, name and NMID', () => {
+    const corpus = JSON.parse(readFileSync(new URL('../fixtures/dev-payloads.json', import.meta.url), 'utf8')) as {
+      payload: string;
+      crc_valid: boolean;
+      kind: string;
+    }[];
+    const ours = corpus.filter((e) => e.crc_valid && e.kind === 'static' && e.payload.includes('0118936'));
+    expect(ours.length).toBeGreaterThan(15);
+    for (const { payload } of ours) {
+      const t = tamper(payload);
+      expect(parse(t).crc.valid).toBe(true);
+      expect([t.length, info(t).merchantName, info(t).national?.nmid]).toEqual([payload.length, info(payload).merchantName, info(payload).national?.nmid]);
+      expect(info(t).accounts[0]!.pan).not.toBe(info(payload).accounts[0]!.pan);
+    }
+  });
 });
 
 describe('pictures: zxing-wasm finds exactly the texts each one claims', () => {
-  for (const layout of LAYOUTS) {
-    it(`${layout.name}: ${layout.description}`, async () => {
-      const p = await layout.build(A, B);
+  const cases: { l: Layout; o: BuildOptions }[] = [
+    ...LAYOUTS.map((l) => ({ l, o: {} })),
+    ...EXTRA_LAYOUTS.map((l) => ({ l, o: {} })),
+    // Every layout also as a JPEG of quality 80.
+    ...LAYOUTS.filter((l) => l.name !== 'noisy-jpeg').map((l) => ({ l, o: { format: 'jpeg' } })),
+  ];
+  for (const { l: layout, o } of cases) {
+    it(`${layout.name}${o.format ? ` as ${o.format}` : ''}: ${layout.description}`, async () => {
+      const p = await layout.build(A, B, o);
+      if (o.format) expect(p.format).toBe(o.format);
       const found = await read(p);
       expect(texts(found)).toEqual([...p.expected].sort());
       expect(found.every((r) => r.isValid)).toBe(true);
@@ -102,6 +143,29 @@ describe('pictures: zxing-wasm finds exactly the texts each one claims', () => {
       }
     });
   }
+
+  it("overlapping*: B spares A's three finder patterns, and A alone (B's box blanked) still reads", async () => {
+    for (const layout of [...LAYOUTS, ...EXTRA_LAYOUTS].filter((l) => l.name.startsWith('overlapping'))) {
+      const p = await layout.build(A, B);
+      const a = p.codes.find((c) => c.text === A)!;
+      const b = p.codes.find((c) => c.text === B)!;
+      const n = qrMatrix(A, 'H').n;
+      const m = a.width / (n + 8);
+      // Finder patterns with their separators: 8×8 modules at three corners, inside the quiet zone.
+      const finders = [
+        [0, 0],
+        [n - 8, 0],
+        [0, n - 8],
+      ].map(([c, r]) => ({ x: a.x + (4 + c!) * m, y: a.y + (4 + r!) * m, w: 8 * m }));
+      for (const f of finders) expect(f.x + f.w <= b.x || f.y + f.w <= b.y, `${layout.name}: finder at ${f.x},${f.y}`).toBe(true);
+      // Blank B's box (as a reader that found B would) and read A again.
+      const px = await pixels(p);
+      for (let y = Math.max(0, b.y); y < Math.min(px.height, b.y + b.height); y++)
+        px.data.fill(255, (y * px.width + Math.max(0, b.x)) * 4, (y * px.width + Math.min(px.width, b.x + b.width)) * 4);
+      const rest = await scan(px);
+      expect(texts(rest), layout.name).toEqual([A]);
+    }
+  });
 
   it('the layouts are in the picture order they name', async () => {
     expect((await LAYOUTS.find((l) => l.name === 'side-by-side-ab')!.build(A, B)).expected).toEqual([A, B]);
