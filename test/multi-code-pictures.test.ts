@@ -128,7 +128,7 @@ describe('pictures: zxing-wasm finds exactly the texts each one claims', () => {
       const found = await read(p);
       expect(texts(found)).toEqual([...p.expected].sort());
       expect(found.every((r) => r.isValid)).toBe(true);
-      // Sizes the brief asks for: 400-1400 px on the long side.
+      // 400-1400 px on the long side (a single code alone is the smallest, 422 px).
       expect(Math.max(p.width, p.height)).toBeGreaterThanOrEqual(400);
       expect(Math.max(p.width, p.height)).toBeLessThanOrEqual(1400);
       expect(p.paymentCodes).toBe(layout.twoCodes ? 2 : 1);
