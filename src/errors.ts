@@ -53,6 +53,7 @@ export const ERROR_CODES = {
   IMAGE_CORRUPT: 'The image data is corrupt or truncated.',
   IMAGE_NO_QR: 'No QR code was found in the image.',
   IMAGE_NOT_EMVCO: 'A QR code was found, but it does not hold an EMVCo payload.',
+  IMAGE_MULTIPLE_CODES: 'The picture holds two or more different payment codes; none was used (a second sticker?).',
   IMAGE_TIME_BUDGET: 'No QR code was found within the time budget for the image.',
   IMAGE_ENGINE_MISSING: 'An image library that qris-codec/image needs is not installed.',
   FETCH_FAILED: 'The image could not be fetched.',
@@ -71,8 +72,24 @@ export interface QrisErrorDetails {
   readonly expected?: string;
   /** What was found (CRC mismatch: the declared CRC). */
   readonly actual?: string;
+  /** IMAGE_MULTIPLE_CODES: the texts the library refused to choose between, in reading order. */
+  readonly candidates?: readonly string[];
   readonly cause?: unknown;
 }
+
+/** `QrisError#toJSON()`: the code, the message and the details that apply. */
+// A type, not an interface: it stays assignable to Record<string, unknown> for JSON writers.
+export type QrisErrorJSON = {
+  readonly code: QrisErrorCode;
+  readonly message: string;
+  readonly offset?: number;
+  readonly tag?: string;
+  readonly expected?: string;
+  readonly actual?: string;
+  readonly candidates?: readonly string[];
+};
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The one error type the library throws for bad data. */
 export class QrisError extends Error {
@@ -82,6 +99,8 @@ export class QrisError extends Error {
   readonly tag: string | undefined;
   readonly expected: string | undefined;
   readonly actual: string | undefined;
+  /** IMAGE_MULTIPLE_CODES: the payment codes found, in reading order (top to bottom, left to right). */
+  readonly candidates: readonly string[] | undefined;
 
   constructor(code: QrisErrorCode, message?: string, details: QrisErrorDetails = {}) {
     super(withWhere(message ?? ERROR_CODES[code], details), details.cause === undefined ? undefined : { cause: details.cause });
@@ -90,11 +109,12 @@ export class QrisError extends Error {
     this.tag = details.tag;
     this.expected = details.expected;
     this.actual = details.actual;
+    this.candidates = details.candidates;
   }
 
   /** A plain object for logs and JSON output (`JSON.stringify` drops Error fields otherwise). */
-  toJSON(): { code: QrisErrorCode; message: string; offset?: number; tag?: string; expected?: string; actual?: string } {
-    const out: { code: QrisErrorCode; message: string; offset?: number; tag?: string; expected?: string; actual?: string } = {
+  toJSON(): QrisErrorJSON {
+    const out: Mutable<QrisErrorJSON> = {
       code: this.code,
       message: this.message,
     };
@@ -102,6 +122,7 @@ export class QrisError extends Error {
     if (this.tag !== undefined) out.tag = this.tag;
     if (this.expected !== undefined) out.expected = this.expected;
     if (this.actual !== undefined) out.actual = this.actual;
+    if (this.candidates !== undefined) out.candidates = this.candidates;
     return out;
   }
 }

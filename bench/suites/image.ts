@@ -29,6 +29,7 @@ import sharp from 'sharp';
 import { encode, photo } from '../../fixtures/images/render.js';
 import { loadJsQr, type JsQr } from '../../src/image/engines.js';
 import { decodeImage, toPng } from '../../src/image/index.js';
+import { decodeSymbols } from '../../src/image/decode.js';
 import type { Suite } from '../harness.js';
 import { runBomb, writeBombs, type BombRun } from '../../test/image-bombs.js';
 
@@ -49,6 +50,9 @@ async function naive(bytes: Uint8Array): Promise<string | undefined> {
 const dflt = (b: Uint8Array) => decodeImage(b, { engine: 'jimp' }).then((r) => r.payload);
 const accel = (b: Uint8Array) => decodeImage(b, { engine: 'accelerated' }).then((r) => r.payload);
 const portable = (b: Uint8Array) => decodeImage(b, { engine: 'portable' }).then((r) => r.payload);
+/** The single-code read of earlier versions (stops at the first symbol): the baseline for finding every code. */
+const firstOnly = (b: Uint8Array, engine: 'jimp' | 'accelerated' | 'portable') =>
+  decodeSymbols(b, { engine }, 1).then((r) => (r as { payload: string }).payload);
 
 const NAMED_LIMITS = ['IMAGE_TOO_LARGE', 'IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'];
 
@@ -119,6 +123,7 @@ const suite: Suite = {
     'decode 300px png: default': () => dflt(png300),
     'decode 300px png: accelerated': () => accel(png300),
     'decode 300px png: naive': () => naive(png300),
+    'decode 300px png: default, first code only': () => firstOnly(png300, 'jimp'),
     'decode 1000px png: default': () => dflt(png1000),
     'decode 1000px png: accelerated': () => accel(png1000),
     'decode 1000px png: naive': () => naive(png1000),
@@ -126,6 +131,8 @@ const suite: Suite = {
     'decode 12MP jpeg: accelerated': () => accel(photo12),
     'decode 12MP jpeg: portable': () => portable(photo12),
     'decode 12MP jpeg: naive': () => naive(photo12),
+    'decode 12MP jpeg: accelerated, first code only': () => firstOnly(photo12, 'accelerated'),
+    'decode 12MP jpeg: portable, first code only': () => firstOnly(photo12, 'portable'),
     // Same defaults on both sides: level M, 4-module margin, 4 px per module (qrcode's scale).
     toPng: () => toPng(PAYLOAD, { scale: 4 }),
     'qrcode.toBuffer': () => QRCode.toBuffer(PAYLOAD, { errorCorrectionLevel: 'M', margin: 4, scale: 4 }),
@@ -139,6 +146,25 @@ const suite: Suite = {
     // WebAssembly MozJPEG + zxing-wasm; issue 13 asks >= 5x naive.
     { name: '12 MP photo: portable vs naive', fast: 'decode 12MP jpeg: portable', slow: 'decode 12MP jpeg: naive', min: 5 },
     { name: '12 MP photo: default vs naive', fast: 'decode 12MP jpeg: default', slow: 'decode 12MP jpeg: naive', min: 1.2 },
+    // Issue 17: looking for every code costs at most 1.3x the single-code read (ratio >= 1/1.3).
+    {
+      name: '300 px PNG: first code only / every code (default)',
+      fast: 'decode 300px png: default',
+      slow: 'decode 300px png: default, first code only',
+      min: 0.77,
+    },
+    {
+      name: '12 MP photo: first code only / every code (accelerated)',
+      fast: 'decode 12MP jpeg: accelerated',
+      slow: 'decode 12MP jpeg: accelerated, first code only',
+      min: 0.77,
+    },
+    {
+      name: '12 MP photo: first code only / every code (portable)',
+      fast: 'decode 12MP jpeg: portable',
+      slow: 'decode 12MP jpeg: portable, first code only',
+      min: 0.77,
+    },
     { name: 'toPng vs qrcode.toBuffer', fast: 'toPng', slow: 'qrcode.toBuffer', min: 4 },
   ],
   // ~3.5 s per round (the naive 12 MP decode alone is ~1.8 s): 8 rounds keep a run near a minute.

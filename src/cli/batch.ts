@@ -12,7 +12,8 @@ import { Socket } from 'node:net';
 import { UsageError, type Io } from './args.js';
 import type { Converted, Converter } from './converter.js';
 import { errorJson } from './format.js';
-import { InputNotFoundError } from './input.js';
+import { QrisError } from '../errors.js';
+import { hasExtension, IMAGE_EXTENSIONS, InputNotFoundError, resolveInput, type ResolvedInput } from './input.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type BatchLine } from './lines.js';
 import { openFileSink, sameFile, statOrNothing, streamSink, type Sink } from './output.js';
 import { Progress } from './progress.js';
@@ -167,6 +168,13 @@ function recordOf(line: BatchLine, convert: Converter, maxLineBytes: number): Ba
   const text = line.text.trim();
   if (text === '') return undefined;
   try {
+    // A line naming an image file is read as that image (each line its own file, capped like any input).
+    if (isImageLine(text)) {
+      return imageLineInput(text).then(convert).then(
+        (done) => convertedRecord(line.number, text, done),
+        (e: unknown) => failedRecord(line.number, text, e),
+      );
+    }
     const r = convert({ kind: 'payload', payload: text, source: `line ${line.number}` });
     if (r instanceof Promise)
       return r.then(
@@ -177,6 +185,18 @@ function recordOf(line: BatchLine, convert: Converter, maxLineBytes: number): Ba
   } catch (e) {
     return failedRecord(line.number, text, e);
   }
+}
+
+/** A line that is a path with an image extension, and no payload (a payload starts with its 00 object). */
+function isImageLine(text: string): boolean {
+  return !text.startsWith('00') && hasExtension(text, IMAGE_EXTENSIONS);
+}
+
+/** The image a line names; an error (INPUT_NOT_FOUND, IMAGE_TOO_LARGE, ...) when it is not one. */
+async function imageLineInput(path: string): Promise<ResolvedInput> {
+  const input = await resolveInput(path, 'convert');
+  if (input.kind !== 'image') throw new QrisError('IMAGE_UNSUPPORTED_FORMAT', `${path} is not a PNG, JPEG, GIF, WebP or BMP image.`);
+  return input;
 }
 
 // Plain functions rather than closures per line: the loop runs once per line of a large file.

@@ -19,7 +19,7 @@ export type ResolvedInput =
 /** Largest input file read (images from phones are a few MB). */
 export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 
-const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.gif', '.webp', '.bmp'];
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.gif', '.webp', '.bmp'];
 const TEXT_EXTENSIONS = ['.txt', '.qris', '.emv'];
 
 /** True when the bytes start with a PNG, JPEG, GIF, WebP or BMP signature (a truncated header still counts: the decoder then says why). */
@@ -50,7 +50,7 @@ function fromBytes(bytes: Buffer, source: string): ResolvedInput {
   return { kind: 'payload', payload: bytes.toString('utf8').trimEnd(), source };
 }
 
-function hasExtension(arg: string, list: readonly string[]): boolean {
+export function hasExtension(arg: string, list: readonly string[]): boolean {
   const lower = arg.toLowerCase();
   return list.some((ext) => lower.endsWith(ext));
 }

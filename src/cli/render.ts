@@ -2,7 +2,7 @@
  * The image module ('qris-codec/image'), loaded on first use so commands that neither read nor draw
  * images never load jimp: decoding for `<input>` images, and rendering for the CLI and the server.
  */
-import type { DecodeImageOptions, RenderOptions } from '../image/index.js';
+import type { DecodedImages, DecodeImageOptions, RenderOptions } from '../image/index.js';
 import type * as ImageApi from '../image/index.js';
 
 export type { RenderOptions } from '../image/index.js';
@@ -26,6 +26,11 @@ export function imageModule(): Promise<ImageModule> {
 export async function decodeImageBytes(input: Uint8Array | string, options: DecodeImageOptions = {}): Promise<DecodedImage> {
   const r = await (await imageModule()).decodeImage(input, options);
   return { payload: r.payload, format: r.format, width: r.width, height: r.height, engine: r.engine };
+}
+
+/** Every code in the picture (`qris decode --all`). */
+export async function decodeAllCodes(input: Uint8Array, options: DecodeImageOptions = {}): Promise<DecodedImages> {
+  return (await imageModule()).decodeImage(input, { ...options, all: true });
 }
 
 export async function renderPng(payload: string, options: RenderOptions = {}): Promise<Uint8Array> {

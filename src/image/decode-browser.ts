@@ -7,14 +7,14 @@
 import jsQR from 'jsqr';
 import { describeValue, QrisError } from '../errors.js';
 import type { CrcCheck } from '../codec/tlv.js';
-import { jsqrDetector, type Corners } from './detect.js';
+import { groupCodes, onePaymentCode, type ImageCode, type Position } from './codes.js';
+import { jsqrDetector, nativeDetector, type Detector } from './detect.js';
 import type { JsQr } from './engines.js';
-import { checkEmvco, positionOf } from './emvco.js';
 import { downscale, rgbaToGray, type Gray } from './gray.js';
 import { isBlobLike, readInput, type FetchOptions, type ImageInput } from './input.js';
 import { sniff, type ImageFormat } from './sniff.js';
 import type { PixelSource } from './source.js';
-import { budgetOf, DEFAULT_TIME_BUDGET_MS, locate } from './strategy.js';
+import { budgetOf, DEFAULT_TIME_BUDGET_MS, locate, MAX_SYMBOLS } from './strategy.js';
 
 /** Decoded pixels: `ImageData`, or anything of that shape (RGBA, 4 bytes per pixel, row-major). */
 export interface ImageDataLike {
@@ -49,17 +49,26 @@ export interface BrowserDecodeImageOptions {
   /** Throw `IMAGE_NOT_EMVCO` when the payload's CRC is wrong (see Node's option). @default false */
   readonly strictCrc?: boolean;
   /** For URL inputs: timeout, redirect limit, headers, a custom `fetch`. */
-  readonly fetch?: FetchOptions;
+  readonly fetch?: FetchOptions | undefined;
+  /** Return every code in the picture instead of the one payment code (see Node's option). @default false */
+  readonly all?: boolean | undefined;
 }
 
-export interface BrowserDecodedImage {
-  readonly payload: string;
+/** What a picture holds, read with `all: true`. */
+export interface BrowserDecodedImages {
+  /** Every distinct text found (at most 8 symbols are read), in reading order. */
+  readonly codes: readonly ImageCode[];
   /** The encoded format, or `'pixels'` for an ImageData, canvas or bitmap input. */
   readonly format: ImageFormat | 'pixels';
   readonly width: number;
   readonly height: number;
-  readonly position: Corners & { readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number } };
-  readonly engine: 'canvas+jsqr';
+  /** `native`: the browser's own `BarcodeDetector`, where it has one; jsQR (bundled) otherwise. */
+  readonly engine: 'canvas+jsqr' | 'canvas+native';
+}
+
+export interface BrowserDecodedImage extends BrowserDecodedImages {
+  readonly payload: string;
+  readonly position: Position;
   readonly crc: CrcCheck;
 }
 
@@ -68,8 +77,14 @@ const DEFAULT_MAX_PIXELS = 50_000_000;
 
 const MIME: Record<ImageFormat, string> = { png: 'image/png', jpeg: 'image/jpeg', gif: 'image/gif', bmp: 'image/bmp', webp: 'image/webp' };
 
-/** Reads the QRIS / EMVCo payload from an image in the browser. Every failure is a `QrisError`. */
-export async function decodeImage(input: BrowserImageInput, options: BrowserDecodeImageOptions = {}): Promise<BrowserDecodedImage> {
+/**
+ * Reads the QRIS / EMVCo payload from an image in the browser, with Node's rule: every code in the
+ * picture is looked for; one distinct payment code is returned, different ones are refused with
+ * `IMAGE_MULTIPLE_CODES`; `all: true` returns them all. Every failure is a `QrisError`.
+ */
+export function decodeImage(input: BrowserImageInput, options: BrowserDecodeImageOptions & { readonly all: true }): Promise<BrowserDecodedImages>;
+export function decodeImage(input: BrowserImageInput, options?: BrowserDecodeImageOptions): Promise<BrowserDecodedImage>;
+export async function decodeImage(input: BrowserImageInput, options: BrowserDecodeImageOptions = {}): Promise<BrowserDecodedImage | BrowserDecodedImages> {
   const o = checkOptions(options);
   let rgba: ImageDataLike;
   let format: ImageFormat | 'pixels' = 'pixels';
@@ -94,19 +109,20 @@ export async function decodeImage(input: BrowserImageInput, options: BrowserDeco
   }
 
   const src = rgbaSource(rgba);
-  const hit = await locate(src, [jsqrDetector(jsQR as unknown as JsQr)], budgetOf(o.timeBudgetMs));
+  // The browser's BarcodeDetector returns every symbol at once where it exists; jsQR always runs after it.
+  const detectors: Detector[] = [];
+  const native = nativeDetector();
+  if (native) detectors.push(native);
+  detectors.push(jsqrDetector(jsQR as unknown as JsQr));
+  const found = await locate(src, detectors, budgetOf(o.timeBudgetMs), MAX_SYMBOLS);
   const what = format === 'pixels' ? 'image' : `${format.toUpperCase()} image`;
-  if (!hit) throw new QrisError('IMAGE_NO_QR', `No QR code was found in the ${what} (${src.width}×${src.height}).`);
-  const crc = checkEmvco(hit.text, o.strictCrc);
-  return {
-    payload: hit.text,
-    format,
-    width: src.width,
-    height: src.height,
-    position: positionOf(hit.corners, src.width, src.height),
-    engine: 'canvas+jsqr',
-    crc,
-  };
+  if (found.length === 0) throw new QrisError('IMAGE_NO_QR', `No QR code was found in the ${what} (${src.width}×${src.height}).`);
+  const { codes, why } = groupCodes(found, src.width, src.height);
+  const engine = found[0]!.detector === 'native' ? ('canvas+native' as const) : ('canvas+jsqr' as const);
+  const picture = { codes, format, width: src.width, height: src.height, engine };
+  if (o.all) return picture;
+  const one = onePaymentCode(codes, why, o.strictCrc);
+  return { payload: one.text, ...picture, position: one.position, crc: one.crc! };
 }
 
 function isImageDataLike(v: unknown): v is ImageDataLike {
@@ -221,6 +237,7 @@ interface Resolved {
   timeBudgetMs: number;
   strictCrc: boolean;
   fetch: FetchOptions;
+  all: boolean;
 }
 
 function checkOptions(options: BrowserDecodeImageOptions): Resolved {
@@ -230,9 +247,11 @@ function checkOptions(options: BrowserDecodeImageOptions): Resolved {
   const timeBudgetMs = positiveInt('timeBudgetMs', options.timeBudgetMs, DEFAULT_TIME_BUDGET_MS);
   const strictCrc = options.strictCrc ?? false;
   if (typeof strictCrc !== 'boolean') throw new QrisError('BAD_OPTION', 'strictCrc must be a boolean.');
+  const all = options.all ?? false;
+  if (typeof all !== 'boolean') throw new QrisError('BAD_OPTION', `all must be a boolean; got ${describeValue(all)}.`);
   const f = options.fetch ?? {};
   if (typeof f !== 'object' || f === null) throw new QrisError('BAD_OPTION', 'fetch must be an object.');
-  return { maxBytes, maxPixels, timeBudgetMs, strictCrc, fetch: f };
+  return { maxBytes, maxPixels, timeBudgetMs, strictCrc, fetch: f, all };
 }
 
 function positiveInt(name: string, v: unknown, dflt: number): number {

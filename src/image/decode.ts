@@ -5,14 +5,14 @@
  */
 import { describeValue, QrisError } from '../errors.js';
 import type { CrcCheck } from '../codec/tlv.js';
-import { checkEmvco, positionOf } from './emvco.js';
-import { jsqrDetector, zxingDetector, type Corners, type Detector } from './detect.js';
+import { groupCodes, onePaymentCode, type ImageCode, type Position } from './codes.js';
+import { jsqrDetector, zxingDetector, type Detector } from './detect.js';
 import { loadJpegDecoder, loadJsQr, loadSharp, loadZxing, type JpegDecoder, type SharpFactory, type ZxingReader } from './engines.js';
 import { readInput, type FetchOptions, type ImageInput } from './input.js';
 import { NODE_NET } from './node-fetch.js';
 import { jimpSource, jpegWasmSource, pngSource, sharpSource, webpSource, type PixelSource, type PixelSourceName } from './pixels.js';
 import { decodedBytes, sniff, type ImageFormat, type ImageHeader } from './sniff.js';
-import { budgetOf, DEFAULT_TIME_BUDGET_MS, locate } from './strategy.js';
+import { budgetOf, DEFAULT_TIME_BUDGET_MS, locate, MAX_SYMBOLS } from './strategy.js';
 
 export type DecodeEngine = 'auto' | 'jimp' | 'portable' | 'accelerated';
 
@@ -57,20 +57,33 @@ export interface DecodeImageOptions {
    */
   readonly strictCrc?: boolean;
   /** For URL inputs: timeout, redirect limit, headers, a custom `fetch`. */
-  readonly fetch?: FetchOptions;
+  readonly fetch?: FetchOptions | undefined;
+  /**
+   * Read every code in the picture (up to 8) and return them all, payment codes or not, instead of
+   * the one payment code: for a poster with several merchants. Without it, two or more different
+   * payment codes are refused with `IMAGE_MULTIPLE_CODES`.
+   * @default false
+   */
+  readonly all?: boolean | undefined;
 }
 
-export interface DecodedImage {
-  /** The QR's text, exactly as encoded. */
-  readonly payload: string;
+/** What a picture holds, read with `all: true`. */
+export interface DecodedImages {
+  /** Every distinct text found (at most 8 symbols are read), in reading order. */
+  readonly codes: readonly ImageCode[];
   readonly format: ImageFormat;
   /** Upright size (EXIF orientation applied). */
   readonly width: number;
   readonly height: number;
-  /** Where the code is, in upright pixel coordinates: its corners and the box around them. */
-  readonly position: Corners & { readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number } };
-  /** What read it: pixel source + detector. */
+  /** What read them: pixel source + detector. */
   readonly engine: `${PixelSourceName}+${'jsqr' | 'zxing'}`;
+}
+
+export interface DecodedImage extends DecodedImages {
+  /** The one payment code's text, as encoded (a leading BOM and trailing CR/LF removed). */
+  readonly payload: string;
+  /** Where the payment code is, in upright pixel coordinates: its corners and the box around them. */
+  readonly position: Position;
   /** The payload's CRC (ID 63) as declared and as computed. */
   readonly crc: CrcCheck;
 }
@@ -80,8 +93,23 @@ export const DEFAULT_MAX_PIXELS = 50_000_000;
 export const DEFAULT_MAX_DECODED_BYTES = 256 * 1024 * 1024;
 export { DEFAULT_TIME_BUDGET_MS } from './strategy.js';
 
-/** Reads the QRIS / EMVCo payload from an image. Every failure is a `QrisError`. */
-export async function decodeImage(input: ImageInput, options: DecodeImageOptions = {}): Promise<DecodedImage> {
+/**
+ * Reads the QRIS / EMVCo payload from an image. Every code in the picture is looked for (at most 8
+ * symbols): exactly one distinct payment code is returned, with every other code listed in `codes`;
+ * two or more different payment codes are refused with `IMAGE_MULTIPLE_CODES`. With `all: true`,
+ * every code is returned instead. Every failure is a `QrisError`.
+ */
+export function decodeImage(input: ImageInput, options: DecodeImageOptions & { readonly all: true }): Promise<DecodedImages>;
+export function decodeImage(input: ImageInput, options?: DecodeImageOptions): Promise<DecodedImage>;
+export function decodeImage(input: ImageInput, options: DecodeImageOptions = {}): Promise<DecodedImage | DecodedImages> {
+  return decodeSymbols(input, options, MAX_SYMBOLS);
+}
+
+/**
+ * `decodeImage` reading at most `maxSymbols` symbols. Not exported from the entry: 1 is the
+ * single-code read of earlier versions, kept for the benchmark that prices looking for every code.
+ */
+export async function decodeSymbols(input: ImageInput, options: DecodeImageOptions, maxSymbols: number): Promise<DecodedImage | DecodedImages> {
   const o = checkOptions(options);
   const bytes = await readInput(input, o.maxBytes, o.fetch, NODE_NET);
   const header = sniff(bytes);
@@ -97,19 +125,20 @@ export async function decodeImage(input: ImageInput, options: DecodeImageOptions
 
   // The clock starts once the pixels are decoded: decoding is bounded by the size caps, and a
   // slow decode on a loaded machine must not eat the ladder's time.
-  const hit = await locate(src, detectors, budgetOf(o.timeBudgetMs));
-  if (!hit) throw new QrisError('IMAGE_NO_QR', `No QR code was found in the ${header.format.toUpperCase()} image (${src.width}×${src.height}).`);
+  const found = await locate(src, detectors, budgetOf(o.timeBudgetMs), maxSymbols);
+  if (found.length === 0) throw new QrisError('IMAGE_NO_QR', `No QR code was found in the ${header.format.toUpperCase()} image (${src.width}×${src.height}).`);
 
-  const crc = checkEmvco(hit.text, o.strictCrc);
-  return {
-    payload: hit.text,
+  const { codes, why } = groupCodes(found, src.width, src.height);
+  const picture = {
+    codes,
     format: header.format,
     width: src.width,
     height: src.height,
-    position: positionOf(hit.corners, src.width, src.height),
-    engine: `${src.name}+${hit.detector}`,
-    crc,
+    engine: `${src.name}+${found[0]!.detector === 'zxing' ? 'zxing' : 'jsqr'}` as const,
   };
+  if (o.all) return picture;
+  const one = onePaymentCode(codes, why, o.strictCrc);
+  return { payload: one.text, ...picture, position: one.position, crc: one.crc! };
 }
 
 /** The pixel and decoded-byte limits, from the header alone. */
@@ -192,6 +221,7 @@ interface Resolved {
   timeBudgetMs: number;
   strictCrc: boolean;
   fetch: FetchOptions;
+  all: boolean;
 }
 
 function checkOptions(options: DecodeImageOptions): Resolved {
@@ -206,6 +236,8 @@ function checkOptions(options: DecodeImageOptions): Resolved {
   const timeBudgetMs = positiveInt('timeBudgetMs', options.timeBudgetMs, DEFAULT_TIME_BUDGET_MS);
   const strictCrc = options.strictCrc ?? false;
   if (typeof strictCrc !== 'boolean') throw new QrisError('BAD_OPTION', 'strictCrc must be a boolean.');
+  const all = options.all ?? false;
+  if (typeof all !== 'boolean') throw new QrisError('BAD_OPTION', `all must be a boolean; got ${describeValue(all)}.`);
   const f = options.fetch ?? {};
   if (typeof f !== 'object' || f === null) throw new QrisError('BAD_OPTION', 'fetch must be an object.');
   positiveInt('fetch.timeoutMs', f.timeoutMs, 1);
@@ -213,7 +245,7 @@ function checkOptions(options: DecodeImageOptions): Resolved {
     throw new QrisError('BAD_OPTION', `fetch.maxRedirects must be an integer >= 0; got ${String(f.maxRedirects)}.`);
   }
   if (f.fetch !== undefined && typeof f.fetch !== 'function') throw new QrisError('BAD_OPTION', 'fetch.fetch must be a function.');
-  return { engine, maxBytes, maxPixels, maxDecodedBytes, timeBudgetMs, strictCrc, fetch: f };
+  return { engine, maxBytes, maxPixels, maxDecodedBytes, timeBudgetMs, strictCrc, fetch: f, all };
 }
 
 function positiveInt(name: string, v: unknown, dflt: number): number {

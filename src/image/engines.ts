@@ -67,6 +67,7 @@ export interface ZxingResult {
   isValid: boolean;
   text: string;
   bytes: Uint8Array;
+  version?: string;
   position: { topLeft: ZxingPoint; topRight: ZxingPoint; bottomRight: ZxingPoint; bottomLeft: ZxingPoint };
 }
 export interface ZxingReader {
@@ -103,6 +104,7 @@ export type JsQr = (
 ) => {
   data: string;
   binaryData: number[];
+  version?: number;
   location: Record<'topLeftCorner' | 'topRightCorner' | 'bottomRightCorner' | 'bottomLeftCorner', ZxingPoint>;
 } | null;
 

@@ -3,7 +3,8 @@
 // jimp, jsQR, qrcode and @jsquash/webp are optional peers, loaded on first use (missing:
 // IMAGE_ENGINE_MISSING); sharp and zxing-wasm only when installed. Browsers get browser.ts.
 export { decodeImage, DEFAULT_MAX_BYTES, DEFAULT_MAX_DECODED_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_TIME_BUDGET_MS } from './decode.js';
-export type { DecodeImageOptions, DecodedImage, DecodeEngine } from './decode.js';
+export type { DecodeImageOptions, DecodedImage, DecodedImages, DecodeEngine } from './decode.js';
+export type { ImageCode, CodeKind, Position } from './codes.js';
 export type { BlobLike, ImageInput, FetchOptions } from './input.js';
 export type { ImageFormat } from './sniff.js';
 export type { Corners, Point } from './detect.js';

@@ -22,6 +22,8 @@ export interface ErrorBody {
   message: string;
   offset?: number;
   tag?: string;
+  /** IMAGE_MULTIPLE_CODES: the payment codes found in the picture, none of which was used. */
+  candidates?: readonly string[];
 }
 
 export interface ErrorResponse {
@@ -35,6 +37,8 @@ export interface ErrorResponse {
 /** Status for each QrisError code that is not a plain 400. */
 const QRIS_STATUS: Readonly<Record<string, number>> = {
   IMAGE_TOO_LARGE: 413,
+  // A well-formed image whose content the server will not choose from (a second sticker).
+  IMAGE_MULTIPLE_CODES: 422,
   FETCH_FAILED: 502,
 };
 
@@ -47,6 +51,7 @@ export function toErrorResponse(e: unknown): ErrorResponse {
     const body: ErrorBody = { success: false, error: e.code, message: e.message };
     if (e.offset !== undefined) body.offset = e.offset;
     if (e.tag !== undefined) body.tag = e.tag;
+    if (e.candidates !== undefined) body.candidates = e.candidates;
     return { status: QRIS_STATUS[e.code] ?? 400, body, headers: {}, unexpected: false };
   }
   // Never echo an unexpected error's message: it may hold paths or internals.

@@ -26,7 +26,7 @@ type Task = DecodeTask | RenderTask;
 /** What a worker posts back: the payload of a decode, the PNG of a render, or the error. */
 export type WorkerReply =
   | { readonly ok: true; readonly payload?: string; readonly png?: Uint8Array }
-  | { readonly ok: false; readonly error: { name: string; code?: string; message: string; offset?: number; tag?: string } };
+  | { readonly ok: false; readonly error: { name: string; code?: string; message: string; offset?: number; tag?: string; candidates?: string[] } };
 
 type Answer = Extract<WorkerReply, { ok: true }>;
 
@@ -234,12 +234,13 @@ export class WorkerPool {
   }
 }
 
-function revive(e: { name: string; code?: string; message: string; offset?: number; tag?: string }): Error {
+function revive(e: { name: string; code?: string; message: string; offset?: number; tag?: string; candidates?: string[] }): Error {
   if (e.name === 'QrisError' && e.code) {
     // The message already carries "(tag ..., offset ...)"; keep it as sent.
     const err = new QrisError(e.code as QrisErrorCode, undefined, {
       ...(e.offset !== undefined ? { offset: e.offset } : {}),
       ...(e.tag !== undefined ? { tag: e.tag } : {}),
+      ...(e.candidates !== undefined ? { candidates: e.candidates } : {}),
     });
     Object.defineProperty(err, 'message', { value: e.message });
     return err;

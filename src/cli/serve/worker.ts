@@ -57,6 +57,7 @@ async function handle(task: Task): Promise<WorkerReply> {
           message: e.message,
           ...(e.offset !== undefined ? { offset: e.offset } : {}),
           ...(e.tag !== undefined ? { tag: e.tag } : {}),
+          ...(e.candidates !== undefined ? { candidates: [...e.candidates] } : {}),
         },
       };
     }
