@@ -1,4 +1,5 @@
-// npm run demo: the main job on the bundled fixture, from the built package (npm install builds it).
+// npm run demo: the main job on the bundled fixture, from the built package in dist/ (`npm install`
+// and `npm ci` build it through the prepare script; `npm run build` rebuilds it).
 // A merchant's printed static QRIS becomes a per-sale dynamic QRIS, fully offline:
 // parse it (tree + CRC verdict), show what it says, convert it for an amount, check the result,
 // render it as a PNG and read the PNG back as proof. The same conversion also runs from a photo.
@@ -8,7 +9,9 @@ import { relative } from 'node:path';
 
 const root = new URL('../', import.meta.url);
 if (!existsSync(new URL('dist/esm/index.js', root))) {
-  console.error('dist/ is missing: run `npm install` (it builds the package) or `npm run build` first.');
+  console.error(
+    'dist/ is missing: run `npm run build` first. (`npm install` builds it through the prepare script, unless scripts are ignored: --ignore-scripts or ignore-scripts=true in an .npmrc.)',
+  );
   process.exit(1);
 }
 const { parse, info, validate, toDynamic } = await import(new URL('dist/esm/index.js', root).href);
