@@ -170,10 +170,12 @@ function recordOf(line: BatchLine, convert: Converter, maxLineBytes: number): Ba
   try {
     // A line naming an image file is read as that image (each line its own file, capped like any input).
     if (isImageLine(text)) {
-      return imageLineInput(text).then(convert).then(
-        (done) => convertedRecord(line.number, text, done),
-        (e: unknown) => failedRecord(line.number, text, e),
-      );
+      return imageLineInput(text)
+        .then(convert)
+        .then(
+          (done) => convertedRecord(line.number, text, done),
+          (e: unknown) => failedRecord(line.number, text, e),
+        );
     }
     const r = convert({ kind: 'payload', payload: text, source: `line ${line.number}` });
     if (r instanceof Promise)

@@ -31,7 +31,9 @@ export const decodeCommand: Command = {
       const all = await decodeAllCodes(input.bytes);
       const codes = all.codes.map((c) => ({ text: c.text, kind: c.kind, copies: c.copies, box: c.position.box }));
       io.stdout.write(
-        bool(values, 'json') ? json({ codes, format: all.format, width: all.width, height: all.height, source: input.source }) : codes.map((c) => c.text + '\n').join(''),
+        bool(values, 'json')
+          ? json({ codes, format: all.format, width: all.width, height: all.height, source: input.source })
+          : codes.map((c) => c.text + '\n').join(''),
       );
       return 0;
     }
