@@ -139,7 +139,14 @@ export function amountFormatOf(options: AmountFormat): AmountFormat {
  * `formatAmount` for the core's own callers, which say what the value is: `what` names it in
  * messages, `code` is the error code and `tag` the data object reported.
  */
-export function formatAmountAs(input: unknown, format: AmountFormat, what: string, code: QrisErrorCode, tag: string): string {
+export function formatAmountAs(
+  input: unknown,
+  format: AmountFormat,
+  what: string,
+  code: QrisErrorCode,
+  tag: string,
+  centsHint = 'integer output was asked for (pass decimals: 2 to keep them).',
+): string {
   if (format === null || typeof format !== 'object') throw new QrisError('BAD_OPTION', 'The amount format must be an object such as { decimals: 2 }.');
   // The common case, a whole number of rupiah with integer output, needs no decimal scanning.
   // Only for decimals 0 / absent: any other value must reach the BAD_OPTION check below (a
@@ -156,6 +163,9 @@ export function formatAmountAs(input: unknown, format: AmountFormat, what: strin
   }
   const s = decimalText(input, what, code, tag);
   const parts = scanDecimal(s);
+  // `50.000` and `1.500.000` are how Indonesians write thousands: say so before any other refusal.
+  const separatorHint = parts === null || parts[1].length > 2 ? indonesianNotation(s) : null;
+  if (separatorHint !== null) throw new QrisError(code, `The ${what} ${describeValue(s)} ${separatorHint}`, { tag });
   if (parts === null) {
     throw new QrisError(
       code,
@@ -174,8 +184,7 @@ export function formatAmountAs(input: unknown, format: AmountFormat, what: strin
   if (decimals !== 0 && decimals !== 2) throw new QrisError('BAD_OPTION', `decimals must be 0 or 2; got ${describeValue(decimals)}.`);
   let out: string;
   if (decimals === 0) {
-    if (!isZero('', frac))
-      throw new QrisError(code, `The ${what} ${describeValue(s)} has cents; integer output was asked for (pass decimals: 2 to keep them).`, { tag });
+    if (!isZero('', frac)) throw new QrisError(code, `The ${what} ${describeValue(s)} has cents; ${centsHint}`, { tag });
     out = int;
   } else {
     out = int + '.' + frac.padEnd(2, '0');
@@ -188,6 +197,22 @@ export function formatAmountAs(input: unknown, format: AmountFormat, what: strin
     if (compareDecimal(out, max) > 0) throw new QrisError(code, `The ${what} ${out} is above the maximum of ${describeValue(max)}.`, { tag });
   }
   return out;
+}
+
+/**
+ * The rest of a sentence for an amount written the Indonesian way, or null: thousands grouped with
+ * '.' (`50.000`, `1.500.000`, also `25.000,50`) or a decimal comma (`25000,50`). The '.' is the
+ * decimal point in EMVCo text, so `50.000` would be fifty with three decimals.
+ */
+export function indonesianNotation(s: string): string | null {
+  const m = /^([1-9][0-9]{0,2}(?:\.[0-9]{3})+)(?:,([0-9]{1,2}))?$/.exec(s) ?? /^([1-9][0-9]*)(?:,([0-9]{1,2}))$/.exec(s);
+  if (m === null) return null;
+  const whole = m[1]!.replaceAll('.', '');
+  const cents = m[2];
+  if (cents === undefined) {
+    return `has a '.' that is read as a decimal point, not as a thousands separator: for Rp ${m[1]} write ${whole} (digits only).`;
+  }
+  return `uses ',' as the decimal mark: amounts are written with no thousands separator and '.' before the cents, e.g. ${whole}.${cents.padEnd(2, '0')}.`;
 }
 
 /** Formats a convenience fee percentage for tag 57: 0.01 to 99.99, at most 5 characters (a trailing dot is refused). */

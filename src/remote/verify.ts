@@ -12,7 +12,7 @@
  * city, 65-99 templates) is refused too. A failure is a `RemoteError` of kind `untrusted`; the
  * payload is dropped.
  */
-import { compareDecimal, isAmountText } from '../qris/amount.js';
+import { compareDecimal, indonesianNotation, isAmountText } from '../qris/amount.js';
 import { toDynamic, type AdditionalDataEdits, type FeeOption } from '../qris/convert.js';
 import { QrisError, QUOTE_MAX, quote } from '../errors.js';
 import { parse, type ParsedQris, type TlvNode } from '../codec/tlv.js';
@@ -37,6 +37,9 @@ export function canonicalNominal(nominal: unknown): string {
   } else {
     throw new QrisError('BAD_AMOUNT', `The nominal must be a number or a decimal string; got ${nominal === null ? 'null' : typeof nominal}.`);
   }
+  const dots = text.indexOf('.');
+  const hint = !isDecimal(text) || (dots >= 0 && text.length - dots - 1 > 2) ? indonesianNotation(text) : null;
+  if (hint !== null) throw new QrisError('BAD_AMOUNT', `The nominal ${quote(text)} ${hint}`);
   if (!isDecimal(text) || text.length > MAX_AMOUNT_LENGTH) {
     throw new QrisError('BAD_AMOUNT', `The nominal ${quote(text)} is not a decimal of at most ${MAX_AMOUNT_LENGTH} characters.`);
   }
