@@ -139,7 +139,7 @@ describe('qris serve', () => {
       };
       const refused = await post('stacked');
       expect(refused.status).toBe(422);
-      expect(refused.body).toMatchObject({ success: false, error: 'IMAGE_MULTIPLE_CODES', candidates: [ORIGINAL, TAMPERED] });
+      expect(refused.body).toMatchObject({ success: false, code: 'IMAGE_MULTIPLE_CODES', candidates: [ORIGINAL, TAMPERED] });
       expect(String(refused.body['message'])).toContain('2 different payment codes');
       const ok = await post('url-beside');
       expect(ok.status).toBe(200);

@@ -177,11 +177,14 @@ describe('GET and POST /api/qris-info.php', () => {
   });
 });
 
-describe('errors: { success: false, error, message } with the right status', () => {
-  const expectError = (r: { status: number; body: Record<string, unknown> }, status: number, error: string) => {
+describe('errors: { success: false, error (the sentence), code, message } with the right status', () => {
+  const expectError = (r: { status: number; body: Record<string, unknown> }, status: number, code: string) => {
     expect(r.status).toBe(status);
-    expect(r.body).toMatchObject({ success: false, error, message: expect.any(String) });
-    expect((r.body['message'] as string).length).toBeGreaterThan(10);
+    expect(r.body).toMatchObject({ success: false, code, error: expect.any(String), message: expect.any(String) });
+    // BAYAR GG's `error` holds the human sentence (a client shows it as is); `message` repeats it.
+    expect(r.body['error']).toBe(r.body['message']);
+    expect((r.body['error'] as string).length).toBeGreaterThan(10);
+    expect(r.body['error']).not.toBe(code);
   };
 
   it('400: a broken payload names the tag and offset', async () => {
@@ -350,10 +353,10 @@ describe('image_url (opt in with --allow-image-url)', () => {
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(r.status).toBeLessThan(600);
     expect(r.status).not.toBe(500);
-    expect(r.body).toMatchObject({ success: false, error: expect.any(String) });
+    expect(r.body).toMatchObject({ success: false, error: expect.any(String), code: expect.any(String) });
     const bad = await postJson(`${withUrls.url}/api/qris-convert.php`, { image_url: 'ftp://example/x.png', nominal: 4000 }, null);
     expect(bad.status).toBe(400);
-    expect(bad.body['error']).toBe('INVALID_IMAGE_URL');
+    expect(bad.body).toMatchObject({ code: 'INVALID_IMAGE_URL', error: 'image_url must be an http or https URL.' });
   });
 });
 

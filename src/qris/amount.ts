@@ -4,7 +4,7 @@
  * what the payer is asked for; a number input is accepted only when its shortest decimal form is
  * already exact (0.1 + 0.2 is refused, not rounded).
  */
-import { callerThrew, describeValue, QrisError, type QrisErrorCode } from '../errors.js';
+import { callerThrew, describeValue, QrisError, type QrisErrorCode, type QrisErrorDetails } from '../errors.js';
 import { MAX_AMOUNT_LENGTH, MAX_PERCENT_LENGTH } from './rules.js';
 
 export { MAX_AMOUNT_LENGTH };
@@ -71,18 +71,23 @@ function isZero(int: string, frac: string): boolean {
   return true;
 }
 
+/** The error details naming `tag`, when there is one (`qris serve` reports its `nominal` without). */
+function at(tag: string | undefined): QrisErrorDetails {
+  return tag === undefined ? {} : { tag };
+}
+
 /** The decimal text of a user-supplied amount, or a QrisError explaining what is wrong with it. */
-function decimalText(input: unknown, what: string, code: QrisErrorCode, tag: string): string {
+function decimalText(input: unknown, what: string, code: QrisErrorCode, tag: string | undefined): string {
   if (typeof input === 'number') {
-    if (!Number.isFinite(input)) throw new QrisError(code, `The ${what} must be a finite number; got ${input}.`, { tag });
+    if (!Number.isFinite(input)) throw new QrisError(code, `The ${what} must be a finite number; got ${input}.`, at(tag));
     const s = String(input);
     if (s.includes('e') || s.includes('E'))
-      throw new QrisError(code, `The ${what} ${s} cannot be written without an exponent; pass it as a decimal string.`, { tag });
-    if (input < 0) throw new QrisError(code, `The ${what} must be positive; got ${s}.`, { tag });
+      throw new QrisError(code, `The ${what} ${s} cannot be written without an exponent; pass it as a decimal string.`, at(tag));
+    if (input < 0) throw new QrisError(code, `The ${what} must be positive; got ${s}.`, at(tag));
     return s;
   }
   if (typeof input === 'string') return input;
-  throw new QrisError(code, `The ${what} must be a number or a decimal string; got ${input === null ? 'null' : typeof input}.`, { tag });
+  throw new QrisError(code, `The ${what} must be a number or a decimal string; got ${input === null ? 'null' : typeof input}.`, at(tag));
 }
 
 export interface FormatAmountOptions extends AmountFormat {
@@ -144,7 +149,7 @@ export function formatAmountAs(
   format: AmountFormat,
   what: string,
   code: QrisErrorCode,
-  tag: string,
+  tag: string | undefined,
   centsHint = 'integer output was asked for (pass decimals: 2 to keep them).',
 ): string {
   if (format === null || typeof format !== 'object') throw new QrisError('BAD_OPTION', 'The amount format must be an object such as { decimals: 2 }.');
@@ -165,36 +170,36 @@ export function formatAmountAs(
   const parts = scanDecimal(s);
   // `50.000` and `1.500.000` are how Indonesians write thousands: say so before any other refusal.
   const separatorHint = parts === null || parts[1].length > 2 ? indonesianNotation(s) : null;
-  if (separatorHint !== null) throw new QrisError(code, `The ${what} ${describeValue(s)} ${separatorHint}`, { tag });
+  if (separatorHint !== null) throw new QrisError(code, `The ${what} ${describeValue(s)} ${separatorHint}`, at(tag));
   if (parts === null) {
     throw new QrisError(
       code,
       `The ${what} ${describeValue(s)} is not a plain decimal (digits with an optional '.' and up to two decimals; no sign, exponent, spaces or separators).`,
-      { tag },
+      at(tag),
     );
   }
   const [int, frac] = parts;
   // `98.` is valid in a payload (and read as such), but a caller's amount is written exactly: refused.
   if (frac.length === 0 && s.length > int.length)
-    throw new QrisError(code, `The ${what} ${describeValue(s)} ends with a '.'; write it without (or with its decimals).`, { tag });
-  if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError(code, `The ${what} ${describeValue(s)} has leading zeros.`, { tag });
-  if (frac.length > 2) throw new QrisError(code, `The ${what} ${describeValue(s)} has more than two decimals.`, { tag });
-  if (isZero(int, frac)) throw new QrisError(code, `The ${what} must be greater than zero; got ${describeValue(s)}.`, { tag });
+    throw new QrisError(code, `The ${what} ${describeValue(s)} ends with a '.'; write it without (or with its decimals).`, at(tag));
+  if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError(code, `The ${what} ${describeValue(s)} has leading zeros.`, at(tag));
+  if (frac.length > 2) throw new QrisError(code, `The ${what} ${describeValue(s)} has more than two decimals.`, at(tag));
+  if (isZero(int, frac)) throw new QrisError(code, `The ${what} must be greater than zero; got ${describeValue(s)}.`, at(tag));
   const decimals = format.decimals ?? 0;
   if (decimals !== 0 && decimals !== 2) throw new QrisError('BAD_OPTION', `decimals must be 0 or 2; got ${describeValue(decimals)}.`);
   let out: string;
   if (decimals === 0) {
-    if (!isZero('', frac)) throw new QrisError(code, `The ${what} ${describeValue(s)} has cents; ${centsHint}`, { tag });
+    if (!isZero('', frac)) throw new QrisError(code, `The ${what} ${describeValue(s)} has cents; ${centsHint}`, at(tag));
     out = int;
   } else {
     out = int + '.' + frac.padEnd(2, '0');
   }
   if (out.length > MAX_AMOUNT_LENGTH)
-    throw new QrisError(code, `The ${what} ${describeValue(out)} is ${out.length} characters; EMVCo allows at most ${MAX_AMOUNT_LENGTH}.`, { tag });
+    throw new QrisError(code, `The ${what} ${describeValue(out)} is ${out.length} characters; EMVCo allows at most ${MAX_AMOUNT_LENGTH}.`, at(tag));
   if (format.maxAmount !== undefined) {
     const max = decimalText(format.maxAmount, 'maxAmount', 'BAD_OPTION', tag);
     if (scanDecimal(max) === null) throw new QrisError('BAD_OPTION', `maxAmount ${describeValue(max)} is not a plain decimal.`);
-    if (compareDecimal(out, max) > 0) throw new QrisError(code, `The ${what} ${out} is above the maximum of ${describeValue(max)}.`, { tag });
+    if (compareDecimal(out, max) > 0) throw new QrisError(code, `The ${what} ${out} is above the maximum of ${describeValue(max)}.`, at(tag));
   }
   return out;
 }

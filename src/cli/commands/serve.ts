@@ -13,7 +13,7 @@ export const serveCommand: Command = {
       '  GET /api/qr.png?data=...     the QR image of a payload (size up to 1024)',
       '  GET /healthz                 { success: true, status: "ok" } for load balancers (no key)',
       'amount is always a number (0 when the code has none); merchant_name/city are strings.',
-      'Errors: { success: false, error, message } with 400, 401, 404, 405, 408, 413, 415, 422, 502, 503',
+      'Errors: { success: false, error (the sentence), code, message } with 400, 401, 404, 405, 408, 413, 415, 422, 502, 503',
       'or 500. 503 (with Retry-After) means a budget is full: request bodies buffered (64 MiB, 32 at',
       'once), images waiting to decode, downloads or drawings in progress.',
       'With --api-key (or QRIS_SERVE_API_KEY) every /api call but qr.png needs a matching X-API-Key.',
