@@ -259,9 +259,21 @@ describe('qris convert', () => {
     expect(r.code).toBe(0);
     const payload = /^Payload\s+(\S.*)$/m.exec(r.stdout)![1]!;
     expect(payload).toBe(toDynamic(STATIC, { amount: '25000' }));
-    expect(r.stdout).toMatch(/^Amount\s+IDR 25,000$/m);
+    // As Indonesians read it: `IDR 25,000` reads as twenty-five.
+    expect(r.stdout).toMatch(/^Amount\s+Rp 25\.000$/m);
     expect(r.stdout).toMatch(/^Merchant\s+Warung Sayur Bu Sugeng$/m);
     expect(r.stdout).toMatch(/^Source\s+local$/m);
+  });
+
+  it('amounts print as Indonesians read them: Rp 1.500.000,50, a fixed fee Rp 2.500, a percentage 2,5%', async () => {
+    const big = await qris(['convert', STATIC, '--amount', '1500000.50', '--decimals', '2']);
+    expect(big.stdout).toMatch(/^Amount\s+Rp 1\.500\.000,50$/m);
+    const info = await qris(['info', toDynamic(STATIC, { amount: '1500000', fee: { type: 'fixed', value: '2500' } })]);
+    expect(info.stdout).toMatch(/^Amount\s+Rp 1\.500\.000$/m);
+    expect(info.stdout).toMatch(/^Tip \/ fee\s+fixed fee Rp 2\.500$/m);
+    const pct = await qris(['info', toDynamic(STATIC, { amount: '100', fee: { type: 'percent', value: '2.5' } })]);
+    expect(pct.stdout).toMatch(/^Amount\s+Rp 100$/m);
+    expect(pct.stdout).toMatch(/^Tip \/ fee\s+fee 2,5%$/m);
   });
 
   it.each([
