@@ -228,4 +228,10 @@ export interface Issue<C extends string> {
   readonly offset?: number;
   /** Tag path, e.g. `"62/05"`, where it applies. */
   readonly tag?: string;
+  /**
+   * Where the rule comes from, for `validate` issues: the spec digest's key (`EMV mv, np`,
+   * `QRIS 4.7.5.4 sq`, `field`) or `policy` (the library's own). Kept out of `message`, which is a
+   * plain sentence.
+   */
+  readonly source?: string;
 }
