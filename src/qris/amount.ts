@@ -11,9 +11,9 @@ export { MAX_AMOUNT_LENGTH };
 
 export interface AmountFormat {
   /** 0: integer rupiah ("25000"); 2: two decimals ("25000.00"). @default 0 */
-  readonly decimals?: 0 | 2;
+  readonly decimals?: 0 | 2 | undefined;
   /** Reject amounts above this value. */
-  readonly maxAmount?: number | string;
+  readonly maxAmount?: number | string | undefined;
 }
 
 /**
@@ -96,7 +96,7 @@ export interface FormatAmountOptions extends AmountFormat {
    * convenience fee (tag 56; errors are BAD_FEE). Replaces the old positional what/code/tag.
    * @default "amount"
    */
-  readonly field?: 'amount' | 'fixedFee';
+  readonly field?: 'amount' | 'fixedFee' | undefined;
 }
 
 /**

@@ -15,24 +15,24 @@ import { validate } from './validate.js';
 
 export interface BuildAccount {
   /** Template ID 26-50; by default the next free one from 26 in order. */
-  readonly tag?: string;
+  readonly tag?: string | undefined;
   /** Reverse-domain GUID, e.g. `ID.CO.BCA.WWW` or `COM.GO-JEK.WWW`. */
   readonly guid: string;
   /** Merchant PAN (starts with the issuer's 8-digit NNS). */
-  readonly pan?: string;
-  readonly merchantId?: string;
+  readonly pan?: string | undefined;
+  readonly merchantId?: string | undefined;
   /** UMI, UKE, UME, UBE or URE. */
-  readonly criteria?: string;
+  readonly criteria?: string | undefined;
 }
 
 export interface BuildFields extends AmountFormat {
   readonly merchantName: string;
   readonly merchantCity: string;
-  readonly postalCode?: string;
+  readonly postalCode?: string | undefined;
   /** ISO 3166-1 alpha-2. @default "ID" */
-  readonly countryCode?: string;
+  readonly countryCode?: string | undefined;
   /** ISO 4217 numeric. @default "360" (IDR) */
-  readonly currency?: string;
+  readonly currency?: string | undefined;
   /** ISO 18245 merchant category code, four digits. */
   readonly mcc: string;
   readonly accounts: readonly BuildAccount[];
@@ -40,16 +40,16 @@ export interface BuildFields extends AmountFormat {
    * National Merchant ID: written to 51/02 with 51/00 = `nationalGuid`. A static Indonesian code
    * (no `amount`, country ID) must carry 51 (QRIS 4.7.7): give `nmid` or `merchantCriteria`.
    */
-  readonly nmid?: string;
+  readonly nmid?: string | undefined;
   /** 51/03 merchant criteria. */
-  readonly merchantCriteria?: string;
+  readonly merchantCriteria?: string | undefined;
   /** @default "ID.CO.QRIS.WWW" */
-  readonly nationalGuid?: string;
+  readonly nationalGuid?: string | undefined;
   /** An amount makes the code dynamic (01 = 12). */
-  readonly amount?: number | string;
-  readonly fee?: FeeOption;
-  readonly additionalData?: { readonly [K in AdditionalDataKey]?: string };
-  readonly language?: { readonly preference: string; readonly merchantName: string; readonly merchantCity?: string };
+  readonly amount?: number | string | undefined;
+  readonly fee?: FeeOption | undefined;
+  readonly additionalData?: { readonly [K in AdditionalDataKey]?: string | undefined } | undefined;
+  readonly language?: { readonly preference: string; readonly merchantName: string; readonly merchantCity?: string | undefined } | undefined;
 }
 
 /**

@@ -29,7 +29,7 @@ export interface ValidateOptions {
    * The rule set: `emvco` (EMVCo MPM alone) or `qris` (EMVCo plus the QRIS profile).
    * @default 'qris' when 58 = `ID`, else 'emvco'
    */
-  readonly profile?: Profile;
+  readonly profile?: Profile | undefined;
 }
 
 export interface ValidationResult {
