@@ -54,7 +54,7 @@ export function toErrorResponse(e: unknown): ErrorResponse {
     return { status: e.status, body: errorBody(e.code, e.message), headers: e.headers, unexpected: false };
   }
   if (isQrisError(e)) {
-    const body = errorBody(e.code, e.message);
+    const body = errorBody(e.code, apiWording(e.message));
     if (e.offset !== undefined) body.offset = e.offset;
     if (e.tag !== undefined) body.tag = e.tag;
     if (e.candidates !== undefined) body.candidates = e.candidates;
@@ -62,6 +62,25 @@ export function toErrorResponse(e: unknown): ErrorResponse {
   }
   // Never echo an unexpected error's message: it may hold paths or internals.
   return { status: 500, body: errorBody('INTERNAL_ERROR', 'The server failed to handle the request.'), headers: {}, unexpected: true };
+}
+
+/**
+ * The library's messages name its options where a library caller can act on them ("the limit
+ * (maxBytes) is ...", "pass { all: true }"). An API caller cannot set those: the server's answer
+ * says the same without them.
+ */
+const LIBRARY_OPTION_WORDS: readonly (readonly [RegExp, string])[] = [
+  [/ To read all of them on purpose, pass \{ all: true \}\./g, ''],
+  [/ \((?:maxBytes|maxPixels|maxDecodedBytes)\)/g, ''],
+  [/ \((?:maxPixels|timeBudgetMs) \d+\)/g, ''],
+  [/ \(set allowPrivateAddresses to reach one\)/g, ''],
+  [/ \(engine 'accelerated'\)/g, ''],
+];
+
+export function apiWording(message: string): string {
+  let out = message;
+  for (const [pattern, replacement] of LIBRARY_OPTION_WORDS) out = out.replace(pattern, replacement);
+  return out;
 }
 
 function errorBody(code: string, message: string): ErrorBody {
