@@ -265,6 +265,18 @@ describe('qris convert', () => {
     expect(r.stdout).toMatch(/^Source\s+local$/m);
   });
 
+  it('an amount with cents names the flag (--decimals 2), not the library option; 50.000 says how to write it', async () => {
+    const cents = await qris(['convert', STATIC, '--amount', '25000.50']);
+    expect(cents.code).toBe(1);
+    expect(cents.stderr).toContain('has cents; integer output was asked for (pass --decimals 2 to keep them)');
+    expect(cents.stderr).not.toContain('decimals: 2');
+    const asJson = await qris(['convert', STATIC, '--amount', '25000.50', '--json']);
+    expect(JSON.parse(asJson.stdout)).toMatchObject({ ok: false, error: { code: 'BAD_AMOUNT', message: expect.stringContaining('--decimals 2') } });
+    const dots = await qris(['convert', STATIC, '--amount', '50.000']);
+    expect(dots.stderr).toContain(`error BAD_AMOUNT: The amount "50.000" has a '.' that is read as a decimal point`);
+    expect(dots.stderr).toContain('for Rp 50.000 write 50000');
+  });
+
   it('amounts print as Indonesians read them: Rp 1.500.000,50, a fixed fee Rp 2.500, a percentage 2,5%', async () => {
     const big = await qris(['convert', STATIC, '--amount', '1500000.50', '--decimals', '2']);
     expect(big.stdout).toMatch(/^Amount\s+Rp 1\.500\.000,50$/m);

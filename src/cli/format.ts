@@ -118,9 +118,17 @@ export function pointAt(text: string, offset: number, width = 64): string {
   return `  ${prefix}${shown}${suffix}\n  ${' '.repeat(prefix.length + at - start)}^\n`;
 }
 
+/**
+ * A library message as a CLI user acts on it: the library names its option (`decimals: 2`), the
+ * command line has a flag for it (`--decimals 2`).
+ */
+export function cliWording(message: string): string {
+  return message.replace('(pass decimals: 2 to keep them)', '(pass --decimals 2 to keep them)');
+}
+
 /** One-line description of a QrisError with code, tag and offset, plus a caret line when the text is known. */
 export function formatQrisError(err: QrisError, text?: string): string {
-  let out = `error ${err.code}: ${err.message}\n`;
+  let out = `error ${err.code}: ${cliWording(err.message)}\n`;
   if (err.expected !== undefined && err.actual !== undefined && err.code === 'CRC_MISMATCH') out += `  expected ${err.expected}, found ${err.actual}\n`;
   if (text !== undefined && err.offset !== undefined && text.length <= 4096) out += pointAt(text, err.offset);
   return out;
@@ -129,7 +137,10 @@ export function formatQrisError(err: QrisError, text?: string): string {
 /** The JSON form of any error: QrisError fields, or `{ code, message }` for others. */
 export function errorJson(err: unknown): Record<string, unknown> {
   const qrisError = qrisErrorOf(err);
-  if (qrisError) return qrisError.toJSON();
+  if (qrisError) {
+    const j = qrisError.toJSON();
+    return { ...j, message: cliWording(j.message) };
+  }
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     return { code: typeof code === 'string' ? code : err.name, message: err.message };
