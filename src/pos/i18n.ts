@@ -29,7 +29,10 @@ const STRINGS = {
     id: 'Cocokkan nama, NMID dan nomor rekening dengan aplikasi dompet atau bank toko. Uang pembeli masuk ke rekening ini.',
     en: "Compare the name, NMID and account number with the shop's wallet or bank app. Payers' money goes to this account.",
   },
-  confirmReplacing: { id: 'Ini akan menggantikan QRIS {old}. Penjualan lama tetap tercatat atas nama QRIS lama.', en: 'This replaces the QRIS of {old}. Earlier sales stay recorded under the old QRIS.' },
+  confirmReplacing: {
+    id: 'Ini akan menggantikan QRIS {old}. Penjualan lama tetap tercatat atas nama QRIS lama.',
+    en: 'This replaces the QRIS of {old}. Earlier sales stay recorded under the old QRIS.',
+  },
   confirmYes: { id: 'Ya, ini QRIS toko saya', en: 'Yes, this is my shop QRIS' },
   confirmNo: { id: 'Bukan', en: 'No' },
   merchant: { id: 'Toko', en: 'Shop' },
@@ -118,7 +121,10 @@ const STRINGS = {
   warnings: { id: 'Catatan (kode tetap bisa dipakai):', en: 'Notes (the code still works):' },
   markedPaid: { id: 'Lunas: {total} tercatat.', en: 'Paid: {total} recorded.' },
   markedCancelled: { id: 'Dibatalkan: {total}.', en: 'Cancelled: {total}.' },
-  dropped: { id: 'Penjualan tertua dihapus agar daftar tetap di bawah batas {max} penjualan.', en: 'The oldest sales were removed to keep the list under {max} sales.' },
+  dropped: {
+    id: 'Penjualan tertua dihapus agar daftar tetap di bawah batas {max} penjualan.',
+    en: 'The oldest sales were removed to keep the list under {max} sales.',
+  },
   nearlyFull: {
     id: 'Daftar hampir penuh ({n} dari {max} penjualan). Ekspor CSV lalu hapus hari-hari lama.',
     en: 'The list is nearly full ({n} of {max} sales). Export a CSV, then delete old days.',
@@ -174,8 +180,14 @@ const EXPLAIN: Readonly<Record<string, Readonly<Record<Lang, string>>>> = {
     id: 'Koma berarti sen (desimal). Untuk ribuan pakai titik: 25.000, atau tanpa tanda: 25000.',
     en: 'A comma means cents (decimals). For thousands use a dot: 25.000, or no mark: 25000.',
   },
-  AMOUNT_DECIMALS: { id: 'Sen paling banyak dua angka di belakang koma, misalnya 12.500,50.', en: 'At most two digits of cents after the comma, e.g. 12.500,50.' },
-  AMOUNT_NOT_NUMBER: { id: 'Jumlah hanya boleh berisi angka, titik ribuan dan koma sen.', en: 'The amount may only hold digits, thousands dots and a cents comma.' },
+  AMOUNT_DECIMALS: {
+    id: 'Sen paling banyak dua angka di belakang koma, misalnya 12.500,50.',
+    en: 'At most two digits of cents after the comma, e.g. 12.500,50.',
+  },
+  AMOUNT_NOT_NUMBER: {
+    id: 'Jumlah hanya boleh berisi angka, titik ribuan dan koma sen.',
+    en: 'The amount may only hold digits, thousands dots and a cents comma.',
+  },
   AMOUNT_NEGATIVE: { id: 'Jumlah tidak boleh minus.', en: 'The amount cannot be negative.' },
   AMOUNT_ZERO: { id: 'Jumlah harus lebih dari nol.', en: 'The amount must be more than zero.' },
   AMOUNT_LEADING_ZERO: { id: 'Jumlah tidak boleh diawali angka 0.', en: 'The amount cannot start with a 0.' },
@@ -186,12 +198,18 @@ const EXPLAIN: Readonly<Record<string, Readonly<Record<Lang, string>>>> = {
   },
   FEE_EMPTY: { id: 'Isi nilai biaya, atau pilih tanpa biaya.', en: 'Enter the fee, or choose no fee.' },
   FEE_AMOUNT: { id: 'Biaya tetap ditulis seperti jumlah: 1.000 atau 1000.', en: 'Write a fixed fee like an amount: 1.000 or 1000.' },
-  FEE_PERCENT: { id: 'Biaya persen antara 0 dan 100, paling banyak dua desimal, misalnya 2,5.', en: 'A percentage fee is between 0 and 100, with at most two decimals, e.g. 2,5.' },
+  FEE_PERCENT: {
+    id: 'Biaya persen antara 0 dan 100, paling banyak dua desimal, misalnya 2,5.',
+    en: 'A percentage fee is between 0 and 100, with at most two decimals, e.g. 2,5.',
+  },
   BILL_TOO_LONG: { id: 'Nomor tagihan paling panjang 25 karakter.', en: 'A bill number has at most 25 characters.' },
   BILL_CHARACTERS: { id: 'Nomor tagihan berisi karakter yang tidak bisa dipakai di QRIS.', en: 'The bill number holds characters a QRIS cannot carry.' },
   NOT_CONVERTIBLE: { id: 'QR untuk jumlah ini tidak bisa dibuat dari QRIS toko.', en: 'No QR can be made for this amount from the shop QRIS.' },
   MAX_BAD: { id: 'Batas ditulis seperti jumlah, lebih dari nol, misalnya 10.000.000.', en: 'Write the limit like an amount, above zero, e.g. 10.000.000.' },
-  STORED_UNREADABLE: { id: 'QRIS toko yang tersimpan tidak terbaca. Pasang ulang dari stiker toko.', en: 'The stored shop QRIS cannot be read. Set it up again from the shop sticker.' },
+  STORED_UNREADABLE: {
+    id: 'QRIS toko yang tersimpan tidak terbaca. Pasang ulang dari stiker toko.',
+    en: 'The stored shop QRIS cannot be read. Set it up again from the shop sticker.',
+  },
   STORED_UNPINNED: {
     id: 'Halaman kasir diperbarui: pasang dan konfirmasi QRIS toko sekali lagi dari stiker toko.',
     en: 'The cashier page was updated: set up and confirm the shop QRIS once more from the shop sticker.',
@@ -200,13 +218,19 @@ const EXPLAIN: Readonly<Record<string, Readonly<Record<Lang, string>>>> = {
     id: 'QRIS toko yang tersimpan berubah sejak Anda mengonfirmasinya, jadi tidak dipakai. Pasang ulang dari stiker toko dan periksa nomor rekeningnya.',
     en: 'The stored shop QRIS changed after you confirmed it, so it is not used. Set it up again from the shop sticker and check its account number.',
   },
-  STORED_INVALID: { id: 'QRIS toko yang tersimpan tidak bisa dipakai lagi. Pasang ulang dari stiker toko.', en: 'The stored shop QRIS can no longer be used. Set it up again from the shop sticker.' },
+  STORED_INVALID: {
+    id: 'QRIS toko yang tersimpan tidak bisa dipakai lagi. Pasang ulang dari stiker toko.',
+    en: 'The stored shop QRIS can no longer be used. Set it up again from the shop sticker.',
+  },
   EMPTY_INPUT: { id: 'Belum ada kode yang diberikan.', en: 'No code was given.' },
   NOT_STATIC: {
     id: 'Ini QRIS dinamis (untuk satu pembayaran). Pakai QRIS statis yang tercetak di toko.',
     en: 'This is a dynamic QRIS (for one payment). Use the printed static QRIS of the shop.',
   },
-  CRC_MISMATCH: { id: 'Kode rusak atau salah ketik: angka pemeriksanya (CRC) tidak cocok.', en: 'The code is damaged or mistyped: its check digits (CRC) do not match.' },
+  CRC_MISMATCH: {
+    id: 'Kode rusak atau salah ketik: angka pemeriksanya (CRC) tidak cocok.',
+    en: 'The code is damaged or mistyped: its check digits (CRC) do not match.',
+  },
   CRC_MISSING: { id: 'Kode tidak lengkap: angka pemeriksanya (CRC) tidak ada.', en: 'The code is incomplete: its check digits (CRC) are missing.' },
   TRUNCATED: { id: 'Kode terpotong: sebagian isinya hilang.', en: 'The code is cut short: part of it is missing.' },
   TOO_LONG: { id: 'Teks ini terlalu panjang untuk sebuah QRIS.', en: 'This text is too long to be a QRIS.' },
@@ -217,13 +241,22 @@ const EXPLAIN: Readonly<Record<string, Readonly<Record<Lang, string>>>> = {
   MISSING_TAG: { id: 'Ada bagian wajib QRIS yang tidak ada.', en: 'A required part of the QRIS is missing.' },
   MISSING_MERCHANT_ACCOUNT: { id: 'Kode tidak memuat rekening penjual.', en: 'The code holds no merchant account.' },
   QRIS_BAD_CURRENCY: { id: 'Mata uang kode ini bukan Rupiah.', en: 'The currency of this code is not Rupiah.' },
-  IMAGE_NO_QR: { id: 'Tidak ada QR yang terbaca di gambar. Coba foto yang lebih tajam dan lurus.', en: 'No QR code could be read in the image. Try a sharper, straighter photo.' },
+  IMAGE_NO_QR: {
+    id: 'Tidak ada QR yang terbaca di gambar. Coba foto yang lebih tajam dan lurus.',
+    en: 'No QR code could be read in the image. Try a sharper, straighter photo.',
+  },
   IMAGE_NOT_EMVCO: { id: 'QR di gambar ini bukan QRIS pembayaran.', en: 'The QR code in this image is not a payment QRIS.' },
   IMAGE_TIME_BUDGET: { id: 'Gambar terlalu sulit dibaca. Coba foto yang lebih dekat.', en: 'The image is too hard to read. Try a closer photo.' },
   IMAGE_TOO_LARGE: { id: 'Gambar terlalu besar. Kirim foto yang lebih kecil.', en: 'The image is too large. Send a smaller photo.' },
   IMAGE_CORRUPT: { id: 'Gambar tidak bisa dibuka.', en: 'The image cannot be opened.' },
-  IMAGE_UNSUPPORTED_FORMAT: { id: 'Jenis file ini bukan gambar yang didukung (pakai JPG atau PNG).', en: 'This kind of file is not a supported image (use JPG or PNG).' },
-  CAMERA_UNAVAILABLE: { id: 'Kamera tidak bisa dipakai di sini. Pakai foto atau tempel kodenya.', en: 'The camera cannot be used here. Use a photo or paste the code.' },
+  IMAGE_UNSUPPORTED_FORMAT: {
+    id: 'Jenis file ini bukan gambar yang didukung (pakai JPG atau PNG).',
+    en: 'This kind of file is not a supported image (use JPG or PNG).',
+  },
+  CAMERA_UNAVAILABLE: {
+    id: 'Kamera tidak bisa dipakai di sini. Pakai foto atau tempel kodenya.',
+    en: 'The camera cannot be used here. Use a photo or paste the code.',
+  },
 };
 
 /** The sentence for a refusal `code`, or a general one when the code has none. */
@@ -244,7 +277,8 @@ export function hasExplanation(code: string): boolean {
 export function multipleCodesLines(lang: Lang, cards: readonly (CodeCard | null)[]): string[] {
   const lines = [t(lang, 'multipleIntro', { n: Math.max(2, cards.length) })];
   cards.forEach((c, i) => {
-    const what = c === null ? t(lang, 'unreadableCode') : [c.merchantName || '-', `NMID ${c.nmid || '-'}`, `${t(lang, 'account')} ${c.account || '-'}`].join(' · ');
+    const what =
+      c === null ? t(lang, 'unreadableCode') : [c.merchantName || '-', `NMID ${c.nmid || '-'}`, `${t(lang, 'account')} ${c.account || '-'}`].join(' · ');
     lines.push(`${i + 1}. ${what}`);
   });
   return lines;

@@ -192,7 +192,9 @@ function renderFee(): void {
   const total = on && amount.ok && fee.ok ? payerTotal(amount.text, fee.fee) : null;
   const line = $('payer-total');
   line.hidden = !on || !amount.ok;
-  line.textContent = amount.ok ? t(state.lang, 'payerPays', { total: total !== null ? formatRupiah(total) : `${formatRupiah(amount.text)} ${t(state.lang, 'plusTip')}` }) : '';
+  line.textContent = amount.ok
+    ? t(state.lang, 'payerPays', { total: total !== null ? formatRupiah(total) : `${formatRupiah(amount.text)} ${t(state.lang, 'plusTip')}` })
+    : '';
 }
 
 function feeText(fee: NonNullable<Payment['fee']>): string {
@@ -254,7 +256,12 @@ function renderSlip(p: Payment, time: string): void {
   $('slip-city').textContent = p.merchantCity;
   $('slip-amount').textContent = totalText(p);
   $('slip-breakdown').textContent = p.fee ? `${formatRupiah(p.amount)} + ${feeLine(p)}` : '';
-  const lines = [`NMID ${p.nmid}`, `${t(state.lang, 'account')} ${p.account}`, p.billNumber ? `${t(state.lang, 'bill')} ${p.billNumber}` : '', dateTimeText(time)];
+  const lines = [
+    `NMID ${p.nmid}`,
+    `${t(state.lang, 'account')} ${p.account}`,
+    p.billNumber ? `${t(state.lang, 'bill')} ${p.billNumber}` : '',
+    dateTimeText(time),
+  ];
   $('slip-lines').replaceChildren(...lines.filter((l) => l !== '').flatMap((l, i) => (i === 0 ? [l] : [document.createElement('br'), l])));
   fitPage();
 }
@@ -286,7 +293,8 @@ function renderList(): void {
     const amountCell = cell(p ? totalText(p) : t(lang, 'unreadable'), 'num');
     const statusCell = cell(t(lang, r.status === 'paid' ? 'paid' : r.status === 'cancelled' ? 'cancelled' : 'pending'), `status ${r.status}`);
     if (p?.billNumber) statusCell.append(para(`${t(lang, 'bill')}: ${p.billNumber}`, 'sub'));
-    if (!check.ok && check.reason === 'OTHER_MERCHANT') statusCell.append(para(t(lang, 'oldMerchant', { name: check.payment.merchantName, account: check.payment.account }), 'sub other'));
+    if (!check.ok && check.reason === 'OTHER_MERCHANT')
+      statusCell.append(para(t(lang, 'oldMerchant', { name: check.payment.merchantName, account: check.payment.account }), 'sub other'));
     const actions = document.createElement('td');
     actions.className = 'acts';
     const label = `${timeText(r.time)} ${p ? totalText(p) : ''}`;
@@ -513,7 +521,8 @@ function onSale(): void {
   const check = result.ok ? checkPayment(result.payload, m) : null;
   if (!result.ok || !check?.ok) {
     const code = result.ok ? 'NOT_CONVERTIBLE' : result.code;
-    const field = result.ok || result.field === 'amount' ? 'amount' : result.field === 'billNumber' ? 'bill' : $('fee-value-field').hidden ? 'fee-kind' : 'fee-value';
+    const field =
+      result.ok || result.field === 'amount' ? 'amount' : result.field === 'billNumber' ? 'bill' : $('fee-value-field').hidden ? 'fee-kind' : 'fee-value';
     state.saleError = { code, fieldId: field };
     if (field !== 'amount') $<HTMLDetailsElement>('more').open = true;
     render();
@@ -777,7 +786,9 @@ $('max-form').addEventListener('submit', (e) => {
   }
   render();
 });
-$<HTMLSelectElement>('sep').addEventListener('change', (e) => store.setSeparator(((e.currentTarget as HTMLSelectElement).value === ',' ? ',' : ';') as Separator));
+$<HTMLSelectElement>('sep').addEventListener('change', (e) =>
+  store.setSeparator(((e.currentTarget as HTMLSelectElement).value === ',' ? ',' : ';') as Separator),
+);
 $('clear').addEventListener('click', () => {
   if (!window.confirm(t(state.lang, 'clearConfirm'))) return;
   store.clearSales();

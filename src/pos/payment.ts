@@ -64,8 +64,7 @@ export function checkPayment(payload: string, merchant: Merchant): PaymentCheck 
 
 /** True when the merchant's static code gives exactly this payload for its amount, bill and fee. */
 function isOf(p: Payment, merchant: Merchant): boolean {
-  const fee: FeeOption | undefined =
-    p.fee === null ? undefined : p.fee.kind === 'prompt' ? { type: 'prompt' } : { type: p.fee.kind, value: p.fee.value };
+  const fee: FeeOption | undefined = p.fee === null ? undefined : p.fee.kind === 'prompt' ? { type: 'prompt' } : { type: p.fee.kind, value: p.fee.value };
   try {
     const again = toDynamic(merchant.payload, {
       amount: p.amount,

@@ -24,19 +24,10 @@ export interface SaleInput {
 export const QRIS_MAX_PAYMENT = '10000000';
 
 /** Refusal codes of a sale; the field names where the cashier fixes it. */
-export type SaleRefusal =
-  | AmountRefusal
-  | 'OVER_MAX'
-  | 'FEE_EMPTY'
-  | 'FEE_AMOUNT'
-  | 'FEE_PERCENT'
-  | 'BILL_TOO_LONG'
-  | 'BILL_CHARACTERS'
-  | 'NOT_CONVERTIBLE';
+export type SaleRefusal = AmountRefusal | 'OVER_MAX' | 'FEE_EMPTY' | 'FEE_AMOUNT' | 'FEE_PERCENT' | 'BILL_TOO_LONG' | 'BILL_CHARACTERS' | 'NOT_CONVERTIBLE';
 
 export type SaleResult =
-  | { readonly ok: true; readonly payload: string }
-  | { readonly ok: false; readonly code: SaleRefusal; readonly field: 'amount' | 'billNumber' | 'fee' };
+  { readonly ok: true; readonly payload: string } | { readonly ok: false; readonly code: SaleRefusal; readonly field: 'amount' | 'billNumber' | 'fee' };
 
 /** The fee the cashier chose, as typed, or the refusal of its value. */
 export function feeFromInput(kind: FeeKind, typed: string): { ok: true; fee: Fee | null } | { ok: false; code: SaleRefusal } {
