@@ -40,6 +40,7 @@ const STRINGS = {
   nmid: { id: 'NMID', en: 'NMID' },
   acquirer: { id: 'Penerbit', en: 'Acquirer' },
   account: { id: 'Rekening', en: 'Account' },
+  accountShort: { id: 'Rek.', en: 'Acct' },
   replace: { id: 'Ganti QRIS', en: 'Replace QRIS' },
   forget: { id: 'Hapus QRIS', en: 'Forget QRIS' },
   forgetConfirm: { id: 'Hapus QRIS toko dari perangkat ini?', en: 'Remove the shop QRIS from this device?' },

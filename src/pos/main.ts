@@ -258,11 +258,20 @@ function renderSlip(p: Payment, time: string): void {
   $('slip-breakdown').textContent = p.fee ? `${formatRupiah(p.amount)} + ${feeLine(p)}` : '';
   const lines = [
     `NMID ${p.nmid}`,
-    `${t(state.lang, 'account')} ${p.account}`,
+    `${t(state.lang, 'accountShort')} ${p.account}`,
     p.billNumber ? `${t(state.lang, 'bill')} ${p.billNumber}` : '',
     dateTimeText(time),
   ];
-  $('slip-lines').replaceChildren(...lines.filter((l) => l !== '').flatMap((l, i) => (i === 0 ? [l] : [document.createElement('br'), l])));
+  const box = $('slip-lines');
+  box.replaceChildren();
+  for (const line of lines) {
+    if (line === '') continue;
+    const span = document.createElement('span');
+    span.className = 'nowrap';
+    span.textContent = line;
+    if (box.childElementCount > 0) box.append(document.createElement('br'));
+    box.append(span);
+  }
   fitPage();
 }
 
