@@ -5,7 +5,7 @@
  * here; every change goes through `render()`. No rule lives here: only which module to ask.
  */
 import { isQrisError } from '../index.js';
-import { salesCsv, type CsvWords, type Separator } from './csv.js';
+import { salesCsv, type CsvWords } from './csv.js';
 import { explain, isStringKey, multipleCodesLines, t, type Lang, type StringKey } from './i18n.js';
 import { dayKey, inDays, newRecord, totals, type SaleRecord, type Status } from './ledger.js';
 import { candidateCards, checkStaticCode, type Merchant, type SetupIssue } from './merchant.js';
@@ -795,9 +795,7 @@ $('max-form').addEventListener('submit', (e) => {
   }
   render();
 });
-$<HTMLSelectElement>('sep').addEventListener('change', (e) =>
-  store.setSeparator(((e.currentTarget as HTMLSelectElement).value === ',' ? ',' : ';') as Separator),
-);
+$<HTMLSelectElement>('sep').addEventListener('change', (e) => store.setSeparator((e.currentTarget as HTMLSelectElement).value === ',' ? ',' : ';'));
 $('clear').addEventListener('click', () => {
   if (!window.confirm(t(state.lang, 'clearConfirm'))) return;
   store.clearSales();
