@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { info, toDynamic } from '../src/index.js';
+import { info, toDynamic, validate } from '../src/index.js';
+import { STRING_KEYS, t } from '../src/pos/i18n.js';
 import { CHROMIUM, isFormula, openSettings, readCsvExcelId, ROOT, sell, serveDir, setUp, shownPayload, type Static } from './pos-browser.js';
 
 const STATIC = readFileSync(join(ROOT, 'fixtures', 'demo', 'static-qris.txt'), 'utf8').trim();
@@ -351,6 +352,69 @@ describe('honest about where it runs', () => {
     } finally {
       child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('settings, replacing the merchant, English', () => {
+  const corpus = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'dev-payloads.json'), 'utf8')) as { payload: string; kind: string }[];
+  const OTHER = corpus.find((c) => c.kind === 'static' && validate(c.payload).valid && info(c.payload).merchantName !== info(STATIC).merchantName)!.payload;
+
+  it('the maximum per payment is changed in settings and explained when hit; "Ganti QRIS" asks, naming the merchant it replaces', async () => {
+    const { context, page } = await open({ width: 360, height: 740 });
+    try {
+      await setUp(page, STATIC);
+      await page.locator('#amount').pressSequentially('10000001');
+      await page.locator('#amount').press('Enter');
+      await expect.poll(() => page.locator('#sale-error').textContent()).toContain('batasnya Rp 10.000.000 (termasuk biaya)');
+      await openSettings(page);
+      await page.locator('#max').fill('50.000');
+      await page.locator('#max-form button[type=submit]').click();
+      expect(await page.locator('#notice').textContent()).toBe('Batas per pembayaran: Rp 50.000.');
+      await page.locator('#amount').fill('');
+      await page.locator('#amount').pressSequentially('60000');
+      await page.locator('#amount').press('Enter');
+      await expect.poll(() => page.locator('#sale-error').textContent()).toContain('batasnya Rp 50.000');
+      expect(await page.locator('#result').isVisible()).toBe(false);
+      await page.locator('#replace').click();
+      await page.locator('#paste').fill(OTHER);
+      await page.locator('#paste-form button[type=submit]').click();
+      await expect.poll(() => page.locator('#confirm').isVisible()).toBe(true);
+      expect(await page.locator('#confirm-replacing').textContent()).toContain(`menggantikan QRIS ${info(STATIC).merchantName} (9360 0915 •••• 1481)`);
+      await page.locator('#confirm-no').click();
+      await page.locator('#setup-cancel').click();
+      expect(await page.locator('#shopline-name').textContent()).toBe(info(STATIC).merchantName);
+      expect(JSON.parse((await page.evaluate(() => localStorage.getItem('qris-pos.merchant')))!)).toMatchObject({ payload: STATIC });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('in English no Indonesian word of the page is left on the set-up, sale, QR and list screens', async () => {
+    const { context, page } = await open({ width: 1280, height: 800 });
+    try {
+      await page.locator('#lang-en').click();
+      const leftovers = async (): Promise<string[]> => {
+        const text = await page.evaluate(() => document.body.innerText);
+        return STRING_KEYS.map((k) => t('id', k).split('{')[0]!.trim()).filter(
+          (w, i) => w.length >= 5 && w !== t('en', STRING_KEYS[i]!).split('{')[0]!.trim() && text.includes(w),
+        );
+      };
+      expect(await leftovers()).toEqual([]);
+      await setUp(page, STATIC);
+      expect(await leftovers()).toEqual([]);
+      await page.locator('#more').evaluate((d: HTMLDetailsElement) => (d.open = true));
+      await page.locator('#fee-kind').selectOption('fixed');
+      await page.locator('#fee-value').fill('500');
+      await sell(page, '25000');
+      expect(await leftovers()).toEqual([]);
+      expect(await page.locator('#check-wallet').textContent()).toContain('make sure Rp 25.500 has arrived');
+      await page.locator('#mark-paid').click();
+      await openSettings(page);
+      expect(await leftovers()).toEqual([]);
+      expect(await page.locator('#total-paid').textContent()).toBe('Money received: Rp 25.500 (1 paid)');
+    } finally {
+      await context.close();
     }
   });
 });

@@ -101,7 +101,7 @@ const STRINGS = {
   clearList: { id: 'Hapus semua penjualan', en: 'Delete all sales' },
   clearConfirm: { id: 'Hapus semua penjualan yang tersimpan, semua hari?', en: 'Delete every stored sale, of every day?' },
   noSales: { id: 'Tidak ada penjualan pada tanggal ini.', en: 'No sales on these dates.' },
-  totalPaid: { id: 'Uang diterima (lunas): {sum} dari {n} penjualan', en: 'Money received (paid): {sum} from {n} sales' },
+  totalPaid: { id: 'Uang diterima (lunas): {sum} dari {n} penjualan', en: 'Money received: {sum} ({n} paid)' },
   totalFees: { id: 'termasuk biaya {fee}', en: 'fees included: {fee}' },
   totalOpen: { id: 'Menunggu: {p} · Batal: {c}', en: 'Waiting: {p} · Cancelled: {c}' },
   totalTips: { id: '{n} dengan tip pembeli (tip tidak dihitung)', en: '{n} with a payer tip (tip not counted)' },
@@ -119,7 +119,14 @@ const STRINGS = {
   sepSemicolon: { id: 'Titik koma ; (Excel bahasa Indonesia)', en: 'Semicolon ; (Excel in Indonesian)' },
   sepComma: { id: 'Koma , (Excel bahasa Inggris)', en: 'Comma , (Excel in English)' },
   saved: { id: 'QRIS toko tersimpan: {name} · {account}.', en: 'Shop QRIS saved: {name} · {account}.' },
-  warnings: { id: 'Catatan (kode tetap bisa dipakai):', en: 'Notes (the code still works):' },
+  warnings: {
+    id: 'Kode ini punya {n} catatan teknis kecil dari pemeriksaan; kode tetap bisa dipakai.',
+    en: 'This code has {n} small technical notes from the check; it still works.',
+  },
+  cancelPaidConfirm: {
+    id: 'Batalkan penjualan {total} yang sudah lunas? Uangnya tidak lagi dihitung di total.',
+    en: 'Cancel the paid sale of {total}? Its money is no longer counted in the total.',
+  },
   markedPaid: { id: 'Lunas: {total} tercatat.', en: 'Paid: {total} recorded.' },
   markedCancelled: { id: 'Dibatalkan: {total}.', en: 'Cancelled: {total}.' },
   dropped: {
@@ -160,6 +167,9 @@ const STRINGS = {
 } as const satisfies Record<string, Readonly<Record<Lang, string>>>;
 
 export type StringKey = keyof typeof STRINGS;
+
+/** Every key, for tests that look for untranslated words on screen. */
+export const STRING_KEYS = Object.keys(STRINGS) as readonly StringKey[];
 
 /** The text of `key` with its {placeholders} filled in. */
 export function t(lang: Lang, key: StringKey, vars: Readonly<Record<string, string | number>> = {}): string {

@@ -163,7 +163,11 @@ function renderConfirm(): void {
   replacing.textContent = old ? t(state.lang, 'confirmReplacing', { old: `${old.merchantName} (${old.account})` }) : '';
   const notes = $('confirm-notes');
   notes.replaceChildren();
-  if (c.warnings.length > 0) notes.append(para(t(state.lang, 'warnings') + ' ' + c.warnings.map((w) => w.code).join(', ')));
+  if (c.warnings.length > 0) {
+    const p = para(t(state.lang, 'warnings', { n: c.warnings.length }));
+    p.dataset['code'] = c.warnings.map((w) => w.code).join(' ');
+    notes.append(p);
+  }
   notes.hidden = c.warnings.length === 0;
 }
 
@@ -581,10 +585,11 @@ async function showAgain(record: SaleRecord): Promise<void> {
 }
 
 function settleRow(record: SaleRecord, to: Status): void {
-  if (to === 'cancelled' && record.status === 'paid' && !window.confirm(t(state.lang, 'markCancelled') + '?')) return;
-  const after = store.settle(record.id, to, new Date());
   const p = readPayment(record.payload);
-  if (after?.status === to && p) state.notice = { key: to === 'paid' ? 'markedPaid' : 'markedCancelled', vars: { total: totalText(p) } };
+  const total = p ? totalText(p) : '';
+  if (to === 'cancelled' && record.status === 'paid' && !window.confirm(t(state.lang, 'cancelPaidConfirm', { total }))) return;
+  const after = store.settle(record.id, to, new Date());
+  if (after?.status === to && p) state.notice = { key: to === 'paid' ? 'markedPaid' : 'markedCancelled', vars: { total } };
   if (state.current?.record.id === record.id) state.current = null;
   render();
 }
