@@ -210,6 +210,8 @@ describe('a full shop day', () => {
       await page.reload();
       await page.waitForSelector('body[data-ready="true"]');
       expect(await page.locator('#no-sales').isVisible()).toBe(true);
+      // Yesterday's unpaid sale is not lost from sight.
+      expect(await page.locator('#elsewhere').textContent()).toContain('Masih menunggu dari hari lain: 1 penjualan.');
       await page.locator('#day-from').fill('2026-12-02');
       await page.locator('#day-to').fill('2026-12-02');
       await expect.poll(() => page.locator('#sales tbody tr').count()).toBe(10);

@@ -105,6 +105,8 @@ const STRINGS = {
   totalFees: { id: 'termasuk biaya {fee}', en: 'fees included: {fee}' },
   totalOpen: { id: 'Menunggu: {p} · Batal: {c}', en: 'Waiting: {p} · Cancelled: {c}' },
   totalTips: { id: '{n} dengan tip pembeli (tip tidak dihitung)', en: '{n} with a payer tip (tip not counted)' },
+  pendingElsewhere: { id: 'Masih menunggu dari hari lain: {n} penjualan.', en: 'Still waiting from other days: {n} sales.' },
+  showThem: { id: 'Lihat', en: 'Show them' },
   oldMerchant: { id: 'QRIS lain: {name} · {account}', en: 'Other QRIS: {name} · {account}' },
   unreadable: { id: 'Kode rusak', en: 'Broken code' },
   settings: { id: 'Pengaturan', en: 'Settings' },

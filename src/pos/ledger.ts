@@ -55,6 +55,20 @@ export function inDays(records: readonly SaleRecord[], from: string, to: string)
     .sort((x, y) => Date.parse(x.time) - Date.parse(y.time));
 }
 
+/** Pending sales made on days outside `from`..`to`, and the first of those days (null when none). */
+export function pendingElsewhere(records: readonly SaleRecord[], from: string, to: string): { count: number; oldest: string | null } {
+  let count = 0;
+  let oldest: string | null = null;
+  for (const r of records) {
+    if (r.status !== 'pending') continue;
+    const day = dayKey(new Date(r.time));
+    if (day >= from && day <= to) continue;
+    count++;
+    if (oldest === null || day < oldest) oldest = day;
+  }
+  return { count, oldest };
+}
+
 export interface Totals {
   /** Paid sales and the money they brought, fees included, in sen. */
   readonly paidCount: number;

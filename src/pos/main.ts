@@ -7,7 +7,7 @@
 import { isQrisError } from '../index.js';
 import { salesCsv, type CsvWords } from './csv.js';
 import { explain, isStringKey, multipleCodesLines, t, type Lang, type StringKey } from './i18n.js';
-import { dayKey, inDays, newRecord, totals, type SaleRecord, type Status } from './ledger.js';
+import { dayKey, inDays, newRecord, pendingElsewhere, totals, type SaleRecord, type Status } from './ledger.js';
 import { candidateCards, checkStaticCode, type Merchant, type SetupIssue } from './merchant.js';
 import { feeSen, payerTotal, senText, toSen } from './money.js';
 import { checkPayment, readPayment, type Payment } from './payment.js';
@@ -328,6 +328,11 @@ function renderList(): void {
     tr.append(cell(when), amountCell, statusCell, actions);
     body.append(tr);
   }
+  // Sales still waiting on another day (yesterday's, after midnight) stay in sight.
+  const elsewhere = pendingElsewhere(all, from, to);
+  $('elsewhere').hidden = elsewhere.count === 0;
+  $('elsewhere-text').textContent = t(lang, 'pendingElsewhere', { n: elsewhere.count });
+  $('elsewhere-show').dataset['from'] = elsewhere.oldest ?? '';
   $('no-sales').hidden = shown.length > 0;
   $('sales').hidden = shown.length === 0;
   $('export').hidden = shown.length === 0;
@@ -786,6 +791,11 @@ for (const id of ['day-from', 'day-to']) {
     render();
   });
 }
+$('elsewhere-show').addEventListener('click', () => {
+  const from = $('elsewhere-show').dataset['from'] ?? '';
+  if (from !== '') state.range = { from, to: dayKey(new Date()) };
+  render();
+});
 $('day-today').addEventListener('click', () => {
   state.range = null;
   render();
