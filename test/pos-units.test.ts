@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crc16Hex, info, toDynamic, validate } from '../src/index.js';
 import { salesCsv, textCell, type CsvWords } from '../src/pos/csv.js';
+import { breakdownText, csvName, feeText, totalText } from '../src/pos/display.js';
 import { sha256Hex } from '../src/pos/fingerprint.js';
 import { explain, hasExplanation, multipleCodesLines, t } from '../src/pos/i18n.js';
 import { asRecord, dayKey, inDays, NEXT, newRecord, pendingElsewhere, settle, settleIn, totals, type SaleRecord, type Status } from '../src/pos/ledger.js';
@@ -485,6 +486,25 @@ describe('set-up: checkStaticCode, the masked account and a photo with several c
   it('words: both languages have every key, and placeholders are filled', () => {
     expect(t('id', 'payerPays', { total: 'Rp 16.000' })).toBe('Pembeli membayar Rp 16.000');
     expect(t('en', 'payerPays', { total: 'Rp 16.000' })).toBe('The payer pays Rp 16.000');
+  });
+});
+
+describe('display: one wording of a payment for the QR screen, slip, list and CSV', () => {
+  it('the headline is what the payer pays; the breakdown names price and fee in the page language', () => {
+    const read = (opts: Parameters<typeof toDynamic>[1]) => readPayment(toDynamic(STATIC, opts))!;
+    const fixed = read({ amount: 15000, fee: { type: 'fixed', value: 1000 } });
+    expect(totalText('id', fixed)).toBe('Rp 16.000');
+    expect(breakdownText('id', fixed)).toBe('Harga Rp 15.000 + biaya Rp 1.000');
+    expect(breakdownText('en', fixed)).toBe('Price Rp 15.000 + fee Rp 1.000');
+    const pct = read({ amount: 15000, fee: { type: 'percent', value: '2.5' } });
+    expect(totalText('id', pct)).toBe('Rp 15.375');
+    expect(breakdownText('id', pct)).toBe('Harga Rp 15.000 + biaya 2,5% (Rp 375)');
+    expect(feeText('en', { kind: 'percent', value: '2.5' })).toBe('2.5%');
+    const tip = read({ amount: 5000, fee: { type: 'prompt' } });
+    expect(totalText('id', tip)).toBe('Rp 5.000 + tip');
+    expect(breakdownText('id', read({ amount: 5000 }))).toBe('');
+    expect(csvName('id', '2026-12-02', '2026-12-02')).toBe('qris-penjualan-2026-12-02.csv');
+    expect(csvName('en', '2026-12-01', '2026-12-02')).toBe('qris-sales-2026-12-01_2026-12-02.csv');
   });
 });
 

@@ -5,11 +5,12 @@
  * here; every change goes through `render()`. No rule lives here: only which module to ask.
  */
 import { isQrisError } from '../index.js';
-import { salesCsv, type CsvWords } from './csv.js';
+import { salesCsv } from './csv.js';
+import { breakdownText, csvName, csvWords, dateText, dateTimeText, feeLine, feeText, timeText, totalText } from './display.js';
 import { explain, isStringKey, multipleCodesLines, t, type Lang, type StringKey } from './i18n.js';
 import { dayKey, inDays, newRecord, pendingElsewhere, totals, type SaleRecord, type Status } from './ledger.js';
 import { candidateCards, checkStaticCode, type Merchant, type SetupIssue } from './merchant.js';
-import { feeSen, payerTotal, senText, toSen } from './money.js';
+import { payerTotal, senText, toSen } from './money.js';
 import { checkPayment, readPayment, type Payment } from './payment.js';
 import { decodeFrame, decodeFromFile, drawQr, qrPng } from './qr.js';
 import { formatRupiah, liveFormat, parseAmount } from './rupiah.js';
@@ -37,6 +38,8 @@ interface State {
   replacing: boolean;
   /** The sale on the QR screen: its record and what was read back from its payload. */
   current: { readonly record: SaleRecord; readonly payment: Payment } | null;
+  /** The payload the canvas holds now: the QR screen shows only once it is `current`'s. */
+  drawn: string | null;
   setupErrors: readonly Shown[];
   saleError: { readonly code: string; readonly fieldId: string } | null;
   notice: Notice | null;
@@ -63,6 +66,7 @@ const state: State = {
   candidate: null,
   replacing: false,
   current: null,
+  drawn: null,
   setupErrors: [],
   saleError: null,
   notice: null,
@@ -103,7 +107,8 @@ function render(): void {
   $('camera-start').hidden = state.camera !== null;
   $('camera').hidden = state.camera === null;
   $('sale').hidden = !selling || state.current !== null;
-  $('result').hidden = !selling || state.current === null;
+  // Between "Buat QR" and the QR drawn, neither screen: the canvas must never show the last sale's QR.
+  $('result').hidden = !selling || state.current === null || state.drawn !== state.current.payment.payload;
   $('days').hidden = !selling;
   $('settings').hidden = !selling;
   $('shopline').hidden = !selling;
@@ -191,7 +196,7 @@ function renderFee(): void {
   const fee = feeFromInput(kind, $<HTMLInputElement>('fee-value').value);
   const on = fee.ok && fee.fee !== null;
   $('fee-badge').hidden = !on;
-  if (on && fee.fee) $('fee-badge-text').textContent = t(state.lang, 'feeOn', { fee: feeText(fee.fee) });
+  if (on && fee.fee) $('fee-badge-text').textContent = t(state.lang, 'feeOn', { fee: feeText(state.lang, fee.fee) });
   const amount = parseAmount($<HTMLInputElement>('amount').value);
   const total = on && amount.ok && fee.ok ? payerTotal(amount.text, fee.fee) : null;
   const line = $('payer-total');
@@ -201,24 +206,14 @@ function renderFee(): void {
     : '';
 }
 
-function feeText(fee: NonNullable<Payment['fee']>): string {
-  if (fee.kind === 'prompt') return t(state.lang, 'tipByPayer');
-  return fee.kind === 'fixed' ? formatRupiah(fee.value) : `${fee.value.replace('.', state.lang === 'id' ? ',' : '.')}%`;
-}
-
-/** What the payer pays, for people: "Rp 16.000", or "Rp 15.000 + tip" when they type the tip. */
-function totalText(p: Payment): string {
-  return p.total !== null ? formatRupiah(p.total) : `${formatRupiah(p.amount)} ${t(state.lang, 'plusTip')}`;
-}
-
 function renderReceipt(): void {
   const cur = state.current;
   if (!cur) return;
   const p = cur.payment; // every word here is read from the payload that is drawn
   const { lang } = state;
-  const total = totalText(p);
+  const total = totalText(state.lang, p);
   $('receipt-amount').textContent = total;
-  $('receipt-breakdown').textContent = p.fee ? `${t(lang, 'amountPart')} ${formatRupiah(p.amount)} + ${t(lang, 'fee').toLowerCase()} ${feeLine(p)}` : '';
+  $('receipt-breakdown').textContent = breakdownText(lang, p);
   $('receipt-merchant').textContent = p.merchantName;
   $('qr').setAttribute('aria-label', `QRIS ${total}, ${p.merchantName}`);
   $('check-wallet').textContent = p.total !== null ? t(lang, 'checkWallet', { total }) : t(lang, 'checkWalletTip');
@@ -228,7 +223,7 @@ function renderReceipt(): void {
     [t(lang, 'acquirer'), p.acquirer],
     [t(lang, 'account'), p.account],
     [t(lang, 'bill'), p.billNumber],
-    [t(lang, 'when'), dateTimeText(cur.record.time)],
+    [t(lang, 'when'), dateTimeText(state.lang, cur.record.time)],
   ];
   const dl = $('receipt-details');
   dl.replaceChildren();
@@ -247,24 +242,17 @@ function renderReceipt(): void {
   renderSlip(p, cur.record.time);
 }
 
-function feeLine(p: Payment): string {
-  if (!p.fee) return '';
-  const sen = feeSen(p.amount, p.fee);
-  if (p.fee.kind === 'percent' && sen !== null) return `${feeText(p.fee)} (${formatRupiah(senText(sen))})`;
-  return feeText(p.fee);
-}
-
 /** The print slip: the same facts as the QR screen, in a box as wide as the paper's print area. */
 function renderSlip(p: Payment, time: string): void {
   $('slip-merchant').textContent = p.merchantName;
   $('slip-city').textContent = p.merchantCity;
-  $('slip-amount').textContent = totalText(p);
-  $('slip-breakdown').textContent = p.fee ? `${formatRupiah(p.amount)} + ${feeLine(p)}` : '';
+  $('slip-amount').textContent = totalText(state.lang, p);
+  $('slip-breakdown').textContent = p.fee ? `${formatRupiah(p.amount)} + ${feeLine(state.lang, p)}` : '';
   const lines = [
     `NMID ${p.nmid}`,
     `${t(state.lang, 'accountShort')} ${p.account}`,
     p.billNumber ? `${t(state.lang, 'bill')} ${p.billNumber}` : '',
-    dateTimeText(time),
+    dateTimeText(state.lang, time),
   ];
   const box = $('slip-lines');
   box.replaceChildren();
@@ -302,15 +290,15 @@ function renderList(): void {
     const tr = document.createElement('tr');
     tr.dataset['status'] = r.status;
     tr.dataset['id'] = r.id;
-    const when = manyDays ? `${dateText(r.time)} ${timeText(r.time)}` : timeText(r.time);
-    const amountCell = cell(p ? totalText(p) : t(lang, 'unreadable'), 'num');
+    const when = manyDays ? `${dateText(state.lang, r.time)} ${timeText(state.lang, r.time)}` : timeText(state.lang, r.time);
+    const amountCell = cell(p ? totalText(state.lang, p) : t(lang, 'unreadable'), 'num');
     const statusCell = cell(t(lang, r.status === 'paid' ? 'paid' : r.status === 'cancelled' ? 'cancelled' : 'pending'), `status ${r.status}`);
     if (p?.billNumber) statusCell.append(para(`${t(lang, 'bill')}: ${p.billNumber}`, 'sub'));
     if (!check.ok && check.reason === 'OTHER_MERCHANT')
       statusCell.append(para(t(lang, 'oldMerchant', { name: check.payment.merchantName, account: check.payment.account }), 'sub other'));
     const actions = document.createElement('td');
     actions.className = 'acts';
-    const label = `${timeText(r.time)} ${p ? totalText(p) : ''}`;
+    const label = `${timeText(state.lang, r.time)} ${p ? totalText(state.lang, p) : ''}`;
     if (r.status === 'pending') {
       actions.append(
         button(t(lang, 'show'), 'show secondary', () => void showAgain(r), label),
@@ -384,20 +372,6 @@ function button(text: string, cls: string, onClick: () => void, label?: string):
   if (label) b.setAttribute('aria-label', `${text} ${label}`);
   b.addEventListener('click', onClick);
   return b;
-}
-
-const locale = (): string => (state.lang === 'id' ? 'id-ID' : 'en-GB');
-
-function timeText(iso: string): string {
-  return new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
-}
-
-function dateText(iso: string): string {
-  return new Date(iso).toLocaleDateString(locale(), { day: '2-digit', month: '2-digit', year: 'numeric' });
-}
-
-function dateTimeText(iso: string): string {
-  return `${dateText(iso)} ${timeText(iso)}`;
 }
 
 // ---- Set-up --------------------------------------------------------------------------------------
@@ -564,8 +538,12 @@ function onSale(): void {
 /** Puts a verified sale on the QR screen: the words and the QR both come from `payment.payload`. */
 async function present(record: SaleRecord, payment: Payment): Promise<void> {
   state.current = { record, payment };
+  state.drawn = null;
   render();
   await drawQr($<HTMLCanvasElement>('qr'), payment.payload);
+  if (state.current?.record.id !== record.id) return; // a newer sale or screen took over meanwhile
+  state.drawn = payment.payload;
+  render();
   $<HTMLImageElement>('slip-qr').src = $<HTMLCanvasElement>('qr').toDataURL('image/png');
   fitPage();
   $('result-h').focus();
@@ -591,7 +569,7 @@ async function showAgain(record: SaleRecord): Promise<void> {
 
 function settleRow(record: SaleRecord, to: Status): void {
   const p = readPayment(record.payload);
-  const total = p ? totalText(p) : '';
+  const total = p ? totalText(state.lang, p) : '';
   if (to === 'cancelled' && record.status === 'paid' && !window.confirm(t(state.lang, 'cancelPaidConfirm', { total }))) return;
   const after = store.settle(record.id, to, new Date());
   if (after?.status === to && p) state.notice = { key: to === 'paid' ? 'markedPaid' : 'markedCancelled', vars: { total } };
@@ -678,16 +656,10 @@ function fitPage(): void {
 function exportCsv(): void {
   const { from, to } = listRange();
   const records = inDays(store.loadSales(), from, to);
-  const id = state.lang === 'id';
-  const words: CsvWords = {
-    header: id
-      ? ['tanggal', 'jam', 'status', 'jumlah', 'biaya', 'total_dibayar', 'no_tagihan', 'toko', 'nmid', 'rekening', 'kode_qris']
-      : ['date', 'time', 'status', 'amount', 'fee', 'total_paid', 'bill_number', 'merchant', 'nmid', 'account', 'qris_code'],
-    status: { pending: t(state.lang, 'pending'), paid: t(state.lang, 'paid'), cancelled: t(state.lang, 'cancelled') },
-    tip: t(state.lang, 'tipByPayer'),
-  };
-  const name = from === to ? `qris-${id ? 'penjualan' : 'sales'}-${from}.csv` : `qris-${id ? 'penjualan' : 'sales'}-${from}_${to}.csv`;
-  download(name, new Blob([salesCsv(records, readPayment, words, store.separator())], { type: 'text/csv;charset=utf-8' }));
+  download(
+    csvName(state.lang, from, to),
+    new Blob([salesCsv(records, readPayment, csvWords(state.lang), store.separator())], { type: 'text/csv;charset=utf-8' }),
+  );
 }
 
 // ---- Wiring --------------------------------------------------------------------------------------
