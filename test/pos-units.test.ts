@@ -14,7 +14,7 @@ import { breakdownText, csvName, feeText, totalText } from '../src/pos/display.j
 import { sha256Hex } from '../src/pos/fingerprint.js';
 import { explain, hasExplanation, multipleCodesLines, t } from '../src/pos/i18n.js';
 import { asRecord, dayKey, inDays, NEXT, newRecord, pendingElsewhere, settle, settleIn, totals, type SaleRecord, type Status } from '../src/pos/ledger.js';
-import { candidateCards, checkStaticCode, maskedAccount } from '../src/pos/merchant.js';
+import { candidateCards, checkStaticCode, distinctPaymentCodes, maskedAccount } from '../src/pos/merchant.js';
 import { feeSen, payerTotal, senText, toSen } from '../src/pos/money.js';
 import { checkPayment, readPayment } from '../src/pos/payment.js';
 import { formatRupiah, groupDigits, liveFormat, parseAmount, type AmountRefusal } from '../src/pos/rupiah.js';
@@ -481,6 +481,9 @@ describe('set-up: checkStaticCode, the masked account and a photo with several c
     expect(candidateCards(undefined)).toEqual([]);
     expect(candidateCards('000201')).toEqual([]);
     expect(multipleCodesLines('id', [])[0]).toContain('2 QR');
+    // What a camera's BarcodeDetector saw: the same sticker twice is one code, a URL QR is none.
+    expect(distinctPaymentCodes([STATIC, ` ${STATIC}\n`, 'https://x.example'])).toEqual([STATIC]);
+    expect(distinctPaymentCodes([STATIC, OTHER])).toEqual([STATIC, OTHER]);
   });
 
   it('words: both languages have every key, and placeholders are filled', () => {

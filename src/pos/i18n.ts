@@ -254,6 +254,10 @@ const EXPLAIN: Readonly<Record<string, Readonly<Record<Lang, string>>>> = {
   MISSING_TAG: { id: 'Ada bagian wajib QRIS yang tidak ada.', en: 'A required part of the QRIS is missing.' },
   MISSING_MERCHANT_ACCOUNT: { id: 'Kode tidak memuat rekening penjual.', en: 'The code holds no merchant account.' },
   QRIS_BAD_CURRENCY: { id: 'Mata uang kode ini bukan Rupiah.', en: 'The currency of this code is not Rupiah.' },
+  IMAGE_MULTIPLE_CODES: {
+    id: 'Awas: gambar ini berisi lebih dari satu QR pembayaran.',
+    en: 'Careful: this picture holds more than one payment QR code.',
+  },
   IMAGE_NO_QR: {
     id: 'Tidak ada QR yang terbaca di gambar. Coba foto yang lebih tajam dan lurus.',
     en: 'No QR code could be read in the image. Try a sharper, straighter photo.',

@@ -12,7 +12,7 @@ import { dayKey, inDays, newRecord, pendingElsewhere, totals, type SaleRecord, t
 import { candidateCards, checkStaticCode, type Merchant, type SetupIssue } from './merchant.js';
 import { payerTotal, senText, toSen } from './money.js';
 import { checkPayment, readPayment, type Payment } from './payment.js';
-import { decodeFrame, decodeFromFile, drawQr, qrPng } from './qr.js';
+import { decodeFrame, decodeFromFile, drawQr, qrPng, type FrameReading } from './qr.js';
 import { formatRupiah, liveFormat, parseAmount } from './rupiah.js';
 import { feeFromInput, makeSale, type FeeKind } from './sale.js';
 import { MAX_SALES, PosStore, WARN_SALES, type Paper } from './store.js';
@@ -408,13 +408,18 @@ function confirmCandidate(): void {
 function showImageError(e: unknown): void {
   if (!isQrisError(e)) throw e;
   const code: string = e.code;
-  if (code === 'IMAGE_MULTIPLE_CODES') {
-    // The field arrives with the image work (issue 17): read it defensively.
-    const lines = multipleCodesLines(state.lang, candidateCards((e as { candidates?: unknown }).candidates));
-    state.setupErrors = [{ code, lines }];
-  } else {
+  // The candidates field arrives with the image work (issue 17): read it defensively.
+  if (code === 'IMAGE_MULTIPLE_CODES') showSeveralCodes((e as { candidates?: unknown }).candidates);
+  else {
     state.setupErrors = [{ code }];
+    state.notice = null;
+    render();
   }
+}
+
+/** A picture with two or more different payment codes: nothing is set up; each code is listed. */
+function showSeveralCodes(candidates: unknown): void {
+  state.setupErrors = [{ code: 'IMAGE_MULTIPLE_CODES', lines: multipleCodesLines(state.lang, candidateCards(candidates)) }];
   state.notice = null;
   render();
 }
@@ -461,17 +466,18 @@ async function startCamera(): Promise<void> {
 async function scanLoop(video: HTMLVideoElement, stream: MediaStream): Promise<void> {
   while (state.camera === stream) {
     if (video.readyState >= 2 && video.videoWidth > 0) {
-      let text: string | null;
+      let reading: FrameReading;
       try {
-        text = await decodeFrame(video, video.videoWidth, video.videoHeight);
+        reading = await decodeFrame(video, video.videoWidth, video.videoHeight);
       } catch (e) {
         stopCamera(); // e.g. two codes in view: explained once, not every frame
         showImageError(e);
         return;
       }
-      if (text !== null && state.camera === stream) {
+      if (reading.kind !== 'none' && state.camera === stream) {
         stopCamera(); // one reading: a wrong code is explained once, not every frame
-        offerCode(text);
+        if (reading.kind === 'one') offerCode(reading.payload);
+        else showSeveralCodes(reading.payloads);
         return;
       }
     }

@@ -110,6 +110,19 @@ export function candidateCards(candidates: unknown): (CodeCard | null)[] {
   });
 }
 
+/**
+ * The different payment codes among what a detector read in one picture (EMVCo text starts with
+ * "000201"; the same sticker read twice counts once). Two or more means a second sticker.
+ */
+export function distinctPaymentCodes(values: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const v of values) {
+    const code = v.trim();
+    if (code.startsWith('000201') && !out.includes(code)) out.push(code);
+  }
+  return out;
+}
+
 function fail(issue: SetupIssue): SetupResult {
   return { ok: false, issues: [issue] };
 }
