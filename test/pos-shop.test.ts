@@ -78,7 +78,7 @@ describe('on a 360×740 phone', () => {
       await page.locator('#paste-form button[type=submit]').click();
       await expect.poll(() => page.locator('#confirm').isVisible()).toBe(true);
       expect(await page.locator('#confirm-account').textContent()).toBe('9360 0915 •••• 1481');
-      await shot(await page.screenshot(), 'pos-setup.png');
+      await shot(await page.screenshot({ caret: 'hide', animations: 'disabled' }), 'pos-setup.png');
       await page.locator('#confirm-yes').tap();
       await page.evaluate(() => window.scrollTo(0, 0));
       const inView = async (sel: string) => {
@@ -101,7 +101,7 @@ describe('on a 360×740 phone', () => {
       expect(await shownPayload(page)).toBe(toDynamic(STATIC, { amount: 25000 }));
       for (const sel of ['#receipt-amount', '#qr', '#check-wallet', '#mark-paid', '#mark-cancelled']) expect(await inView(sel)).toBe(true);
       expect(await page.locator('#check-wallet').textContent()).toContain('pastikan uang Rp 25.000 sudah masuk');
-      await shot(await page.screenshot(), 'pos-qr.png');
+      await shot(await page.screenshot({ caret: 'hide', animations: 'disabled' }), 'pos-qr.png');
       expect(await smallTargets(page)).toEqual([]);
       await tap('#mark-paid');
       // The next sale is ready: one tap did both.
@@ -203,7 +203,7 @@ describe('a full shop day', () => {
       const mainCol = (await page.locator('.col-main').boundingBox())!;
       expect(side.x).toBeGreaterThan(mainCol.x + mainCol.width - 1);
       expect(side.x + side.width - mainCol.x).toBeGreaterThan(1000);
-      await shot(await page.screenshot(), 'pos-list.png');
+      await shot(await page.screenshot({ caret: 'hide', animations: 'disabled' }), 'pos-list.png');
 
       // Midnight passes.
       await page.clock.setFixedTime(at('00:30', '03'));
@@ -434,7 +434,7 @@ describe('screens for the README', () => {
       await page.locator('#amount').pressSequentially('15000');
       expect(await page.locator('#payer-total').textContent()).toBe('Pembeli membayar Rp 16.000');
       await page.evaluate(() => window.scrollTo(0, 0));
-      await shot(await page.screenshot(), 'pos-amount.png');
+      await shot(await page.screenshot({ caret: 'hide', animations: 'disabled' }), 'pos-amount.png');
     } finally {
       await context.close();
     }
