@@ -110,6 +110,9 @@ describe('on a 360×740 phone', () => {
       expect(await page.locator('#notice').textContent()).toBe('Lunas: Rp 25.000 tercatat.');
       expect(taps).toBe(5);
       expect(scrolls).toEqual([0, 0, 0, 0, 0]);
+      // The day's list below: no sideways scroll, targets still 48 px.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      expect(await smallTargets(page)).toEqual([]);
       // Typing a digit on the QR screen starts the next sale with it.
       await page.locator('#amount').pressSequentially('5000');
       await page.locator('#amount').press('Enter');
@@ -204,6 +207,7 @@ describe('a full shop day', () => {
       expect(side.x).toBeGreaterThan(mainCol.x + mainCol.width - 1);
       expect(side.x + side.width - mainCol.x).toBeGreaterThan(1000);
       await shot(await page.screenshot({ caret: 'hide', animations: 'disabled' }), 'pos-list.png');
+      expect(await smallTargets(page)).toEqual([]);
 
       // Midnight passes.
       await page.clock.setFixedTime(at('00:30', '03'));
