@@ -348,8 +348,10 @@ describe('ledger: the life of a sale', () => {
     const late = newRecord('late', 'p', new Date(2026, 11, 1, 23, 58));
     const now = newRecord('now', 'p', new Date(2026, 11, 2, 0, 5));
     const paid = { ...newRecord('paid', 'p', new Date(2026, 10, 30, 12)), status: 'paid' as const };
-    expect(pendingElsewhere([late, now, paid], '2026-12-02', '2026-12-02')).toEqual({ count: 1, oldest: '2026-12-01' });
-    expect(pendingElsewhere([late, now, paid], '2026-12-01', '2026-12-02')).toEqual({ count: 0, oldest: null });
+    const old = newRecord('old', 'p', new Date(2026, 10, 1, 9));
+    expect(pendingElsewhere([old, late, now, paid], '2026-12-02', '2026-12-02', '2026-11-25')).toEqual({ count: 1, oldest: '2026-12-01' });
+    expect(pendingElsewhere([old, late, now, paid], '2026-12-01', '2026-12-02', '2026-11-25')).toEqual({ count: 0, oldest: null });
+    expect(pendingElsewhere([old, late, now, paid], '2026-12-02', '2026-12-02', '2026-01-01')).toEqual({ count: 2, oldest: '2026-11-01' });
   });
 
   it('old list entries (before statuses) become pending records; malformed ones are dropped', () => {

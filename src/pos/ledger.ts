@@ -55,14 +55,18 @@ export function inDays(records: readonly SaleRecord[], from: string, to: string)
     .sort((x, y) => Date.parse(x.time) - Date.parse(y.time));
 }
 
-/** Pending sales made on days outside `from`..`to`, and the first of those days (null when none). */
-export function pendingElsewhere(records: readonly SaleRecord[], from: string, to: string): { count: number; oldest: string | null } {
+/**
+ * Pending sales made on days outside `from`..`to` but not before `since`, and the first of those
+ * days (null when none). `since` keeps a week, say, in sight without nagging about sales abandoned
+ * long ago (or the statusless list of an older version of the page).
+ */
+export function pendingElsewhere(records: readonly SaleRecord[], from: string, to: string, since: string): { count: number; oldest: string | null } {
   let count = 0;
   let oldest: string | null = null;
   for (const r of records) {
     if (r.status !== 'pending') continue;
     const day = dayKey(new Date(r.time));
-    if (day >= from && day <= to) continue;
+    if ((day >= from && day <= to) || day < since) continue;
     count++;
     if (oldest === null || day < oldest) oldest = day;
   }

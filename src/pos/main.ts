@@ -51,6 +51,9 @@ interface State {
   maxError: boolean;
 }
 
+/** Pending sales of the last week (and no older) are pointed out when another day is shown. */
+const PENDING_DAYS = 7;
+
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
   if (!el) throw new Error(`#${id} is missing from the page`);
@@ -317,7 +320,7 @@ function renderList(): void {
     body.append(tr);
   }
   // Sales still waiting on another day (yesterday's, after midnight) stay in sight.
-  const elsewhere = pendingElsewhere(all, from, to);
+  const elsewhere = pendingElsewhere(all, from, to, dayKey(new Date(Date.now() - PENDING_DAYS * 86_400_000)));
   $('elsewhere').hidden = elsewhere.count === 0;
   $('elsewhere-text').textContent = t(lang, 'pendingElsewhere', { n: elsewhere.count });
   $('elsewhere-show').dataset['from'] = elsewhere.oldest ?? '';
