@@ -143,6 +143,10 @@ const STRINGS = {
     id: 'Penyimpanan perangkat penuh: penjualan ini tidak tersimpan di daftar.',
     en: 'Device storage is full: this sale was not stored in the list.',
   },
+  storageFullStatus: {
+    id: 'Penyimpanan perangkat penuh: status penjualan ini tidak bisa disimpan. Ekspor CSV, lalu hapus penjualan lama.',
+    en: 'Device storage is full: the status of this sale could not be saved. Export a CSV, then delete old sales.',
+  },
   offline: { id: 'Bisa dipakai tanpa internet setelah dibuka sekali.', en: 'Works without internet once opened.' },
   insecure: {
     id: 'Halaman ini dibuka lewat http biasa (bukan https), jadi kamera, pemakaian tanpa internet dan tombol salin tidak tersedia. QR tetap bisa dibuat. Cara memperbaiki: jalankan "qris serve" dengan --tls-cert dan --tls-key, atau taruh folder dari "qris pos --out" di hosting https.',

@@ -580,7 +580,14 @@ function settleRow(record: SaleRecord, to: Status): void {
   const p = readPayment(record.payload);
   const total = p ? totalText(state.lang, p) : '';
   if (to === 'cancelled' && record.status === 'paid' && !window.confirm(t(state.lang, 'cancelPaidConfirm', { total }))) return;
-  const after = store.settle(record.id, to, new Date());
+  let after: SaleRecord | undefined;
+  try {
+    after = store.settle(record.id, to, new Date());
+  } catch {
+    state.notice = { key: 'storageFullStatus', tone: 'error' }; // quota: nothing changed in the list
+    render();
+    return;
+  }
   if (after?.status === to && p) state.notice = { key: to === 'paid' ? 'markedPaid' : 'markedCancelled', vars: { total } };
   if (state.current?.record.id === record.id) state.current = null;
   render();
