@@ -241,7 +241,7 @@ describe('a full shop day', () => {
 });
 
 describe('print and the QR screen on paper', () => {
-  it('the 58 mm slip is one page as long as its content, with merchant, masked account, amount, QR, date and time', async () => {
+  it('the 58 mm (and 80 mm) slip is one page as long as its content, with merchant, masked account, amount, QR, date and time', async () => {
     const { context, page } = await open({ width: 360, height: 740 });
     try {
       await setUp(page, STATIC);
@@ -263,6 +263,16 @@ describe('print and the QR screen on paper', () => {
       expect(h).toBeGreaterThan(heightMm);
       expect(h).toBeLessThan(heightMm + 10);
       expect(h).toBeLessThan(110);
+      // 80 mm paper: the slip widens to 72 mm and the page follows.
+      await page.emulateMedia({ media: 'screen' });
+      await page.locator('#paper').selectOption('80');
+      await page.emulateMedia({ media: 'print' });
+      expect(Math.round(((await slip.boundingBox())!.width * 25.4) / 96)).toBe(72);
+      const wide = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+      const box80 = [...wide.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => [Number(m[1]), Number(m[2])].map((pt) => (pt * 25.4) / 72));
+      expect(box80.length).toBe(1);
+      expect(Math.round(box80[0]![0]!)).toBe(80);
+      expect(box80[0]![1]).toBeLessThan(((await slip.boundingBox())!.height * 25.4) / 96 + 10);
       await page.emulateMedia({ media: 'screen' });
     } finally {
       await context.close();
