@@ -4,7 +4,9 @@ export const serveCommand: Command = {
   spec: {
     name: 'serve',
     summary: 'Run an offline HTTP server that answers like the BAYAR GG QRIS API.',
-    usage: ['serve [--port N] [--host H] [--api-key K] [--public-url URL] [--allow-image-url] [--max-body BYTES] [--workers N] [--log json]'],
+    usage: [
+      'serve [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--api-key K] [--public-url URL] [--allow-image-url] [--max-body BYTES] [--workers N] [--log json]',
+    ],
     details: [
       "Endpoints (point an integration's base URL at http://HOST:PORT/api):",
       '  POST /api/qris-convert.php   JSON { qris | image | image_url, nominal } or multipart (nominal + image)',
@@ -23,6 +25,8 @@ export const serveCommand: Command = {
       'link-local (cloud metadata), CGNAT, ULA and other non-public addresses are refused, for every',
       'redirect too, and the connection is pinned to the checked address; still, only turn it on when',
       'callers may make this host send GET requests to any public address.',
+      'GET / is the cashier page. Phones on the shop Wi-Fi need https for its camera and offline use:',
+      'give --tls-cert and --tls-key (PEM files) and open https://<this machine>:PORT/.',
       'The listening URL is printed on stdout; SIGINT / SIGTERM stop the server gracefully.',
     ].join('\n'),
     options: {
@@ -42,6 +46,8 @@ export const serveCommand: Command = {
         value: 'URL',
         description: 'Origin put in qr_image_url, e.g. https://qris.example.com (default: the address the request came in on).',
       },
+      'tls-cert': { type: 'string', value: 'FILE', description: 'Serve https with this PEM certificate (needs --tls-key).' },
+      'tls-key': { type: 'string', value: 'FILE', description: 'The PEM private key of --tls-cert.' },
       log: { type: 'string', value: 'json', description: 'Log one JSON line per request to stderr (method, path, status, ms; never keys or bodies).' },
       'max-body': { type: 'string', value: 'BYTES', description: 'Largest request body accepted (default 10485760).' },
       workers: { type: 'string', value: 'N', description: 'Image decoding threads (default: cores - 1, at least 1).' },
@@ -50,6 +56,7 @@ export const serveCommand: Command = {
     examples: [
       'qris serve --port 8080',
       'qris serve --host 0.0.0.0 --port 3000 --api-key "$KEY"',
+      'qris serve --host 0.0.0.0 --port 8443 --tls-cert kasir.crt --tls-key kasir.key',
       'curl -s localhost:8080/api/qris-convert.php -H \'content-type: application/json\' -d \'{"qris":"000201...","nominal":25000}\'',
       'curl -s localhost:8080/api/qris-convert.php -F nominal=25000 -F image=@sticker.jpg',
     ],
@@ -84,6 +91,28 @@ export const serveCommand: Command = {
     }
     const allowPrivate = bool(values, 'allow-private-urls');
     if (allowPrivate && !bool(values, 'allow-image-url')) throw new UsageError('--allow-private-urls only makes sense with --allow-image-url.', 'serve');
+    const certFile = str(values, 'tls-cert');
+    const keyFile = str(values, 'tls-key');
+    if ((certFile === undefined) !== (keyFile === undefined))
+      throw new UsageError('--tls-cert and --tls-key go together (give both, or neither for http).', 'serve');
+    let tls: { cert: Buffer; key: Buffer } | undefined;
+    if (certFile !== undefined && keyFile !== undefined) {
+      const { readFile } = await import('node:fs/promises');
+      const read = async (file: string, what: string): Promise<Buffer> => {
+        try {
+          return await readFile(file);
+        } catch {
+          throw new UsageError(`Cannot read the ${what} file ${JSON.stringify(file.slice(0, 80))}.`, 'serve');
+        }
+      };
+      tls = { cert: await read(certFile, '--tls-cert'), key: await read(keyFile, '--tls-key') };
+      const { createSecureContext } = await import('node:tls');
+      try {
+        createSecureContext(tls);
+      } catch {
+        throw new UsageError('--tls-cert and --tls-key are not a matching PEM certificate and private key.', 'serve');
+      }
+    }
     const { startServer } = await import('../serve/server.js');
     const server = await startServer({
       port,
@@ -94,6 +123,7 @@ export const serveCommand: Command = {
       ...(publicUrl !== undefined ? { publicUrl } : {}),
       ...(maxBody !== undefined ? { maxBody } : {}),
       ...(workers !== undefined ? { workers } : {}),
+      ...(tls !== undefined ? { tls } : {}),
       ...(logMode === 'json' ? { requestLog: (e) => io.stderr.write(JSON.stringify({ time: new Date().toISOString(), ...e }) + '\n') } : {}),
     });
     io.stdout.write(`qris serve listening on ${server.url}\n`);

@@ -6,6 +6,7 @@
  * address guard, a concurrency cap and short timeouts; above a budget the answer is 503.
  */
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -59,6 +60,11 @@ export interface ServeOptions {
    * @default decodeImage from 'qris-codec/image' in a pool of `workers` threads
    */
   readonly decode?: (task: DecodeTask) => Promise<string>;
+  /**
+   * Serve https with this certificate and key (PEM). A browser gives the cashier page its service
+   * worker, camera and clipboard only in a secure context: https, or localhost itself. @default none (http)
+   */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   /** Where unexpected errors are logged. @default stderr */
   readonly log?: (line: string) => void;
   /** Called once per answered request (method, path, status, ms). @default none */
@@ -67,7 +73,7 @@ export interface ServeOptions {
 
 export interface RunningServer {
   readonly server: Server;
-  /** `http://host:port` with the real port. */
+  /** `http://host:port` (or `https://` with `tls`) with the real port. */
   readonly url: string;
   readonly port: number;
   readonly pool: WorkerPool;
@@ -109,7 +115,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     log,
     ...(options.requestLog ? { requestLog: options.requestLog } : {}),
   };
-  const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, createHandler(handlerOptions));
+  const timeouts = { requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 };
+  const handler = createHandler(handlerOptions);
+  const server: Server = options.tls
+    ? createTlsServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, handler)
+    : createServer(timeouts, handler);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -124,7 +134,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   let closing: Promise<void> | undefined;
   return {
     server,
-    url: `http://${shownHost}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`,
     port,
     pool,
     renderPool,
