@@ -48,7 +48,14 @@ export interface BrowserDecodeImageOptions {
   readonly timeBudgetMs?: number;
   /** Throw `IMAGE_NOT_EMVCO` when the payload's CRC is wrong (see Node's option). @default false */
   readonly strictCrc?: boolean;
-  /** For URL inputs: timeout, redirect limit, headers, a custom `fetch`. */
+  /**
+   * Fetch an http(s) URL given as input (a `URL`, or a string with that scheme). Off, a URL is
+   * refused with `IMAGE_URL_NOT_ALLOWED` before any request: a server passing a caller's field
+   * straight in makes no outbound request it did not ask for. `fetch` options do not turn it on.
+   * @default false
+   */
+  readonly allowUrl?: boolean | undefined;
+  /** For URL inputs (with `allowUrl`): timeout, redirect limit, headers, a custom `fetch`, the address guard. */
   readonly fetch?: FetchOptions | undefined;
   /** Return every code in the picture instead of the one payment code (see Node's option). @default false */
   readonly all?: boolean | undefined;
@@ -101,7 +108,7 @@ export async function decodeImage(input: BrowserImageInput, options: BrowserDeco
     checkPixels(input.width, input.height, o.maxPixels);
     rgba = draw(input, input.width, input.height);
   } else {
-    const bytes = await readInput(input, o.maxBytes, o.fetch);
+    const bytes = await readInput(input, o.maxBytes, o.fetch, undefined, o.allowUrl);
     const header = sniff(bytes);
     checkPixels(header.width, header.height, o.maxPixels);
     format = header.format;
@@ -238,6 +245,7 @@ interface Resolved {
   strictCrc: boolean;
   fetch: FetchOptions;
   all: boolean;
+  allowUrl: boolean;
 }
 
 function checkOptions(options: BrowserDecodeImageOptions): Resolved {
@@ -249,9 +257,11 @@ function checkOptions(options: BrowserDecodeImageOptions): Resolved {
   if (typeof strictCrc !== 'boolean') throw new QrisError('BAD_OPTION', 'strictCrc must be a boolean.');
   const all = options.all ?? false;
   if (typeof all !== 'boolean') throw new QrisError('BAD_OPTION', `all must be a boolean; got ${describeValue(all)}.`);
+  const allowUrl = options.allowUrl ?? false;
+  if (typeof allowUrl !== 'boolean') throw new QrisError('BAD_OPTION', `allowUrl must be a boolean; got ${describeValue(allowUrl)}.`);
   const f = options.fetch ?? {};
   if (typeof f !== 'object' || f === null) throw new QrisError('BAD_OPTION', 'fetch must be an object.');
-  return { maxBytes, maxPixels, timeBudgetMs, strictCrc, fetch: f, all };
+  return { maxBytes, maxPixels, timeBudgetMs, strictCrc, fetch: f, all, allowUrl };
 }
 
 function positiveInt(name: string, v: unknown, dflt: number): number {

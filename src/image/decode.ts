@@ -56,7 +56,14 @@ export interface DecodeImageOptions {
    * @default false
    */
   readonly strictCrc?: boolean;
-  /** For URL inputs: timeout, redirect limit, headers, a custom `fetch`. */
+  /**
+   * Fetch an http(s) URL given as input (a `URL`, or a string with that scheme). Off, a URL is
+   * refused with `IMAGE_URL_NOT_ALLOWED` before any request: a server passing a caller's field
+   * straight in makes no outbound request it did not ask for. `fetch` options do not turn it on.
+   * @default false
+   */
+  readonly allowUrl?: boolean | undefined;
+  /** For URL inputs (with `allowUrl`): timeout, redirect limit, headers, a custom `fetch`, the address guard. */
   readonly fetch?: FetchOptions | undefined;
   /**
    * Read every code in the picture (up to 8) and return them all, payment codes or not, instead of
@@ -111,7 +118,7 @@ export function decodeImage(input: ImageInput, options: DecodeImageOptions = {})
  */
 export async function decodeSymbols(input: ImageInput, options: DecodeImageOptions, maxSymbols: number): Promise<DecodedImage | DecodedImages> {
   const o = checkOptions(options);
-  const bytes = await readInput(input, o.maxBytes, o.fetch, NODE_NET);
+  const bytes = await readInput(input, o.maxBytes, o.fetch, NODE_NET, o.allowUrl);
   const header = sniff(bytes);
   checkSize(header, o);
 
@@ -222,6 +229,7 @@ interface Resolved {
   strictCrc: boolean;
   fetch: FetchOptions;
   all: boolean;
+  allowUrl: boolean;
 }
 
 function checkOptions(options: DecodeImageOptions): Resolved {
@@ -238,6 +246,8 @@ function checkOptions(options: DecodeImageOptions): Resolved {
   if (typeof strictCrc !== 'boolean') throw new QrisError('BAD_OPTION', 'strictCrc must be a boolean.');
   const all = options.all ?? false;
   if (typeof all !== 'boolean') throw new QrisError('BAD_OPTION', `all must be a boolean; got ${describeValue(all)}.`);
+  const allowUrl = options.allowUrl ?? false;
+  if (typeof allowUrl !== 'boolean') throw new QrisError('BAD_OPTION', `allowUrl must be a boolean; got ${describeValue(allowUrl)}.`);
   const f = options.fetch ?? {};
   if (typeof f !== 'object' || f === null) throw new QrisError('BAD_OPTION', 'fetch must be an object.');
   positiveInt('fetch.timeoutMs', f.timeoutMs, 1);
@@ -245,7 +255,7 @@ function checkOptions(options: DecodeImageOptions): Resolved {
     throw new QrisError('BAD_OPTION', `fetch.maxRedirects must be an integer >= 0; got ${String(f.maxRedirects)}.`);
   }
   if (f.fetch !== undefined && typeof f.fetch !== 'function') throw new QrisError('BAD_OPTION', 'fetch.fetch must be a function.');
-  return { engine, maxBytes, maxPixels, maxDecodedBytes, timeBudgetMs, strictCrc, fetch: f, all };
+  return { engine, maxBytes, maxPixels, maxDecodedBytes, timeBudgetMs, strictCrc, fetch: f, all, allowUrl };
 }
 
 function positiveInt(name: string, v: unknown, dflt: number): number {

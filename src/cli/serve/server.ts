@@ -103,7 +103,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       idleMs: options.bodyIdleMs ?? 10_000,
     },
     decode: options.decode ?? ((task: DecodeTask) => pool.decode(task)),
-    fetchImage: (url) => fetches.run(() => readInput(url, maxBody, fetchOptions, NODE_NET)),
+    // Reached only when --allow-image-url is on (the route checks it first).
+    fetchImage: (url) => fetches.run(() => readInput(url, maxBody, fetchOptions, NODE_NET, true)),
     renderPng: pngCache((payload, size) => renderPool.render({ render: payload, size })),
     ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl.replace(/\/+$/, '') } : {}),
     log,
