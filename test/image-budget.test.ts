@@ -234,6 +234,10 @@ const OUTCOMES: Record<BombName, Record<DecodeEngine, readonly string[]>> = {
   },
   'jpeg finder tiling': { jimp: ['IMAGE_TOO_LARGE'], portable: ['IMAGE_TOO_LARGE'], accelerated: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'], auto: [] },
   'jpeg 49 MP': { jimp: ['IMAGE_TOO_LARGE'], portable: ['IMAGE_TOO_LARGE'], accelerated: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'], auto: [] },
+  // Refused from the markers and the header, before any decoder (issue 19).
+  'jpeg 29800 repeated scans': { jimp: ['IMAGE_TOO_LARGE'], portable: ['IMAGE_TOO_LARGE'], accelerated: ['IMAGE_TOO_LARGE'], auto: [] },
+  'png strip 7000000x7': { jimp: ['IMAGE_TOO_LARGE'], portable: ['IMAGE_TOO_LARGE'], accelerated: ['IMAGE_TOO_LARGE'], auto: [] },
+  'gif 8000x8000 frame in a 16x16 screen': { jimp: ['IMAGE_TOO_LARGE'], portable: ['IMAGE_TOO_LARGE'], accelerated: ['IMAGE_TOO_LARGE'], auto: [] },
 };
 
 describe('bombs under the default caps (child processes: code, CPU time, peak RSS)', () => {

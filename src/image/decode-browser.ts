@@ -12,7 +12,7 @@ import { jsqrDetector, nativeDetector, type Detector } from './detect.js';
 import type { JsQr } from './engines.js';
 import { downscale, rgbaToGray, type Gray } from './gray.js';
 import { isBlobLike, readInput, type FetchOptions, type ImageInput } from './input.js';
-import { sniff, type ImageFormat } from './sniff.js';
+import { checkShape, sniff, type ImageFormat } from './sniff.js';
 import type { PixelSource } from './source.js';
 import { budgetOf, DEFAULT_TIME_BUDGET_MS, locate, MAX_SYMBOLS } from './strategy.js';
 
@@ -111,6 +111,8 @@ export async function decodeImage(input: BrowserImageInput, options: BrowserDeco
     const bytes = await readInput(input, o.maxBytes, o.fetch, undefined, o.allowUrl);
     const header = sniff(bytes);
     checkPixels(header.width, header.height, o.maxPixels);
+    checkFrame(header.framePixels, o.maxPixels);
+    checkShape(header, bytes);
     format = header.format;
     rgba = await decodeBytes(bytes, header.format);
   }
@@ -150,6 +152,15 @@ function checkPixels(width: number, height: number, maxPixels: number): void {
   if (width * height > maxPixels) {
     throw new QrisError('IMAGE_TOO_LARGE', `The image is ${width}×${height} (${width * height} pixels); the limit (maxPixels) is ${maxPixels}.`, {
       actual: `${width}x${height}`,
+    });
+  }
+}
+
+/** A GIF or WebP frame larger than its logical screen counts at its own size. */
+function checkFrame(framePixels: number, maxPixels: number): void {
+  if (framePixels > maxPixels) {
+    throw new QrisError('IMAGE_TOO_LARGE', `The image holds a frame of ${framePixels} pixels; the limit (maxPixels) is ${maxPixels}.`, {
+      actual: `frame ${framePixels} px`,
     });
   }
 }

@@ -11,7 +11,7 @@ import { loadJpegDecoder, loadJsQr, loadSharp, loadZxing, type JpegDecoder, type
 import { readInput, type FetchOptions, type ImageInput } from './input.js';
 import { NODE_NET } from './node-fetch.js';
 import { jimpSource, jpegWasmSource, pngSource, sharpSource, webpSource, type PixelSource, type PixelSourceName } from './pixels.js';
-import { decodedBytes, sniff, type ImageFormat, type ImageHeader } from './sniff.js';
+import { checkShape, decodedBytes, sniff, type ImageFormat, type ImageHeader } from './sniff.js';
 import { budgetOf, DEFAULT_TIME_BUDGET_MS, locate, MAX_SYMBOLS } from './strategy.js';
 
 export type DecodeEngine = 'auto' | 'jimp' | 'portable' | 'accelerated';
@@ -121,6 +121,7 @@ export async function decodeSymbols(input: ImageInput, options: DecodeImageOptio
   const bytes = await readInput(input, o.maxBytes, o.fetch, NODE_NET, o.allowUrl);
   const header = sniff(bytes);
   checkSize(header, o);
+  checkShape(header, bytes);
 
   const libs = await loadEngines(o.engine, header);
   checkDecoderSize(header, libs, o.maxDecodedBytes);
@@ -155,6 +156,14 @@ function checkSize(header: ImageHeader, o: Resolved): void {
     throw new QrisError('IMAGE_TOO_LARGE', `The image is ${header.width}×${header.height} (${pixels} pixels); the limit (maxPixels) is ${o.maxPixels}.`, {
       actual: `${header.width}x${header.height}`,
     });
+  }
+  // A GIF or WebP frame may declare more than the logical screen; the decoder allocates the frame.
+  if (header.framePixels > o.maxPixels) {
+    throw new QrisError(
+      'IMAGE_TOO_LARGE',
+      `The ${header.format.toUpperCase()} image is ${header.width}×${header.height} but holds a frame of ${header.framePixels} pixels; the limit (maxPixels) is ${o.maxPixels}.`,
+      { actual: `frame ${header.framePixels} px` },
+    );
   }
   const size = decodedBytes(header);
   if (size > o.maxDecodedBytes) {
