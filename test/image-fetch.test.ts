@@ -108,7 +108,9 @@ describe('URL input is opt-in (allowUrl)', () => {
       fetched++;
       return Promise.reject(new Error('must not be called'));
     }) as typeof fetch;
-    expect((await failure(decodeImageAsGiven(`${base}/qr.png`, { fetch: { allowPrivateAddresses: true, fetch: fetchImpl } }))).code).toBe('IMAGE_URL_NOT_ALLOWED');
+    expect((await failure(decodeImageAsGiven(`${base}/qr.png`, { fetch: { allowPrivateAddresses: true, fetch: fetchImpl } }))).code).toBe(
+      'IMAGE_URL_NOT_ALLOWED',
+    );
     expect(fetched).toBe(0);
     expect(hits).toBe(before);
     // With it: fetched, one request.

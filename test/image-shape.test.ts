@@ -18,7 +18,9 @@ describe('jpegScans', () => {
     expect(progressive).toBeGreaterThan(1);
     expect(progressive).toBeLessThan(MAX_JPEG_SCANS / 4);
     // A thumbnail-like JPEG inside an APP1 payload: its SOS must not count.
-    const inner = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#fff' } }).jpeg().toBuffer();
+    const inner = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#fff' } })
+      .jpeg()
+      .toBuffer();
     const outer = await img.clone().jpeg().toBuffer();
     const app1 = Buffer.concat([Buffer.from([0xff, 0xe1]), Buffer.from([((inner.length + 2) >> 8) & 0xff, (inner.length + 2) & 0xff]), inner]);
     expect(jpegScans(Buffer.concat([outer.subarray(0, 2), app1, outer.subarray(2)]), 1000)).toBe(1);
@@ -32,7 +34,9 @@ describe('jpegScans', () => {
   });
 
   it('never throws on any truncation of a progressive JPEG', async () => {
-    const b = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#123456' } }).jpeg({ progressive: true }).toBuffer();
+    const b = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#123456' } })
+      .jpeg({ progressive: true })
+      .toBuffer();
     for (let n = 0; n <= b.length; n += 7) expect(jpegScans(b.subarray(0, n), MAX_JPEG_SCANS)).toBeGreaterThanOrEqual(0);
   });
 });

@@ -13,6 +13,7 @@ import { NODE_NET } from './node-fetch.js';
 import { jimpSource, jpegWasmSource, pngSource, sharpSource, webpSource, type PixelSource, type PixelSourceName } from './pixels.js';
 import { checkShape, decodedBytes, sniff, type ImageFormat, type ImageHeader } from './sniff.js';
 import { budgetOf, DEFAULT_TIME_BUDGET_MS, locate, MAX_SYMBOLS } from './strategy.js';
+import { decodePool } from './thread.js';
 
 export type DecodeEngine = 'auto' | 'jimp' | 'portable' | 'accelerated';
 
@@ -72,6 +73,16 @@ export interface DecodeImageOptions {
    * @default false
    */
   readonly all?: boolean | undefined;
+  /**
+   * Where the pixels are decoded and the codes looked for. `'worker'`: in the package's worker pool
+   * (started on first use, sized from the cores, reused, never keeping the process alive), so a
+   * 12 MP photo does not stall the caller's event loop (a server's other requests keep flowing);
+   * input is still read (and a URL fetched) on the calling thread, and the header checks run there
+   * first. `'caller'`: on the calling thread, with no worker start-up (CLI one-shots, tests, a
+   * worker of your own); the event loop waits for the whole decode.
+   * @default 'worker'
+   */
+  readonly thread?: 'worker' | 'caller' | undefined;
 }
 
 /** What a picture holds, read with `all: true`. */
@@ -122,6 +133,13 @@ export async function decodeSymbols(input: ImageInput, options: DecodeImageOptio
   const header = sniff(bytes);
   checkSize(header, o);
   checkShape(header, bytes);
+  if (o.thread === 'worker') {
+    // A copy of its own to hand over (Buffer#slice would be a view): the caller's buffer stays usable.
+    const copy = new Uint8Array(bytes);
+    const { engine, maxBytes, maxPixels, maxDecodedBytes, timeBudgetMs, strictCrc, all } = o;
+    const task = { bytes: copy, options: { engine, maxBytes, maxPixels, maxDecodedBytes, timeBudgetMs, strictCrc, all }, maxSymbols };
+    return (await decodePool().run(task, [copy.buffer])) as DecodedImage | DecodedImages;
+  }
 
   const libs = await loadEngines(o.engine, header);
   checkDecoderSize(header, libs, o.maxDecodedBytes);
@@ -239,6 +257,7 @@ interface Resolved {
   fetch: FetchOptions;
   all: boolean;
   allowUrl: boolean;
+  thread: 'worker' | 'caller';
 }
 
 function checkOptions(options: DecodeImageOptions): Resolved {
@@ -255,6 +274,8 @@ function checkOptions(options: DecodeImageOptions): Resolved {
   if (typeof strictCrc !== 'boolean') throw new QrisError('BAD_OPTION', 'strictCrc must be a boolean.');
   const all = options.all ?? false;
   if (typeof all !== 'boolean') throw new QrisError('BAD_OPTION', `all must be a boolean; got ${describeValue(all)}.`);
+  const thread = options.thread ?? 'worker';
+  if (thread !== 'worker' && thread !== 'caller') throw new QrisError('BAD_OPTION', `thread must be 'worker' or 'caller'; got ${describeValue(thread)}.`);
   const allowUrl = options.allowUrl ?? false;
   if (typeof allowUrl !== 'boolean') throw new QrisError('BAD_OPTION', `allowUrl must be a boolean; got ${describeValue(allowUrl)}.`);
   const f = options.fetch ?? {};
@@ -264,7 +285,7 @@ function checkOptions(options: DecodeImageOptions): Resolved {
     throw new QrisError('BAD_OPTION', `fetch.maxRedirects must be an integer >= 0; got ${String(f.maxRedirects)}.`);
   }
   if (f.fetch !== undefined && typeof f.fetch !== 'function') throw new QrisError('BAD_OPTION', 'fetch.fetch must be a function.');
-  return { engine, maxBytes, maxPixels, maxDecodedBytes, timeBudgetMs, strictCrc, fetch: f, all, allowUrl };
+  return { engine, maxBytes, maxPixels, maxDecodedBytes, timeBudgetMs, strictCrc, fetch: f, all, allowUrl, thread };
 }
 
 function positiveInt(name: string, v: unknown, dflt: number): number {

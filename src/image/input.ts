@@ -67,13 +67,7 @@ export const DEFAULT_MAX_REDIRECTS = 3;
  * a string with that scheme) is fetched only when `allowUrl` is true: a server passing a caller's
  * `image` field straight in must never make outbound requests it did not ask for.
  */
-export async function readInput(
-  input: ImageInput,
-  maxBytes: number,
-  fetchOptions: FetchOptions = {},
-  net?: NetHooks,
-  allowUrl = false,
-): Promise<Uint8Array> {
+export async function readInput(input: ImageInput, maxBytes: number, fetchOptions: FetchOptions = {}, net?: NetHooks, allowUrl = false): Promise<Uint8Array> {
   if (input instanceof Uint8Array) return capped(input, maxBytes);
   if (input instanceof ArrayBuffer) return capped(new Uint8Array(input), maxBytes);
   if (ArrayBuffer.isView(input)) {

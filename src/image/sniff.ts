@@ -216,7 +216,7 @@ function gifLargestFrame(b: Uint8Array): number {
  */
 function webpLargestFrame(b: Uint8Array, from: number, to: number): number {
   let largest = 0;
-  for (let p = from; p + 8 <= to; ) {
+  for (let p = from; p + 8 <= to;) {
     const type = ascii(b, p, 4);
     const size = u32le(b, p + 4);
     const d = p + 8;
