@@ -25,6 +25,13 @@ export interface ServeOptions {
   readonly apiKey?: string;
   /** @default false */
   readonly allowImageUrl?: boolean;
+  /**
+   * Resident set of the server past which the image workers that are busy are stopped and replaced
+   * (their requests get a 413): sharp and WebAssembly decoders allocate native memory that the
+   * workers' V8 limits do not count.
+   * @default 1610612736 (1.5 GiB)
+   */
+  readonly maxRssBytes?: number;
   /** Largest request body in bytes. @default 10485760 (10 MiB) */
   readonly maxBody?: number;
   /**
@@ -85,6 +92,8 @@ export interface RunningServer {
 
 export const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 export const DEFAULT_SERVE_MAX_PIXELS = 16_000_000;
+/** Resident set past which the busy image workers are replaced (native memory V8 does not count). */
+export const DEFAULT_MAX_RSS = 1536 * 2 ** 20;
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const maxBody = options.maxBody ?? DEFAULT_MAX_BODY;
@@ -96,6 +105,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     workerData: { maxBytes: maxBody, maxPixels: options.maxPixels ?? DEFAULT_SERVE_MAX_PIXELS },
     maxQueue: options.maxQueue ?? 4 * workers,
     taskTimeoutMs: options.decodeTimeoutMs ?? 15_000,
+    maxRssBytes: options.maxRssBytes ?? DEFAULT_MAX_RSS,
   });
   const renderPool = new WorkerPool(script, { size: 1, maxQueue: 8, taskTimeoutMs: 5_000 });
   const fetches = new Limiter('image_url downloads', options.maxFetches ?? 4, options.maxFetches ?? 4);
@@ -109,7 +119,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       idleMs: options.bodyIdleMs ?? 10_000,
     },
     decode: options.decode ?? ((task: DecodeTask) => pool.decode(task)),
-    fetchImage: (url) => fetches.run(() => readInput(url, maxBody, fetchOptions, NODE_NET)),
+    // Reached only when --allow-image-url is on (the route checks it first).
+    fetchImage: (url) => fetches.run(() => readInput(url, maxBody, fetchOptions, NODE_NET, true)),
     renderPng: pngCache((payload, size) => renderPool.render({ render: payload, size })),
     ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl.replace(/\/+$/, '') } : {}),
     log,
