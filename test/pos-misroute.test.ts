@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { crc16Hex, info, toDynamic, validate } from '../src/index.js';
 import { feeOf, payerTotal } from '../src/pos/money.js';
 import { formatRupiah } from '../src/pos/rupiah.js';
+import { LAYOUTS, ORIGINAL, tamper } from './multi-code-pictures.js';
 import { CHROMIUM, isFormula, openSettings, readCsvExcelId, ROOT, sell, serveDir, setUp, shownPayload, type Static } from './pos-browser.js';
 
 const STATIC = readFileSync(join(ROOT, 'fixtures', 'demo', 'static-qris.txt'), 'utf8').trim();
@@ -152,4 +153,34 @@ describe('what is shown is what is paid', () => {
     // And it opens as columns: every row as wide as the header.
     expect(new Set(rows.map((r) => r.length)).size).toBe(1);
   });
+});
+
+describe('a second sticker in the set-up photo (issue 17)', () => {
+  it.each(['side-by-side-ab', 'stacked', 'noisy-jpeg'])(
+    '%s: nothing is set up; both codes are listed with name, NMID and masked account, in plain Indonesian',
+    async (layout) => {
+      const pic = await LAYOUTS.find((l) => l.name === layout)!.build(ORIGINAL, tamper(ORIGINAL));
+      await page
+        .locator('#photo')
+        .setInputFiles({ name: `sticker.${pic.format === 'png' ? 'png' : 'jpg'}`, mimeType: `image/${pic.format}`, buffer: pic.bytes });
+      const error = page.locator('#setup-error');
+      await expect.poll(() => error.locator('p').first().getAttribute('data-code'), { timeout: 20_000 }).toBe('IMAGE_MULTIPLE_CODES');
+      const text = (await error.textContent()) ?? '';
+      expect(text).toContain('2 QR pembayaran yang berbeda');
+      expect(text).toContain('stiker QR kedua');
+      expect(text).toContain('Tidak ada yang dipasang');
+      // Each code on its own line, in reading order: name, NMID and the account (prefix and last digits).
+      const line = (k: number, payload: string): string => {
+        const m = info(payload);
+        const pan = m.accounts.find((a) => a.pan !== undefined)!.pan!;
+        return `${k}. ${m.merchantName} · NMID ${m.nmid} · Rekening ${pan.slice(0, 4)} ${pan.slice(4, 8)} •••• ${pan.slice(-4)}`;
+      };
+      // The merchant's code is left of (or above) the sticker in these layouts.
+      expect(text).toContain(line(1, ORIGINAL));
+      expect(text).toContain(line(2, tamper(ORIGINAL)));
+      expect(await page.evaluate(() => localStorage.getItem('qris-pos.merchant'))).toBeNull();
+      expect(await page.locator('#confirm').isVisible()).toBe(false);
+    },
+    60_000,
+  );
 });
