@@ -488,6 +488,19 @@ describe('set-up: checkStaticCode, the masked account and a photo with several c
     expect(distinctPaymentCodes([STATIC, OTHER])).toEqual([STATIC, OTHER]);
   });
 
+  it('a forged sticker that keeps the last four digits still reads differently: the shown tail grows', () => {
+    const pan = info(STATIC).accounts[0]!.pan!;
+    const body = STATIC.slice(0, -4).replace(pan, pan.slice(0, -6) + '77' + pan.slice(-4));
+    const forged = body + crc16Hex(body);
+    const [a, b] = candidateCards([STATIC, forged]);
+    expect(a!.account).not.toBe(b!.account);
+    // One more digit tells them apart: ...91481 against ...71481.
+    expect(a!.account).toBe(`${pan.slice(0, 4)} ${pan.slice(4, 8)} •••• ${pan.slice(-5)}`);
+    expect(b!.account).toBe(`${pan.slice(0, 4)} ${pan.slice(4, 8)} •••• 7${pan.slice(-4)}`);
+    // Different last four digits: the usual four are enough.
+    expect(candidateCards([STATIC, OTHER])[0]!.account).toBe(maskedAccount(info(STATIC)));
+  });
+
   it('words: both languages have every key, and placeholders are filled', () => {
     expect(t('id', 'payerPays', { total: 'Rp 16.000' })).toBe('Pembeli membayar Rp 16.000');
     expect(t('en', 'payerPays', { total: 'Rp 16.000' })).toBe('The payer pays Rp 16.000');

@@ -36,12 +36,13 @@ export const SETUP_CODES = {
  * and the last 4 digits, so a code whose 26/01 was swapped looks different at a glance without
  * the whole number on a receipt. Several accounts are joined with ", ".
  */
-export function maskedAccount(meta: Pick<QrisInfo, 'accounts'>): string {
+export function maskedAccount(meta: Pick<QrisInfo, 'accounts'>, tail = 4): string {
   const shown: string[] = [];
   for (const a of meta.accounts) {
     const id = a.pan ?? a.merchantId;
     if (id === undefined || id === '') continue;
-    const masked = id.length <= 8 ? '•••• ' + id.slice(-4) : `${id.slice(0, 4)} ${id.slice(4, Math.min(8, id.length - 4))} •••• ${id.slice(-4)}`;
+    const t = Math.min(tail, Math.max(4, id.length - 8));
+    const masked = id.length <= 8 ? '•••• ' + id.slice(-4) : `${id.slice(0, 4)} ${id.slice(4, Math.min(8, id.length - t))} •••• ${id.slice(-t)}`;
     if (!shown.includes(masked)) shown.push(masked.replace(/ {2,}/g, ' '));
   }
   return shown.join(', ');
@@ -99,15 +100,22 @@ function merchantOf(payload: string, meta: QrisInfo): Merchant {
  */
 export function candidateCards(candidates: unknown): (CodeCard | null)[] {
   if (!Array.isArray(candidates)) return [];
-  return candidates.slice(0, 8).map((c: unknown) => {
+  const metas = candidates.slice(0, 8).map((c: unknown) => {
     if (typeof c !== 'string') return null;
     try {
-      return cardOf(info(c));
+      return info(c);
     } catch (e) {
       if (isQrisError(e)) return null;
       throw e;
     }
   });
+  // A forged sticker may keep the last four digits: show more of them until the accounts differ.
+  for (let tail = 4; ; tail++) {
+    const cards = metas.map((m) => (m === null ? null : { ...cardOf(m), account: maskedAccount(m, tail) }));
+    const accounts = cards.filter((c): c is CodeCard => c !== null).map((c) => c.account);
+    const full = metas.filter((m): m is QrisInfo => m !== null).map((m) => maskedAccount(m, 99));
+    if (new Set(accounts).size === new Set(full).size || tail >= 19) return cards;
+  }
 }
 
 /**
