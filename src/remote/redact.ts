@@ -102,48 +102,61 @@ function entityAt(t: string, at: number): [number, number] | undefined {
 /** A text's skeleton, with the range of the original text each skeleton character came from. */
 interface Skeleton {
   readonly text: string;
-  readonly from: Int32Array;
-  readonly to: Int32Array;
+  /** Per skeleton character, where its source starts and ends in the text; undefined: one for one. */
+  readonly from: Int32Array | undefined;
+  readonly to: Int32Array | undefined;
 }
 
-const EMPTY = new Int32Array(0);
+/** Builds a skeleton in typed arrays that double as needed (one pass, no per-character objects). */
+class SkeletonBuilder {
+  codes: Uint16Array;
+  from: Int32Array;
+  to: Int32Array;
+  n = 0;
+  constructor(size: number) {
+    this.codes = new Uint16Array(size);
+    this.from = new Int32Array(size);
+    this.to = new Int32Array(size);
+  }
+  push(code: number, a: number, b: number): void {
+    if (this.n === this.codes.length) {
+      const size = this.codes.length * 2;
+      const c = new Uint16Array(size);
+      const f = new Int32Array(size);
+      const e = new Int32Array(size);
+      c.set(this.codes);
+      f.set(this.from);
+      e.set(this.to);
+      this.codes = c;
+      this.from = f;
+      this.to = e;
+    }
+    this.codes[this.n] = code;
+    this.from[this.n] = a;
+    this.to[this.n] = b;
+    this.n++;
+  }
+  pushAll(s: string, a: number, b: number): void {
+    for (let q = 0; q < s.length; q++) this.push(s.charCodeAt(q), a, b);
+  }
+  done(): Skeleton {
+    const parts: string[] = [];
+    for (let i = 0; i < this.n; i += 8192) parts.push(String.fromCharCode(...this.codes.subarray(i, Math.min(this.n, i + 8192))));
+    return { text: parts.join(''), from: this.from.subarray(0, this.n), to: this.to.subarray(0, this.n) };
+  }
+}
 
 function skeletonOf(t: string): Skeleton {
-  let from = EMPTY;
-  let to = EMPTY;
-  let n = 0;
-  let codes: number[] = [];
-  const parts: string[] = [];
-  const push = (s: string, a: number, b: number): void => {
-    for (let q = 0; q < s.length; q++) {
-      if (n === from.length) {
-        const size = Math.max(16, from.length * 2);
-        const f = new Int32Array(size);
-        const e = new Int32Array(size);
-        f.set(from);
-        e.set(to);
-        from = f;
-        to = e;
-      }
-      from[n] = a;
-      to[n] = b;
-      n++;
-      codes.push(s.charCodeAt(q));
-      if (codes.length === 4096) {
-        parts.push(String.fromCharCode(...codes));
-        codes = [];
-      }
-    }
-  };
+  const out = new SkeletonBuilder(Math.max(16, t.length));
   for (let i = 0; i < t.length;) {
     const c = t.charCodeAt(i);
     if (c < 0x80) {
-      if (isDigit(c) || (c >= 97 && c <= 122)) push(t[i]!, i, i + 1);
-      else if (c >= 65 && c <= 90) push(String.fromCharCode(c + 32), i, i + 1);
+      if (isDigit(c) || (c >= 97 && c <= 122)) out.push(c, i, i + 1);
+      else if (c >= 65 && c <= 90) out.push(c + 32, i, i + 1);
       else if (c === 38) {
         const e = entityAt(t, i);
         if (e !== undefined) {
-          if (e[0] >= 0) push(fold(e[0]), i, e[1]);
+          if (e[0] >= 0) out.pushAll(fold(e[0]), i, e[1]);
           i = e[1];
           continue;
         }
@@ -153,11 +166,10 @@ function skeletonOf(t: string): Skeleton {
     }
     const cp = t.codePointAt(i)!;
     const len = cp > 0xffff ? 2 : 1;
-    push(fold(cp), i, i + len);
+    out.pushAll(fold(cp), i, i + len);
     i += len;
   }
-  if (codes.length > 0) parts.push(String.fromCharCode(...codes));
-  return { text: parts.join(''), from: from.subarray(0, n), to: to.subarray(0, n) };
+  return out.done();
 }
 
 /** A text's skeleton: what key matching compares (exported for tests and the key-length check). */
@@ -229,16 +241,8 @@ export function keyStrength(key: string): number {
 
 /** The text as written, ASCII lower-cased, one character for one (the matcher the skeleton adds to). */
 function literalOf(t: string): Skeleton {
-  const from = new Int32Array(t.length);
-  const to = new Int32Array(t.length);
-  let out = '';
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    out += c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : t[i]!;
-    from[i] = i;
-    to[i] = i + 1;
-  }
-  return { text: out, from, to };
+  // Only A-Z change, and to one character each: indices stay aligned (toLowerCase could not promise that).
+  return { text: t.replace(/[A-Z]+/g, (m) => m.toLowerCase()), from: undefined, to: undefined };
 }
 
 /** Windows of a set of forms, and how to read a text for them. */
@@ -304,7 +308,7 @@ export function createRedactor(key: string): Redactor {
   let trail = 0;
   for (const f of written) {
     const sk = skeletonOf(f);
-    if (sk.from.length === 0) continue;
+    if (sk.from === undefined || sk.to === undefined || sk.from.length === 0) continue;
     lead = Math.max(lead, sk.from[0]!);
     trail = Math.max(trail, f.length - sk.to[sk.to.length - 1]!);
   }
@@ -312,6 +316,10 @@ export function createRedactor(key: string): Redactor {
 
   /** Adds the original range of skeleton characters [a, b) of `k`, widened over the key's end characters. */
   function addRange(t: string, k: Skeleton, a: number, b: number, into: Ranges): void {
+    if (k.from === undefined || k.to === undefined) {
+      into.push(a, b);
+      return;
+    }
     let start = k.from[a]!;
     let end = k.to[b - 1]!;
     for (let n = 0; n < lead && start > 0 && junk.has(t[start - 1]!) && (a === 0 || k.to[a - 1]! < start); n++) start--;
@@ -345,11 +353,14 @@ export function createRedactor(key: string): Redactor {
     }
   }
 
-  /** A whole field that could be a piece of the key: its skeleton is inside a form's, and short. */
+  /**
+   * A whole field that could be a piece of the key as written: its skeleton is short and inside the
+   * key's. (Not inside the hex or base64 forms: too many short fields would match those by chance.
+   * A field between two pieces that is itself a piece, "42" in a key holding 42, breaks the run.)
+   */
+  const keySkeleton = skeleton(key);
   function isPiece(s: string): boolean {
-    if (s.length === 0 || s.length >= FRAGMENT) return false;
-    for (const f of norm.forms) if (f.includes(s)) return true;
-    return false;
+    return s.length > 0 && s.length < FRAGMENT && keySkeleton.includes(s);
   }
 
   function rangesOf(texts: readonly string[]): Ranges[] {

@@ -83,8 +83,8 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
     void handle(req, res, options, keyHash).catch(async (e: unknown) => {
       // A 413 closes the connection: first let the client finish sending (within bounds).
       if (e instanceof HttpError && e.status === 413) await drain(req, Math.max(4 * maxBody, 8 * 1024 * 1024), 10_000);
-      // A refused (503) or stalled (408) body is not read: the connection goes once the answer is out.
-      const unread = e instanceof HttpError && (e.status === 503 || e.status === 408) && !req.complete;
+      // A refused (503, 429) or stalled (408) body is not read: the connection goes once the answer is out.
+      const unread = e instanceof HttpError && (e.status === 503 || e.status === 429 || e.status === 408) && !req.complete;
       if (unread) {
         res.shouldKeepAlive = false;
         res.once('finish', () => req.socket.destroySoon());
