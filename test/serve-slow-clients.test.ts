@@ -184,7 +184,8 @@ describe('a minimum body rate, not an idle timer', () => {
 describe('a per-address cap on bodies in flight', () => {
   it('one address gets at most maxBodiesPerAddress bodies (429 + Retry-After past it); other addresses are untouched', async () => {
     const { startServer } = await load();
-    const s = await startServer({ port: 0, workers: 1, maxBodiesPerAddress: 8, bodyGraceMs: 10_000, log: () => undefined });
+    // capLoopback: the 127.0.0.x addresses stand in for remote clients (loopback is not capped by default).
+    const s = await startServer({ port: 0, workers: 1, maxBodiesPerAddress: 8, capLoopback: true, bodyGraceMs: 10_000, log: () => undefined });
     const held: { socket: Socket; answer: Promise<string> }[] = [];
     try {
       for (let i = 0; i < 8; i++) held.push(await dripUpload(s.port, '127.0.0.9', 200, 5_000));
@@ -209,6 +210,18 @@ describe('a per-address cap on bodies in flight', () => {
     } finally {
       for (const u of held) u.socket.destroy();
       await s.close(100);
+    }
+    // By default loopback is not capped (a reverse proxy on this host speaks for every client).
+    const proxy = await startServer({ port: 0, workers: 1, maxBodiesPerAddress: 2, bodyGraceMs: 10_000, log: () => undefined });
+    const behind: Socket[] = [];
+    try {
+      for (let i = 0; i < 4; i++) behind.push((await dripUpload(proxy.port, '127.0.0.1', 200, 5_000)).socket);
+      await sleep(50);
+      expect(proxy.bodies.usage.small).toBe(4);
+      expect(proxy.bodies.stats.perAddressRefused).toBe(0);
+    } finally {
+      for (const b of behind) b.destroy();
+      await proxy.close(100);
     }
   });
 });

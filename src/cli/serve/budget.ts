@@ -40,6 +40,12 @@ export interface BodyBudgetOptions {
   readonly maxSmallBodies?: number;
   /** Bodies read at once from one client address (an IPv6 /64 counts as one). @default 16 */
   readonly maxPerAddress?: number;
+  /**
+   * Apply `maxPerAddress` to loopback clients too. Off by default: on loopback the client is this
+   * host, usually a reverse proxy speaking for every real client (which must enforce its own cap).
+   * @default false
+   */
+  readonly capLoopback?: boolean;
   /** Bytes per second below which a body may be cut to make room. @default 1024 */
   readonly minRate?: number;
 }
@@ -69,7 +75,7 @@ interface Entry {
 export function addressKey(remote: string | undefined): string {
   if (remote === undefined || remote === '') return '?';
   const a = remote.startsWith('::ffff:') && remote.includes('.') ? remote.slice(7) : remote;
-  if (!a.includes(':')) return a;
+  if (!a.includes(':') || a === '::1') return a;
   const g = parseIPv6(a);
   // One customer usually holds a whole /64: counting single IPv6 addresses would be no cap at all.
   return g === undefined
@@ -78,6 +84,10 @@ export function addressKey(remote: string | undefined): string {
         .slice(0, 4)
         .map((x) => x.toString(16))
         .join(':') + '::/64';
+}
+
+function isLoopback(key: string): boolean {
+  return key.startsWith('127.') || key === '::1';
 }
 
 /**
@@ -92,6 +102,7 @@ export class BodyBudget {
   readonly maxSmallBodies: number;
   readonly maxPerAddress: number;
   readonly minRate: number;
+  readonly capLoopback: boolean;
   readonly stats: BodyStats = { evicted: 0, perAddressRefused: 0, refused: 0 };
   private bytes = 0;
   private bodies = 0;
@@ -106,6 +117,7 @@ export class BodyBudget {
     this.maxSmallBodies = o.maxSmallBodies ?? 256;
     this.maxPerAddress = o.maxPerAddress ?? 16;
     this.minRate = o.minRate ?? 1024;
+    this.capLoopback = o.capLoopback ?? false;
   }
 
   /** Bytes currently held, bodies being read (small lane apart). */
@@ -127,7 +139,8 @@ export class BodyBudget {
   admit(declared: number, address: string, evict: () => void): BodyTicket {
     const key = addressKey(address);
     const now = performance.now();
-    if ((this.perAddress.get(key) ?? 0) >= this.maxPerAddress && !this.evictOne(now, (e) => e.address === key)) {
+    const capped = this.capLoopback || !isLoopback(key);
+    if (capped && (this.perAddress.get(key) ?? 0) >= this.maxPerAddress && !this.evictOne(now, (e) => e.address === key)) {
       this.stats.perAddressRefused++;
       throw new HttpError(429, 'TOO_MANY_BODIES', `This address is already sending ${this.maxPerAddress} request bodies; retry later.`, {
         'retry-after': '1',

@@ -47,8 +47,14 @@ export interface ServeOptions {
   readonly maxBodies?: number;
   /** Small request bodies (up to 64 KiB) read at once, a lane of their own (503 above). @default 256 */
   readonly maxSmallBodies?: number;
-  /** Request bodies read at once from one client address, an IPv6 /64 counting as one (429 above). @default 16 */
+  /**
+   * Request bodies read at once from one client address, an IPv6 /64 counting as one (429 above).
+   * Loopback clients are not capped unless `capLoopback` (a proxy on this host speaks for everyone).
+   * @default 16
+   */
   readonly maxBodiesPerAddress?: number;
+  /** Apply `maxBodiesPerAddress` to loopback clients too (tests; a host without a proxy). @default false */
+  readonly capLoopback?: boolean;
   /**
    * Slowest body accepted, in bytes per second: a body must be whole by `bodyGraceMs` plus its size
    * at this rate (408 after), and when a budget is full the body furthest behind it is cut to make
@@ -143,6 +149,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     maxBodies: options.maxBodies ?? 32,
     maxSmallBodies: options.maxSmallBodies ?? 256,
     maxPerAddress: options.maxBodiesPerAddress ?? DEFAULT_MAX_BODIES_PER_ADDRESS,
+    capLoopback: options.capLoopback ?? false,
     minRate: options.minBodyRate ?? DEFAULT_MIN_BODY_RATE,
   });
   const handlerOptions: HandlerOptions = {
