@@ -31,7 +31,9 @@ function post(port: number, body: string | Buffer, o: { from?: string; path?: st
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { 'content-type': 'application/json' };
-    if (!o.chunked) headers['content-length'] = Buffer.byteLength(body);
+    // Without a Content-Length set here, Node's end(body) would add one: chunked must be asked for.
+    if (o.chunked) headers['transfer-encoding'] = 'chunked';
+    else headers['content-length'] = Buffer.byteLength(body);
     const req = request(
       { host: '127.0.0.1', port, path: o.path ?? '/api/qris-convert.php', method: 'POST', headers, localAddress: o.from ?? '127.0.0.1', agent: false },
       (res) => {
