@@ -351,6 +351,27 @@ describe('a request Node cannot turn into a URL or parse at all', () => {
   });
 });
 
+describe('a client that goes away mid-body', () => {
+  it('is not logged as a server fault, and its share of the budget comes back', async () => {
+    const { startServer } = await load();
+    const logged: string[] = [];
+    const s = await startServer({ port: 0, workers: 1, log: (l) => logged.push(l) });
+    try {
+      for (const length of [900 * 1024, 2_000]) {
+        const u = await dripUpload(s.port, '127.0.0.40', length, 60_000);
+        u.socket.write(Buffer.alloc(Math.floor(length / 2), 0x20));
+        await sleep(100);
+        u.socket.destroy();
+      }
+      await sleep(200);
+      expect(logged).toEqual([]);
+      expect(s.bodies.usage).toMatchObject({ small: 0, bodies: 0, bytes: 0 });
+    } finally {
+      await s.close(100);
+    }
+  });
+});
+
 describe('FETCH_REFUSED reads the same whatever the address resolved to', () => {
   it('a private-resolving name, a name with no address, one that does not resolve, a mixed one and a literal: one body', async () => {
     const { startServer } = await load();

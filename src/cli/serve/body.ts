@@ -107,10 +107,12 @@ export function readBody(req: IncomingMessage, res: ServerResponse, limits: Body
       clearTimeout(deadline);
       if (!over) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
-    req.on('error', (e) => {
+    // A client that goes away mid-body ("aborted", a reset) is bad input, not a fault: no stack in the log.
+    req.on('error', () => {
       clearTimeout(idle);
       clearTimeout(deadline);
-      reject(e);
+      ticket.release();
+      reject(new HttpError(400, 'ABORTED', 'The client closed the request before sending the whole body.'));
     });
     req.on('close', () => {
       clearTimeout(idle);

@@ -25,11 +25,14 @@ export interface BodyTicket {
 export const SMALL_BODY = 64 * 1024;
 
 /**
- * A body may fall this far behind the minimum rate before another body may take its slot: long
- * enough for the first bytes after the headers to arrive, short enough that a full lane is freed
- * at once from clients that send nothing.
+ * How far (in time at the minimum rate) a body may fall behind before another body may take its
+ * slot. Small lane: long enough for the bytes right after the headers, short enough that a lane
+ * held by clients that send nothing is freed at once (an ordinary call arrives in milliseconds).
+ * Large lane: an upload over a poor link may hover near the rate; cutting it at the first dip
+ * would only make it start over, and a client that reconnects at once would cut another.
  */
-export const EVICT_SLACK_MS = 100;
+export const EVICT_SLACK_SMALL_MS = 100;
+export const EVICT_SLACK_LARGE_MS = 2_000;
 
 export interface BodyBudgetOptions {
   /** Bytes of large or chunked request bodies held at once, over all requests. */
@@ -217,7 +220,7 @@ export class BodyBudget {
     let worstDeficit = 0;
     for (const e of this.entries) {
       if (!which(e)) continue;
-      const deficit = (this.minRate * (now - e.started - EVICT_SLACK_MS)) / 1000 - e.read;
+      const deficit = (this.minRate * (now - e.started - (e.small ? EVICT_SLACK_SMALL_MS : EVICT_SLACK_LARGE_MS))) / 1000 - e.read;
       if (deficit > worstDeficit) {
         worst = e;
         worstDeficit = deficit;
