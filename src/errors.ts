@@ -57,6 +57,7 @@ export const ERROR_CODES = {
   IMAGE_TIME_BUDGET: 'No QR code was found within the time budget for the image.',
   IMAGE_ENGINE_MISSING: 'An image library that qris-codec/image needs is not installed.',
   FETCH_FAILED: 'The image could not be fetched.',
+  IMAGE_URL_NOT_ALLOWED: 'The image input is a URL, and URLs are fetched only with { allowUrl: true }.',
   FETCH_REFUSED: 'The image URL points at a loopback, private or other non-public address.',
   BAD_OPTION: 'An option has an invalid value.',
 } as const;

@@ -105,7 +105,23 @@ describe('help, usage errors and exit codes', () => {
     ],
     ['decode', ['--json']],
     ['encode', ['--output', '--terminal', '--format']],
-    ['serve', ['--port', '--host', '--api-key', '--allow-image-url', '--max-body', '/api/qris-convert.php', '/api/qris-info.php', '/api/qr.png']],
+    [
+      'serve',
+      [
+        '--port',
+        '--host',
+        '--api-key',
+        '--allow-image-url',
+        '--max-body',
+        '--max-json',
+        '--min-body-rate',
+        '--body-grace',
+        '--max-bodies-per-address',
+        '/api/qris-convert.php',
+        '/api/qris-info.php',
+        '/api/qr.png',
+      ],
+    ],
   ])('qris %s --help: usage, every option, examples (exit 0)', async (name, mentions) => {
     const r = await qris([name, '--help']);
     expect(r.code).toBe(0);

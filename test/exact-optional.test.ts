@@ -121,6 +121,8 @@ describe('run time: an option passed as undefined is an option left out', () => 
       strictCrc: nothing,
       fetch: nothing,
       all: nothing,
+      allowUrl: nothing,
+      thread: nothing,
     });
     expect(decoded.payload).toBe(STATIC);
   });
@@ -129,7 +131,7 @@ describe('run time: an option passed as undefined is an option left out', () => 
     const dynamic = toDynamic(STATIC, { amount: 25000 });
     const fetch: typeof globalThis.fetch = () => Promise.resolve(Response.json({ success: true, qris: dynamic }));
     const client = createBayarClient({
-      apiKey: 'k',
+      apiKey: 'exact-optional-key',
       fetch,
       baseUrl: nothing,
       timeoutMs: nothing,

@@ -128,6 +128,47 @@ export async function jpeg49mp(side = 7000): Promise<Buffer> {
     .toBuffer();
 }
 
+/**
+ * A progressive JPEG whose scans are repeated until the file holds `scans` of them: legal enough that
+ * libjpeg only warns (each repeat is a full decoder pass), cheap to send.
+ */
+export async function jpegRepeatedScans(scans = 29_800, side = 256): Promise<Buffer> {
+  const base = await sharp({ create: { width: side, height: side, channels: 3, background: '#808080' } })
+    .jpeg({ progressive: true, quality: 80 })
+    .toBuffer();
+  // Split at the first SOS: header | scans | EOI.
+  const firstSos = base.indexOf(Buffer.from([0xff, 0xda]));
+  const eoi = base.lastIndexOf(Buffer.from([0xff, 0xd9]));
+  const head = base.subarray(0, firstSos);
+  const body = base.subarray(firstSos, eoi);
+  const perCopy = body.filter((_, i) => body[i] === 0xff && body[i + 1] === 0xda).length;
+  const parts: Buffer[] = [head];
+  for (let n = 0; n < scans; n += perCopy) parts.push(body);
+  parts.push(Buffer.from([0xff, 0xd9]));
+  return Buffer.concat(parts);
+}
+
+/** A 1-bit gray PNG strip, `width`×`height` (7,000,000×7 is 6 KB and drove sharp to 1.15 GB). */
+export async function pngStrip(width = 7_000_000, height = 7): Promise<Buffer> {
+  const stride = 1 + Math.ceil(width / 8);
+  const idat = await deflateStream(stride * height, (buf) => buf.fill(0));
+  return png(width, height, 1, 0, 0, idat);
+}
+
+/** A GIF whose logical screen is 16×16 and whose one frame declares `side`×`side` (minimal LZW data). */
+export function gifFrameOverScreen(side = 8000): Buffer {
+  const header = Buffer.from('GIF89a', 'latin1');
+  const screen = Buffer.from([16, 0, 16, 0, 0x80, 0, 0]); // 16×16, global table of 2 colours
+  const table = Buffer.from([0, 0, 0, 255, 255, 255]);
+  const descriptor = Buffer.alloc(10);
+  descriptor[0] = 0x2c;
+  descriptor.writeUInt16LE(side, 5);
+  descriptor.writeUInt16LE(side, 7);
+  // LZW minimum code size 2, one sub-block with a clear code and an end code, then the trailer.
+  const data = Buffer.from([2, 2, 0x4c, 0x01, 0, 0x3b]);
+  return Buffer.concat([header, screen, table, descriptor, data]);
+}
+
 export const BOMBS = {
   'png 16-bit interlaced blank': () => png16Interlaced(),
   // Just under the default decoded-bytes cap (5600² × 8 = 251 MB): decoded, then one look.
@@ -137,6 +178,10 @@ export const BOMBS = {
   'png finder tiling': () => finderPng(),
   'jpeg finder tiling': () => finderJpeg(),
   'jpeg 49 MP': () => jpeg49mp(),
+  // Issue 19: shapes the size caps missed.
+  'jpeg 29800 repeated scans': () => jpegRepeatedScans(),
+  'png strip 7000000x7': () => pngStrip(),
+  'gif 8000x8000 frame in a 16x16 screen': () => Promise.resolve(gifFrameOverScreen()),
 } as const;
 export type BombName = keyof typeof BOMBS;
 

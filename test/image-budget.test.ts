@@ -12,7 +12,7 @@ import { QrisError } from '../src/errors.js';
 import type { Detector } from '../src/image/detect.js';
 import { decodeImage, DEFAULT_MAX_DECODED_BYTES, toPng, type DecodeEngine } from '../src/image/index.js';
 import { pngSource } from '../src/image/pixels.js';
-import { sniff } from '../src/image/sniff.js';
+import { MAX_ASPECT, sniff } from '../src/image/sniff.js';
 import { budgetOf, locate } from '../src/image/strategy.js';
 import { png, runBomb, writeBombs, type BombName } from './image-bombs.js';
 
@@ -48,8 +48,10 @@ describe('decoded-bytes cap (from the header, before any decode)', () => {
           const bytes = png(w, h, depth, type, interlace ? 1 : 0, tiny);
           expect(sniff(bytes).bytesPerPixel).toBe(BPP[type]![depth === 16 ? 1 : 0]);
           const size = w * h * BPP[type]![depth === 16 ? 1 : 0];
-          // Under the cap the tiny IDAT is too little image data: IMAGE_CORRUPT from the reader.
-          expect(await codeOf(bytes, { engine: 'jimp', maxDecodedBytes: cap })).toBe(size > cap ? 'IMAGE_TOO_LARGE' : 'IMAGE_CORRUPT');
+          // Under the cap the tiny IDAT is too little image data: IMAGE_CORRUPT from the reader. A strip
+          // past MAX_ASPECT is refused by its shape, also before any decode.
+          const strip = Math.max(w, h) > Math.min(w, h) * MAX_ASPECT;
+          expect(await codeOf(bytes, { engine: 'jimp', maxDecodedBytes: cap })).toBe(size > cap || strip ? 'IMAGE_TOO_LARGE' : 'IMAGE_CORRUPT');
         },
       ),
       { numRuns: 60 },
@@ -234,6 +236,10 @@ const OUTCOMES: Record<BombName, Record<DecodeEngine, readonly string[]>> = {
   },
   'jpeg finder tiling': { jimp: ['IMAGE_TOO_LARGE'], portable: ['IMAGE_TOO_LARGE'], accelerated: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'], auto: [] },
   'jpeg 49 MP': { jimp: ['IMAGE_TOO_LARGE'], portable: ['IMAGE_TOO_LARGE'], accelerated: ['IMAGE_TIME_BUDGET', 'IMAGE_NO_QR'], auto: [] },
+  // Refused from the markers and the header, before any decoder (issue 19).
+  'jpeg 29800 repeated scans': { jimp: ['IMAGE_TOO_LARGE'], portable: ['IMAGE_TOO_LARGE'], accelerated: ['IMAGE_TOO_LARGE'], auto: [] },
+  'png strip 7000000x7': { jimp: ['IMAGE_TOO_LARGE'], portable: ['IMAGE_TOO_LARGE'], accelerated: ['IMAGE_TOO_LARGE'], auto: [] },
+  'gif 8000x8000 frame in a 16x16 screen': { jimp: ['IMAGE_TOO_LARGE'], portable: ['IMAGE_TOO_LARGE'], accelerated: ['IMAGE_TOO_LARGE'], auto: [] },
 };
 
 describe('bombs under the default caps (child processes: code, CPU time, peak RSS)', () => {

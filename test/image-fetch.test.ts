@@ -5,7 +5,11 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QrisError } from '../src/errors.js';
-import { decodeImage, toPng } from '../src/image/index.js';
+import { decodeImage as decodeImageAsGiven, toPng } from '../src/image/index.js';
+import type { ImageInput } from '../src/image/input.js';
+
+/** URL input is opt-in (allowUrl); every test here but the opt-in ones fetches on purpose. */
+const decodeImage = (input: ImageInput, o: Parameters<typeof decodeImageAsGiven>[1] = {}) => decodeImageAsGiven(input, { allowUrl: true, ...o });
 
 const P =
   '00020101021126570011ID.DANA.WWW011893600915302259148102090225914810303UMI51440014ID.CO.QRIS.WWW0215ID10200176114730303UMI5204581253033605802ID5922Warung Sayur Bu Sugeng6010Kab. Demak610559567630458C7';
@@ -89,6 +93,35 @@ async function failure(p: Promise<unknown>): Promise<QrisError> {
   expect(e).toBeInstanceOf(QrisError);
   return e as QrisError;
 }
+
+describe('URL input is opt-in (allowUrl)', () => {
+  it('a URL string or URL object without allowUrl: IMAGE_URL_NOT_ALLOWED, and no request reaches the server', async () => {
+    const before = hits;
+    for (const input of [`${base}/qr.png`, new URL(`${base}/qr.png`), `  HTTPS://127.0.0.1:1/x.png`]) {
+      const e = await failure(decodeImageAsGiven(input, LOCAL));
+      expect(e.code).toBe('IMAGE_URL_NOT_ALLOWED');
+      expect(e.message).toContain('allowUrl: true');
+    }
+    // The guard options alone (allowPrivateAddresses, a custom fetch) do not turn URL input on.
+    let fetched = 0;
+    const fetchImpl = (() => {
+      fetched++;
+      return Promise.reject(new Error('must not be called'));
+    }) as typeof fetch;
+    expect((await failure(decodeImageAsGiven(`${base}/qr.png`, { fetch: { allowPrivateAddresses: true, fetch: fetchImpl } }))).code).toBe(
+      'IMAGE_URL_NOT_ALLOWED',
+    );
+    expect(fetched).toBe(0);
+    expect(hits).toBe(before);
+    // With it: fetched, one request.
+    expect((await decodeImageAsGiven(`${base}/qr.png`, { allowUrl: true, ...LOCAL })).payload).toBe(P);
+    expect(hits).toBe(before + 1);
+  });
+
+  it('a bad allowUrl is BAD_OPTION', async () => {
+    expect((await failure(decodeImageAsGiven(`${base}/qr.png`, { allowUrl: 'yes' as unknown as boolean }))).code).toBe('BAD_OPTION');
+  });
+});
 
 describe('URL input', () => {
   it('fetches http URLs given as a string or a URL object', async () => {

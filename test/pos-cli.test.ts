@@ -1,10 +1,11 @@
 /**
  * `qris pos --out DIR` from the BUILT bin: writes the page `npm run build:pos` made (byte for byte)
- * into a folder it creates, refuses to run without --out, and is listed in the help.
+ * into a folder it creates, refuses to run without --out, and is listed in the help; and the usage
+ * errors of `qris serve --tls-cert/--tls-key` (the https server itself is in test/pos-shop.test.ts).
  * (That the written folder works from file:// with no network is in test/pos-e2e.test.ts.)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,5 +50,27 @@ describe('qris pos', () => {
     const help = qris(['pos', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--out DIR');
+  });
+});
+
+describe('qris serve --tls-cert/--tls-key', () => {
+  it('one without the other, an unreadable file, or files that are not a certificate and key: a usage error (exit 2), no server', () => {
+    const lone = qris(['serve', '--port', '0', '--tls-cert', 'cert.pem']);
+    expect(lone.code).toBe(2);
+    expect(lone.stderr).toContain('--tls-cert and --tls-key go together');
+    const missing = qris(['serve', '--port', '0', '--tls-cert', 'nope.pem', '--tls-key', 'nope.key']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('Cannot read the --tls-cert file "nope.pem"');
+    writeFileSync(join(work, 'junk.pem'), 'not a certificate');
+    const junk = qris(['serve', '--port', '0', '--tls-cert', 'junk.pem', '--tls-key', 'junk.pem']);
+    expect(junk.code).toBe(2);
+    expect(junk.stderr).toContain('not a matching PEM certificate and private key');
+    expect(junk.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('is in the help of serve', () => {
+    const help = qris(['serve', '--help']);
+    expect(help.stdout).toContain('--tls-cert FILE');
+    expect(help.stdout).toContain('--tls-key FILE');
   });
 });

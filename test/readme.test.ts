@@ -2,7 +2,7 @@
  * The README is checked like code. Every ```ts block of README.md and README.id.md type-checks
  * against the BUILT package, imported by name as a user's project would (a temp project whose
  * node_modules/qris-codec links here), under `strict` and `exactOptionalPropertyTypes`: blocks that
- * touch the DOM (document, File, <img>, canvas) with the DOM lib, the `browser` condition and no
+ * touch the DOM or a worker (document, <img>, canvas, self, Worker) with the DOM lib, the `browser` condition and no
  * Node types; the others with Node's types and no DOM. The names a block uses without defining
  * (the functions of the section it sits in, `staticPayload`, ...) come from one prelude, below, so
  * a block may be short but may not use what does not exist. The figures the README prints (sizes)
@@ -39,7 +39,12 @@ export function tsBlocks(file: string, text: string): Block[] {
     const body: string[] = [];
     for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) body.push(lines[i]!);
     const code = body.join('\n');
-    out.push({ file, line: start + 1, code, browser: /\b(document|HTMLElement|HTML\w+Element|fileInput|canvas|img\.src|window)\b/.test(code) });
+    out.push({
+      file,
+      line: start + 1,
+      code,
+      browser: /\b(document|HTMLElement|HTML\w+Element|fileInput|canvas|img\.src|window|self|Worker|postMessage)\b/.test(code),
+    });
   }
   return out;
 }
@@ -65,7 +70,7 @@ declare global {
   /** A merchant's printed (static) code, a converted (dynamic) one, and codes of other countries. */
   const staticPayload: string, dynamicPayload: string, payload: string, thaiPayload: string, text: string;
   const bytes: Uint8Array, png: Uint8Array, jpegBytes: Uint8Array, photoBytes: Uint8Array, amount: number, apiKey: string;
-  ${browser ? 'const img: HTMLImageElement, fileInput: HTMLInputElement, canvas: HTMLCanvasElement, ctx: CanvasRenderingContext2D, w: number, h: number;' : ''}
+  ${browser ? 'const img: HTMLImageElement, fileInput: HTMLInputElement, file: File, canvas: HTMLCanvasElement, ctx: CanvasRenderingContext2D, w: number, h: number;' : ''}
 }
 export {};
 `;

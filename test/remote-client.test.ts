@@ -491,6 +491,24 @@ describe('the API key', () => {
     expect(e.serverMessage).toBe('API key [redacted] is not valid');
   });
 
+  it('shorter than 8 letters or digits is refused with BAD_OPTION saying why, never quoting it', () => {
+    for (const short of ['r', 'abc1234', 'sk_1234', '--ab-cd-ef--', '....a.b.c.d.e.f.g....']) {
+      let e: unknown;
+      try {
+        createBayarClient({ apiKey: short });
+      } catch (err) {
+        e = err;
+      }
+      expect(e, short).toBeInstanceOf(QrisError);
+      expect((e as QrisError).code).toBe('BAD_OPTION');
+      expect((e as QrisError).message).toMatch(/at least 8 are needed, since a shorter key could not be told apart from ordinary words/);
+      if (short.length > 3) expect((e as QrisError).message).not.toContain(short);
+    }
+    // 8 letters or digits is enough, whatever else the key holds.
+    expect(() => createBayarClient({ apiKey: 'sk_live_12345' })).not.toThrow();
+    expect(() => createBayarClient({ apiKey: 'abcd1234' })).not.toThrow();
+  });
+
   it('is refused inside baseUrl', () => {
     expect(() => createBayarClient({ apiKey: API_KEY, baseUrl: `https://x.test/api?apiKey=${API_KEY}` })).toThrow(/X-API-Key/);
     expect(() => createBayarClient({ apiKey: '' })).toThrow(QrisError);

@@ -99,14 +99,18 @@ describe('response readers', () => {
     expect(declaresFailure({ success: true })).toBe(false);
     expect(serverMessageOf({ success: false, error: { message: 'deep' } })).toBe('deep');
     expect(serverMessageOf({ message: 'x'.repeat(1000) })).toHaveLength(1000);
-    const e = failureOf({ status: 400, retryAfter: null, length: 0 }, { message: 'x'.repeat(5_000_000), code: 'C'.repeat(1000) }, createRedactor('k'))!;
+    const e = failureOf(
+      { status: 400, retryAfter: null, length: 0 },
+      { message: 'x'.repeat(5_000_000), code: 'C'.repeat(1000) },
+      createRedactor('sk_test_0123456789'),
+    )!;
     expect(e.serverMessage).toHaveLength(200);
     expect(e.code).toHaveLength(40);
     expect(e.message.length).toBeLessThan(160);
   });
   it('failureOf maps statuses to kinds', () => {
     const kind = (status: number, ...body: unknown[]) =>
-      failureOf({ status, retryAfter: null, length: 0 }, body.length ? body[0] : {}, createRedactor('k'))?.kind;
+      failureOf({ status, retryAfter: null, length: 0 }, body.length ? body[0] : {}, createRedactor('sk_test_0123456789'))?.kind;
     expect(kind(401)).toBe('auth');
     expect(kind(403)).toBe('auth');
     expect(kind(429)).toBe('rate_limit');

@@ -206,7 +206,7 @@ describe('errors: { success: false, error, code, message } like BAYAR GG, and th
     expect(noQr).toMatchObject({ name: 'RemoteError', kind: 'rejected', status: 400, code: expect.stringMatching(/^IMAGE_/) });
     expect((noQr as RemoteError).serverMessage).toMatch(/^The /);
     expect((noQr as RemoteError).message).toContain((noQr as RemoteError).serverMessage!.slice(0, 20));
-    const wrongKey = await createBayarClient({ apiKey: 'nope', baseUrl: `${s.url}/api`, retries: 0 })
+    const wrongKey = await createBayarClient({ apiKey: 'wrong-key-123', baseUrl: `${s.url}/api`, retries: 0 })
       .info(STATIC)
       .catch((e: unknown) => e);
     expect(wrongKey).toMatchObject({ kind: 'auth', code: 'UNAUTHORIZED', serverMessage: 'A valid X-API-Key header is required.' });

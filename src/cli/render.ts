@@ -24,13 +24,14 @@ export function imageModule(): Promise<ImageModule> {
 }
 
 export async function decodeImageBytes(input: Uint8Array | string, options: DecodeImageOptions = {}): Promise<DecodedImage> {
-  const r = await (await imageModule()).decodeImage(input, options);
+  // The CLI reads one image per process: on this thread, with no worker start-up.
+  const r = await (await imageModule()).decodeImage(input, { thread: 'caller', ...options });
   return { payload: r.payload, format: r.format, width: r.width, height: r.height, engine: r.engine };
 }
 
 /** Every code in the picture (`qris decode --all`). */
 export async function decodeAllCodes(input: Uint8Array, options: DecodeImageOptions = {}): Promise<DecodedImages> {
-  return (await imageModule()).decodeImage(input, { ...options, all: true });
+  return (await imageModule()).decodeImage(input, { thread: 'caller', ...options, all: true });
 }
 
 export async function renderPng(payload: string, options: RenderOptions = {}): Promise<Uint8Array> {

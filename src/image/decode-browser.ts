@@ -12,7 +12,7 @@ import { jsqrDetector, nativeDetector, type Detector } from './detect.js';
 import type { JsQr } from './engines.js';
 import { downscale, rgbaToGray, type Gray } from './gray.js';
 import { isBlobLike, readInput, type FetchOptions, type ImageInput } from './input.js';
-import { sniff, type ImageFormat } from './sniff.js';
+import { checkShape, sniff, type ImageFormat } from './sniff.js';
 import type { PixelSource } from './source.js';
 import { budgetOf, DEFAULT_TIME_BUDGET_MS, locate, MAX_SYMBOLS } from './strategy.js';
 
@@ -48,7 +48,14 @@ export interface BrowserDecodeImageOptions {
   readonly timeBudgetMs?: number | undefined;
   /** Throw `IMAGE_NOT_EMVCO` when the payload's CRC is wrong (see Node's option). @default false */
   readonly strictCrc?: boolean | undefined;
-  /** For URL inputs: timeout, redirect limit, headers, a custom `fetch`. */
+  /**
+   * Fetch an http(s) URL given as input (a `URL`, or a string with that scheme). Off, a URL is
+   * refused with `IMAGE_URL_NOT_ALLOWED` before any request: a server passing a caller's field
+   * straight in makes no outbound request it did not ask for. `fetch` options do not turn it on.
+   * @default false
+   */
+  readonly allowUrl?: boolean | undefined;
+  /** For URL inputs (with `allowUrl`): timeout, redirect limit, headers, a custom `fetch`, the address guard. */
   readonly fetch?: FetchOptions | undefined;
   /** Return every code in the picture instead of the one payment code (see Node's option). @default false */
   readonly all?: boolean | undefined;
@@ -101,9 +108,11 @@ export async function decodeImage(input: BrowserImageInput, options: BrowserDeco
     checkPixels(input.width, input.height, o.maxPixels);
     rgba = draw(input, input.width, input.height);
   } else {
-    const bytes = await readInput(input, o.maxBytes, o.fetch);
+    const bytes = await readInput(input, o.maxBytes, o.fetch, undefined, o.allowUrl);
     const header = sniff(bytes);
     checkPixels(header.width, header.height, o.maxPixels);
+    checkFrame(header.framePixels, o.maxPixels);
+    checkShape(header, bytes);
     format = header.format;
     rgba = await decodeBytes(bytes, header.format);
   }
@@ -143,6 +152,15 @@ function checkPixels(width: number, height: number, maxPixels: number): void {
   if (width * height > maxPixels) {
     throw new QrisError('IMAGE_TOO_LARGE', `The image is ${width}×${height} (${width * height} pixels); the limit (maxPixels) is ${maxPixels}.`, {
       actual: `${width}x${height}`,
+    });
+  }
+}
+
+/** A GIF or WebP frame larger than its logical screen counts at its own size. */
+function checkFrame(framePixels: number, maxPixels: number): void {
+  if (framePixels > maxPixels) {
+    throw new QrisError('IMAGE_TOO_LARGE', `The image holds a frame of ${framePixels} pixels; the limit (maxPixels) is ${maxPixels}.`, {
+      actual: `frame ${framePixels} px`,
     });
   }
 }
@@ -238,6 +256,7 @@ interface Resolved {
   strictCrc: boolean;
   fetch: FetchOptions;
   all: boolean;
+  allowUrl: boolean;
 }
 
 function checkOptions(options: BrowserDecodeImageOptions): Resolved {
@@ -249,9 +268,11 @@ function checkOptions(options: BrowserDecodeImageOptions): Resolved {
   if (typeof strictCrc !== 'boolean') throw new QrisError('BAD_OPTION', 'strictCrc must be a boolean.');
   const all = options.all ?? false;
   if (typeof all !== 'boolean') throw new QrisError('BAD_OPTION', `all must be a boolean; got ${describeValue(all)}.`);
+  const allowUrl = options.allowUrl ?? false;
+  if (typeof allowUrl !== 'boolean') throw new QrisError('BAD_OPTION', `allowUrl must be a boolean; got ${describeValue(allowUrl)}.`);
   const f = options.fetch ?? {};
   if (typeof f !== 'object' || f === null) throw new QrisError('BAD_OPTION', 'fetch must be an object.');
-  return { maxBytes, maxPixels, timeBudgetMs, strictCrc, fetch: f, all };
+  return { maxBytes, maxPixels, timeBudgetMs, strictCrc, fetch: f, all, allowUrl };
 }
 
 function positiveInt(name: string, v: unknown, dflt: number): number {

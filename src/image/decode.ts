@@ -11,8 +11,9 @@ import { loadJpegDecoder, loadJsQr, loadSharp, loadZxing, type JpegDecoder, type
 import { readInput, type FetchOptions, type ImageInput } from './input.js';
 import { NODE_NET } from './node-fetch.js';
 import { jimpSource, jpegWasmSource, pngSource, sharpSource, webpSource, type PixelSource, type PixelSourceName } from './pixels.js';
-import { decodedBytes, sniff, type ImageFormat, type ImageHeader } from './sniff.js';
+import { checkShape, decodedBytes, sniff, type ImageFormat, type ImageHeader } from './sniff.js';
 import { budgetOf, DEFAULT_TIME_BUDGET_MS, locate, MAX_SYMBOLS } from './strategy.js';
+import { decodePool } from './thread.js';
 
 export type DecodeEngine = 'auto' | 'jimp' | 'portable' | 'accelerated';
 
@@ -56,7 +57,14 @@ export interface DecodeImageOptions {
    * @default false
    */
   readonly strictCrc?: boolean | undefined;
-  /** For URL inputs: timeout, redirect limit, headers, a custom `fetch`. */
+  /**
+   * Fetch an http(s) URL given as input (a `URL`, or a string with that scheme). Off, a URL is
+   * refused with `IMAGE_URL_NOT_ALLOWED` before any request: a server passing a caller's field
+   * straight in makes no outbound request it did not ask for. `fetch` options do not turn it on.
+   * @default false
+   */
+  readonly allowUrl?: boolean | undefined;
+  /** For URL inputs (with `allowUrl`): timeout, redirect limit, headers, a custom `fetch`, the address guard. */
   readonly fetch?: FetchOptions | undefined;
   /**
    * Read every code in the picture (up to 8) and return them all, payment codes or not, instead of
@@ -65,6 +73,16 @@ export interface DecodeImageOptions {
    * @default false
    */
   readonly all?: boolean | undefined;
+  /**
+   * Where the pixels are decoded and the codes looked for. `'worker'`: in the package's worker pool
+   * (started on first use, sized from the cores, reused, never keeping the process alive), so a
+   * 12 MP photo does not stall the caller's event loop (a server's other requests keep flowing);
+   * input is still read (and a URL fetched) on the calling thread, and the header checks run there
+   * first. `'caller'`: on the calling thread, with no worker start-up (CLI one-shots, tests, a
+   * worker of your own); the event loop waits for the whole decode.
+   * @default 'worker'
+   */
+  readonly thread?: 'worker' | 'caller' | undefined;
 }
 
 /** What a picture holds, read with `all: true`. */
@@ -111,9 +129,17 @@ export function decodeImage(input: ImageInput, options: DecodeImageOptions = {})
  */
 export async function decodeSymbols(input: ImageInput, options: DecodeImageOptions, maxSymbols: number): Promise<DecodedImage | DecodedImages> {
   const o = checkOptions(options);
-  const bytes = await readInput(input, o.maxBytes, o.fetch, NODE_NET);
+  const bytes = await readInput(input, o.maxBytes, o.fetch, NODE_NET, o.allowUrl);
   const header = sniff(bytes);
   checkSize(header, o);
+  checkShape(header, bytes);
+  if (o.thread === 'worker') {
+    // A copy of its own to hand over (Buffer#slice would be a view): the caller's buffer stays usable.
+    const copy = new Uint8Array(bytes);
+    const { engine, maxBytes, maxPixels, maxDecodedBytes, timeBudgetMs, strictCrc, all } = o;
+    const task = { bytes: copy, options: { engine, maxBytes, maxPixels, maxDecodedBytes, timeBudgetMs, strictCrc, all }, maxSymbols };
+    return (await decodePool().run(task, [copy.buffer])) as DecodedImage | DecodedImages;
+  }
 
   const libs = await loadEngines(o.engine, header);
   checkDecoderSize(header, libs, o.maxDecodedBytes);
@@ -148,6 +174,14 @@ function checkSize(header: ImageHeader, o: Resolved): void {
     throw new QrisError('IMAGE_TOO_LARGE', `The image is ${header.width}×${header.height} (${pixels} pixels); the limit (maxPixels) is ${o.maxPixels}.`, {
       actual: `${header.width}x${header.height}`,
     });
+  }
+  // A GIF or WebP frame may declare more than the logical screen; the decoder allocates the frame.
+  if (header.framePixels > o.maxPixels) {
+    throw new QrisError(
+      'IMAGE_TOO_LARGE',
+      `The ${header.format.toUpperCase()} image is ${header.width}×${header.height} but holds a frame of ${header.framePixels} pixels; the limit (maxPixels) is ${o.maxPixels}.`,
+      { actual: `frame ${header.framePixels} px` },
+    );
   }
   const size = decodedBytes(header);
   if (size > o.maxDecodedBytes) {
@@ -222,6 +256,8 @@ interface Resolved {
   strictCrc: boolean;
   fetch: FetchOptions;
   all: boolean;
+  allowUrl: boolean;
+  thread: 'worker' | 'caller';
 }
 
 function checkOptions(options: DecodeImageOptions): Resolved {
@@ -238,6 +274,10 @@ function checkOptions(options: DecodeImageOptions): Resolved {
   if (typeof strictCrc !== 'boolean') throw new QrisError('BAD_OPTION', 'strictCrc must be a boolean.');
   const all = options.all ?? false;
   if (typeof all !== 'boolean') throw new QrisError('BAD_OPTION', `all must be a boolean; got ${describeValue(all)}.`);
+  const thread = options.thread ?? 'worker';
+  if (thread !== 'worker' && thread !== 'caller') throw new QrisError('BAD_OPTION', `thread must be 'worker' or 'caller'; got ${describeValue(thread)}.`);
+  const allowUrl = options.allowUrl ?? false;
+  if (typeof allowUrl !== 'boolean') throw new QrisError('BAD_OPTION', `allowUrl must be a boolean; got ${describeValue(allowUrl)}.`);
   const f = options.fetch ?? {};
   if (typeof f !== 'object' || f === null) throw new QrisError('BAD_OPTION', 'fetch must be an object.');
   positiveInt('fetch.timeoutMs', f.timeoutMs, 1);
@@ -245,7 +285,7 @@ function checkOptions(options: DecodeImageOptions): Resolved {
     throw new QrisError('BAD_OPTION', `fetch.maxRedirects must be an integer >= 0; got ${String(f.maxRedirects)}.`);
   }
   if (f.fetch !== undefined && typeof f.fetch !== 'function') throw new QrisError('BAD_OPTION', 'fetch.fetch must be a function.');
-  return { engine, maxBytes, maxPixels, maxDecodedBytes, timeBudgetMs, strictCrc, fetch: f, all };
+  return { engine, maxBytes, maxPixels, maxDecodedBytes, timeBudgetMs, strictCrc, fetch: f, all, allowUrl, thread };
 }
 
 function positiveInt(name: string, v: unknown, dflt: number): number {

@@ -247,9 +247,11 @@ function resolveFromHere(spec: string): string {
 }
 
 /** This file's path, read from a stack trace (ESM has no `__filename`; `import.meta` breaks CJS). */
-function ownFile(): string | undefined {
+export function ownFile(): string | undefined {
+  // The first frame is this function's: either spelling (a file: URL, or a path under a loader such
+  // as tsx), whichever comes first, never a later frame's (an `-e` script is a file: URL too).
   const stack = new Error().stack ?? '';
-  const m = /(file:\/\/[^\s)]+?):\d+:\d+/.exec(stack) ?? /\(?(\/[^\s():]+\.[cm]?[jt]s):\d+:\d+/.exec(stack);
+  const m = /((?:file:\/\/)?\/[^\s():]+?\.[cm]?[jt]s):\d+:\d+/.exec(stack);
   if (!m) return undefined;
   try {
     return m[1]!.startsWith('file:') ? fileURLToPath(m[1]!) : m[1]!;

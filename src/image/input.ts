@@ -62,15 +62,19 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_REDIRECTS = 3;
 
-/** Bytes of the encoded image; throws a `QrisError` for anything unusable. */
-export async function readInput(input: ImageInput, maxBytes: number, fetchOptions: FetchOptions = {}, net?: NetHooks): Promise<Uint8Array> {
+/**
+ * Bytes of the encoded image; throws a `QrisError` for anything unusable. An http(s) URL (a `URL`, or
+ * a string with that scheme) is fetched only when `allowUrl` is true: a server passing a caller's
+ * `image` field straight in must never make outbound requests it did not ask for.
+ */
+export async function readInput(input: ImageInput, maxBytes: number, fetchOptions: FetchOptions = {}, net?: NetHooks, allowUrl = false): Promise<Uint8Array> {
   if (input instanceof Uint8Array) return capped(input, maxBytes);
   if (input instanceof ArrayBuffer) return capped(new Uint8Array(input), maxBytes);
   if (ArrayBuffer.isView(input)) {
     const v = input as ArrayBufferView;
     return capped(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), maxBytes);
   }
-  if (input instanceof URL) return fetchImage(input, maxBytes, fetchOptions, net);
+  if (input instanceof URL) return fetchImage(urlAllowed(input, allowUrl), maxBytes, fetchOptions, net);
   if (isBlobLike(input)) return blobBytes(input, maxBytes);
   if (typeof input !== 'string') {
     throw new QrisError(
@@ -89,9 +93,19 @@ export async function readInput(input: ImageInput, maxBytes: number, fetchOption
     } catch (cause) {
       throw new QrisError('FETCH_FAILED', `Not a valid URL: ${quote(s)}.`, { cause });
     }
-    return fetchImage(url, maxBytes, fetchOptions, net);
+    return fetchImage(urlAllowed(url, allowUrl), maxBytes, fetchOptions, net);
   }
   return base64(s, maxBytes);
+}
+
+/** `url` when URL input is allowed; `IMAGE_URL_NOT_ALLOWED` otherwise, before any request or lookup. */
+function urlAllowed(url: URL, allowUrl: boolean): URL {
+  if (allowUrl) return url;
+  throw new QrisError(
+    'IMAGE_URL_NOT_ALLOWED',
+    `The image input is a URL (${url.protocol}//${quote(url.host).slice(1, -1)}/…); decodeImage fetches URLs only with { allowUrl: true }. Pass the image bytes, base64 or a data URL instead.`,
+    { actual: url.protocol.slice(0, -1) },
+  );
 }
 
 /** Base64 text or a base64/percent-encoded data URL to bytes, never fetching (a server's `image` field). */

@@ -22,11 +22,83 @@ export interface ImageHeader {
   readonly interlaced: boolean;
   /** EXIF orientation (1-8) of a JPEG, from its APP1 Exif segment; 1 when absent or unreadable. */
   readonly orientation: number;
+  /**
+   * Pixels of the largest frame a decoder may allocate: the logical size, or a GIF image
+   * descriptor or WebP frame that declares more (a 16×16 GIF screen can hold an 8000×8000 frame).
+   */
+  readonly framePixels: number;
 }
 
-/** Bytes of the decoded form: width × height × bytes per pixel. */
+/** Bytes of the decoded form: the largest frame's pixels × bytes per pixel. */
 export function decodedBytes(h: ImageHeader): number {
-  return h.width * h.height * h.bytesPerPixel;
+  return h.framePixels * h.bytesPerPixel;
+}
+
+/** Longest side over shortest side a picture may have: no photo of a QR code is a strip. */
+export const MAX_ASPECT = 64;
+/** Scans a JPEG may have: a progressive JPEG from a camera or an encoder has about 10, never 100. */
+export const MAX_JPEG_SCANS = 100;
+
+/**
+ * Shapes no size cap catches, refused before any decoder runs: a strip (a 6 KB PNG of 7,000,000×7
+ * pixels took sharp to 1.15 GB) and a JPEG that repeats its scans (each a decoder pass).
+ */
+export function checkShape(h: ImageHeader, bytes: Uint8Array): void {
+  const long = Math.max(h.width, h.height);
+  const short = Math.min(h.width, h.height);
+  if (long > short * MAX_ASPECT) {
+    throw new QrisError(
+      'IMAGE_TOO_LARGE',
+      `The image is ${h.width}×${h.height}, a strip no QR picture is; the limit is an aspect ratio of ${MAX_ASPECT}:1 (MAX_ASPECT).`,
+      { actual: `${h.width}x${h.height}` },
+    );
+  }
+  if (h.format === 'jpeg') {
+    const scans = jpegScans(bytes, MAX_JPEG_SCANS);
+    if (scans > MAX_JPEG_SCANS) {
+      throw new QrisError(
+        'IMAGE_TOO_LARGE',
+        `The JPEG has more than ${MAX_JPEG_SCANS} scans, far more than any real photo; the limit is ${MAX_JPEG_SCANS} scans (MAX_JPEG_SCANS).`,
+        { actual: `>${MAX_JPEG_SCANS} scans` },
+      );
+    }
+  }
+}
+
+/**
+ * Scans (SOS segments) in a JPEG: a progressive JPEG may repeat scans, each a full pass of the
+ * decoder over the image, and libjpeg only warns about it (29,800 scans in 1.7 MB ran > 20 s).
+ * Walks the segments and skips entropy-coded data (where 0xFF is always followed by 0x00 or RSTn),
+ * so an embedded thumbnail's markers inside APP1 are never counted. Stops counting past `limit`.
+ */
+export function jpegScans(b: Uint8Array, limit: number): number {
+  let scans = 0;
+  let p = 2;
+  while (p + 4 <= b.length && scans <= limit) {
+    if (b[p] !== 0xff) return scans; // not a marker: the decoder reports it
+    const m = b[p + 1]!;
+    if (m === 0xff || m === 0xd8 || m === 0x01 || (m >= 0xd0 && m <= 0xd7)) {
+      p += m === 0xff ? 1 : 2;
+      continue;
+    }
+    if (m === 0xd9) return scans;
+    p += 2 + u16be(b, p + 2);
+    if (m !== 0xda) continue;
+    scans++;
+    // Entropy-coded data up to the next marker; indexOf is native, the data is most of the file.
+    for (;;) {
+      const at = b.indexOf(0xff, p);
+      if (at < 0 || at + 1 >= b.length) return scans;
+      const next = b[at + 1]!;
+      if (next === 0x00 || (next >= 0xd0 && next <= 0xd7) || next === 0xff) {
+        p = at + (next === 0xff ? 1 : 2);
+        continue;
+      }
+      p = at;
+      break;
+    }
+  }
+  return scans;
 }
 
 /** Reads the format and stored dimensions; throws IMAGE_UNSUPPORTED_FORMAT or IMAGE_CORRUPT. */
@@ -37,7 +109,7 @@ export function sniff(b: Uint8Array): ImageHeader {
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return jpeg(b);
   if (b.length >= 6 && b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38 && (b[4] === 0x37 || b[4] === 0x39) && b[5] === 0x61) {
     need(b, 10, 'gif');
-    return dims('gif', u16le(b, 6), u16le(b, 8), 4);
+    return { ...dims('gif', u16le(b, 6), u16le(b, 8), 4), framePixels: Math.max(u16le(b, 6) * u16le(b, 8), gifLargestFrame(b)) };
   }
   if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return webp(b);
   if (b.length >= 2 && b[0] === 0x42 && b[1] === 0x4d) return bmp(b);
@@ -107,7 +179,65 @@ function exifOrientation(b: Uint8Array, s: number, e: number): number {
   return 1;
 }
 
+/**
+ * Pixels of the largest image descriptor (0x2C) of a GIF, walking its blocks (GIF89a): extensions and
+ * image data are skipped by their sub-block lengths, so the walk is linear in the file.
+ */
+function gifLargestFrame(b: Uint8Array): number {
+  let largest = 0;
+  const flags = b[10] ?? 0;
+  let p = 13 + (flags & 0x80 ? 3 << ((flags & 7) + 1) : 0);
+  const skipSubBlocks = (): void => {
+    while (p < b.length) {
+      const len = b[p++]!;
+      if (len === 0) return;
+      p += len;
+    }
+  };
+  while (p < b.length) {
+    const c = b[p]!;
+    if (c === 0x21) {
+      p += 2;
+      skipSubBlocks();
+    } else if (c === 0x2c) {
+      if (p + 10 > b.length) break;
+      largest = Math.max(largest, u16le(b, p + 5) * u16le(b, p + 7));
+      const local = b[p + 9]!;
+      p += 10 + (local & 0x80 ? 3 << ((local & 7) + 1) : 0) + 1; // + LZW minimum code size
+      skipSubBlocks();
+    } else break; // trailer (0x3B) or damage: the decoder decides
+  }
+  return largest;
+}
+
+/**
+ * Pixels of the largest frame a WebP declares: each VP8/VP8L bitstream and each ANMF frame, at the
+ * top level and inside ANMF (a VP8X canvas says nothing binding about its frames).
+ */
+function webpLargestFrame(b: Uint8Array, from: number, to: number): number {
+  let largest = 0;
+  for (let p = from; p + 8 <= to;) {
+    const type = ascii(b, p, 4);
+    const size = u32le(b, p + 4);
+    const d = p + 8;
+    if (type === 'VP8 ' && d + 10 <= to) largest = Math.max(largest, (u16le(b, d + 6) & 0x3fff) * (u16le(b, d + 8) & 0x3fff));
+    else if (type === 'VP8L' && d + 5 <= to) {
+      const bits = b[d + 1]! | (b[d + 2]! << 8) | (b[d + 3]! << 16) | (b[d + 4]! << 24);
+      largest = Math.max(largest, ((bits & 0x3fff) + 1) * (((bits >>> 14) & 0x3fff) + 1));
+    } else if (type === 'ANMF' && d + 16 <= to) {
+      largest = Math.max(largest, (u24le(b, d + 6) + 1) * (u24le(b, d + 9) + 1), webpLargestFrame(b, d + 16, Math.min(to, d + size)));
+    }
+    p = d + size + (size & 1);
+  }
+  return largest;
+}
+
 function webp(b: Uint8Array): ImageHeader {
+  const h = webpHeader(b);
+  return { ...h, framePixels: Math.max(h.framePixels, webpLargestFrame(b, 12, b.length)) };
+}
+
+function webpHeader(b: Uint8Array): ImageHeader {
   need(b, 30, 'webp');
   const chunk = ascii(b, 12, 4);
   if (chunk === 'VP8 ') {
@@ -134,7 +264,7 @@ function bmp(b: Uint8Array): ImageHeader {
 
 function dims(format: ImageFormat, width: number, height: number, bytesPerPixel: number, interlaced = false): ImageHeader {
   if (!(width > 0 && height > 0)) throw new QrisError('IMAGE_CORRUPT', `The ${format.toUpperCase()} header declares a ${width}×${height} image.`);
-  return { format, width, height, bytesPerPixel, interlaced, orientation: 1 };
+  return { format, width, height, bytesPerPixel, interlaced, orientation: 1, framePixels: width * height };
 }
 
 function need(b: Uint8Array, n: number, format: string): void {

@@ -197,7 +197,7 @@ async function everyCode(det: Detector, g: Gray, hard: boolean, budget: Budget |
     if (hits.length >= max) break;
     const all = [...known, ...hits];
     // Nothing left outside the codes found: no other code can be there (the common single-code picture).
-    if (isUniform(blankAll(g, all, 'symbol'))) break;
+    if (uniformOutside(g, all)) break;
     const isNew = (h: Hit): boolean => !all.some((k) => sameSymbol(k, h));
     fresh = [];
     for (const look of MORE_LOOKS[det.name]) {
@@ -262,6 +262,43 @@ export function blankAll(g: Gray, hits: readonly Hit[], what: 'symbol' | 'finder
     fillBox(out, frame, level, -m, f, 1 - f, 1 + m);
   }
   return out;
+}
+
+/**
+ * Whether every pixel outside the codes found (each symbol plus a module of margin) lies within
+ * `UNIFORM_SPREAD` levels: `isUniform(blankAll(g, hits, 'symbol'))` without the copy, since this
+ * runs after every single-code read.
+ */
+export function uniformOutside(g: Gray, hits: readonly Hit[]): boolean {
+  const boxes: [Frame, number][] = [];
+  for (const h of hits) {
+    const f = frameOf(h.corners);
+    if (f) boxes.push([f, 1 / (h.modules ?? 21)]);
+  }
+  const d = g.data;
+  let lo = 255;
+  let hi = 0;
+  const spans: [number, number][] = [];
+  for (let y = 0; y < g.height; y++) {
+    spans.length = 0;
+    for (const [f, m] of boxes) {
+      const [a, b] = rowSpan(g, f, y, -m, 1 + m, -m, 1 + m);
+      if (a < b) spans.push([a, b]);
+    }
+    spans.sort((p, q) => p[0] - q[0]);
+    const row = y * g.width;
+    let x = 0;
+    for (const [a, b] of [...spans, [g.width, g.width] as [number, number]]) {
+      for (; x < a; x++) {
+        const v = d[row + x]!;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      if (b > x) x = b;
+    }
+    if (hi - lo > UNIFORM_SPREAD) return false;
+  }
+  return true;
 }
 
 /**

@@ -1,23 +1,63 @@
 /**
- * Today's sales as CSV (RFC 4180: CRLF lines, quotes doubled, fields with , " CR LF quoted). A cell
- * a spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a leading ' so
- * opening the export never executes what a bill number said.
+ * Sales as CSV for a spreadsheet in the shop's language. Excel with Indonesian settings splits on
+ * `;` and reads `,` as the decimal mark, so `;` is the default (`,` can be chosen for English
+ * settings). Every text cell is quoted, so no separator inside a bill number or a merchant name
+ * can split it, and a text cell that a spreadsheet would run as a formula (= + - @, also after
+ * leading spaces, a tab or CR) gets a leading '. Numbers are written by the page itself (digits
+ * and the decimal mark of the separator's locale). Times are local, as on the shop's clock.
  */
-import type { Sale } from './sale.js';
+import type { SaleRecord } from './ledger.js';
+import { feeSen, senText, toSen } from './money.js';
+import type { Payment } from './payment.js';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+export type Separator = ';' | ',';
 
-/** One CSV field: formula-guarded, then quoted when it must be. */
-export function csvCell(value: string): string {
+const FORMULA_START = /^[\s]*[=+\-@]|^[\t\r\n]/;
+
+/** A text cell: formula-guarded, always quoted. */
+export function textCell(value: string): string {
   const guarded = FORMULA_START.test(value) ? "'" + value : value;
-  return /[",\r\n]/.test(guarded) ? '"' + guarded.replace(/"/g, '""') + '"' : guarded;
+  return '"' + guarded.replace(/"/g, '""') + '"';
 }
 
-export const CSV_HEADER = ['time', 'amount', 'bill_number', 'fee', 'payload'] as const;
+/** A number cell from an amount text ("25000.5"): the decimal mark a `sep` locale reads. */
+export function numberCell(amount: string, sep: Separator): string {
+  if (!/^\d+(\.\d+)?$/.test(amount)) return textCell(amount);
+  return sep === ';' ? amount.replace('.', ',') : amount;
+}
 
-/** The sales as a CSV document with a header row; a UTF-8 BOM lets spreadsheets read merchant names. */
-export function salesCsv(sales: readonly Sale[]): string {
-  const rows = [CSV_HEADER.join(',')];
-  for (const s of sales) rows.push([s.time, s.amount, s.billNumber ?? '', s.fee ?? '', s.payload].map(csvCell).join(','));
+export interface CsvWords {
+  readonly header: readonly string[];
+  readonly status: Readonly<Record<SaleRecord['status'], string>>;
+  readonly tip: string;
+}
+
+/** One row per record: date, time, status, amount, fee, total, bill, merchant, NMID, account, code. */
+export function salesCsv(records: readonly SaleRecord[], read: (payload: string) => Payment | null, words: CsvWords, sep: Separator = ';'): string {
+  const rows = [words.header.map(textCell).join(sep)];
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  for (const r of records) {
+    const d = new Date(r.time);
+    const date = `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}`;
+    const time = `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
+    const p = read(r.payload);
+    const fee = p === null ? null : feeSen(p.amount, p.fee);
+    const base = p === null ? null : toSen(p.amount);
+    const cells = [
+      textCell(date),
+      textCell(time),
+      textCell(words.status[r.status]),
+      p === null ? '' : numberCell(p.amount, sep),
+      p === null ? '' : fee === null ? textCell(words.tip) : numberCell(senText(fee), sep),
+      base === null || fee === null ? '' : numberCell(senText(base + fee), sep),
+      textCell(p?.billNumber ?? ''),
+      textCell(p?.merchantName ?? ''),
+      textCell(p?.nmid ?? ''),
+      textCell(p?.account ?? ''),
+      textCell(r.payload),
+    ];
+    rows.push(cells.join(sep));
+  }
+  // A UTF-8 BOM lets Excel read merchant names with non-ASCII letters.
   return '\uFEFF' + rows.join('\r\n') + '\r\n';
 }

@@ -2,10 +2,12 @@
  * The page's only image code, on the library's browser entry (`qris-codec/image`, browser build):
  * draw a payload as a QR on a canvas and as a PNG file with `toPng`, and read a payload from an
  * image file or a camera frame with `decodeImage` (size, pixel and decoded-byte limits from the
- * header first, then the detection ladder). Camera frames try the browser's BarcodeDetector first.
+ * header first, then the detection ladder). Camera frames try the browser's BarcodeDetector first,
+ * and report every different payment code it sees.
  */
 import { isQrisError } from '../errors.js';
 import { decodeImage, toPng } from '../image/browser.js';
+import { distinctPaymentCodes } from './merchant.js';
 
 /** The QR of `payload` as a PNG Blob, `scale` pixels per module (4-module quiet zone, ECL M). */
 function pngBlob(payload: string, scale: number): Blob {
@@ -37,21 +39,26 @@ export async function decodeFromFile(file: Blob): Promise<string> {
   return (await decodeImage(file)).payload;
 }
 
-/** Reads a QR in one picture (a bitmap or a video frame); null when none is found. */
-export async function decodeFrame(source: CanvasImageSource, width: number, height: number): Promise<string | null> {
+/** What one camera frame held: nothing readable, one code, or several different payment codes. */
+export type FrameReading =
+  { readonly kind: 'none' } | { readonly kind: 'one'; readonly payload: string } | { readonly kind: 'several'; readonly payloads: readonly string[] };
+
+/** Reads the QR codes in one picture (a bitmap or a video frame). */
+export async function decodeFrame(source: CanvasImageSource, width: number, height: number): Promise<FrameReading> {
   const detected = await viaBarcodeDetector(source);
-  if (detected !== null) return detected;
+  if (detected.length > 1) return { kind: 'several', payloads: detected };
+  if (detected.length === 1) return { kind: 'one', payload: detected[0]! };
   const canvas = document.createElement('canvas');
   canvas.width = Math.max(1, width);
   canvas.height = Math.max(1, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) return null;
+  if (!ctx) return { kind: 'none' };
   ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
   try {
-    return (await decodeImage(canvas)).payload;
+    return { kind: 'one', payload: (await decodeImage(canvas)).payload };
   } catch (e) {
     // A frame without a readable QRIS is normal while the camera is pointed: try the next one.
-    if (isQrisError(e) && (e.code === 'IMAGE_NO_QR' || e.code === 'IMAGE_NOT_EMVCO' || e.code === 'IMAGE_TIME_BUDGET')) return null;
+    if (isQrisError(e) && (e.code === 'IMAGE_NO_QR' || e.code === 'IMAGE_NOT_EMVCO' || e.code === 'IMAGE_TIME_BUDGET')) return { kind: 'none' };
     throw e;
   }
 }
@@ -62,7 +69,8 @@ interface BarcodeDetectorLike {
 
 let detector: BarcodeDetectorLike | null | undefined;
 
-async function viaBarcodeDetector(source: CanvasImageSource): Promise<string | null> {
+/** The different payment codes the browser's BarcodeDetector sees in the picture ([] without one). */
+async function viaBarcodeDetector(source: CanvasImageSource): Promise<string[]> {
   if (detector === undefined) {
     const Ctor = (globalThis as { BarcodeDetector?: new (o: { formats: string[] }) => BarcodeDetectorLike }).BarcodeDetector;
     detector = null;
@@ -74,11 +82,11 @@ async function viaBarcodeDetector(source: CanvasImageSource): Promise<string | n
       }
     }
   }
-  if (detector === null) return null;
+  if (detector === null) return [];
   try {
-    const codes = await detector.detect(source);
-    return codes.find((c) => c.rawValue !== '')?.rawValue ?? null;
+    // Every code in view, not the first: a second sticker beside the shop's must not go unseen.
+    return distinctPaymentCodes((await detector.detect(source)).map((c) => c.rawValue));
   } catch {
-    return null;
+    return [];
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Rupiah amounts as a cashier types and reads them: "25.000" on screen, "25000" in the payload.
+ * Rupiah amounts as a cashier types and reads them: "Rp 25.000" on screen, "25000" in the payload.
  * Only thousands dots that group correctly are removed and a decimal comma becomes '.'; anything
- * else goes to the converter exactly as typed, so it is refused with its reason, never "fixed".
+ * else is refused with its own reason, never "fixed".
  */
 
 /** "25000" -> "25.000" (Indonesian thousands separator). Digits only; other text is returned as is. */
@@ -23,25 +23,52 @@ export function formatRupiah(amount: string): string {
   return 'Rp ' + groupDigits(int) + (frac === '' ? '' : ',' + frac);
 }
 
-/** Thousands dots between groups of three, optionally a decimal comma: "25.000", "1.250.000,50". */
-const GROUPED = /^\d{1,3}(\.\d{3})+(,\d*)?$/;
+/** Why a typed amount is refused; each has its own sentence in i18n.ts. */
+export type AmountRefusal =
+  | 'AMOUNT_EMPTY'
+  | 'AMOUNT_GROUPING'
+  | 'AMOUNT_COMMA_THOUSANDS'
+  | 'AMOUNT_DECIMALS'
+  | 'AMOUNT_NOT_NUMBER'
+  | 'AMOUNT_NEGATIVE'
+  | 'AMOUNT_ZERO'
+  | 'AMOUNT_LEADING_ZERO'
+  | 'AMOUNT_TOO_LONG';
 
-export type AmountText = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly code: 'AMOUNT_GROUPING' };
+export type AmountText = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly code: AmountRefusal };
+
+/** Longest amount QRIS tag 54 holds (13 characters, decimal point included). */
+const MAX_AMOUNT_CHARS = 13;
 
 /**
- * What the cashier typed -> the amount text handed to `toDynamic`. In this field a dot is a
- * thousands separator (the Indonesian convention) and a comma the decimal mark: "25.000" and
- * "25.000,50" lose their dots, "12,5" becomes "12.5". Dots anywhere else ("25.5", "2.50") are
- * refused with AMOUNT_GROUPING rather than guessed at. Any other text (a sign, a letter, a leading
- * zero) is passed on as typed, trimmed of surrounding spaces, for the library to refuse with its
- * reason.
+ * What the cashier typed -> the amount text for `toDynamic` ("25000", "25000.5"). Read as a shop
+ * writes money: an optional "Rp", a dot between groups of three for thousands, a comma for at most
+ * two decimals. `Rp 25.000`, `25.000` and `25000` are all twenty-five thousand. Everything else is
+ * refused with the reason it is wrong, never guessed at: "25,000" (a comma is decimals here), "25.5"
+ * (a dot is thousands), "0500", letters, a minus sign.
  */
-export function amountFromInput(typed: string): AmountText {
-  const s = typed.trim();
-  if (GROUPED.test(s)) return { ok: true, text: s.replace(/\./g, '').replace(',', '.') };
-  if (s.includes('.') && /^[\d.,]+$/.test(s)) return { ok: false, code: 'AMOUNT_GROUPING' };
-  if (/^\d+,\d*$/.test(s)) return { ok: true, text: s.replace(',', '.') };
-  return { ok: true, text: s };
+export function parseAmount(typed: string): AmountText {
+  let s = typed.trim().replace(/\s+/g, ' ');
+  const rp = /^rp\.?\s*/i.exec(s);
+  if (rp) s = s.slice(rp[0].length);
+  if (s === '') return refuse('AMOUNT_EMPTY');
+  if (s.startsWith('-')) return refuse('AMOUNT_NEGATIVE');
+  if (!/^[\d.,]+$/.test(s)) return refuse('AMOUNT_NOT_NUMBER');
+  if (/^\d{1,3}(,\d{3})+$/.test(s)) return refuse('AMOUNT_COMMA_THOUSANDS');
+  const m = /^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d*))?$/.exec(s);
+  if (!m) return refuse(s.includes('.') ? 'AMOUNT_GROUPING' : s.split(',').length > 2 ? 'AMOUNT_NOT_NUMBER' : 'AMOUNT_DECIMALS');
+  const int = m[1]!.replace(/\./g, '');
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  if (frac.length > 2) return refuse('AMOUNT_DECIMALS');
+  if (/^0+$/.test(int) && frac === '') return refuse('AMOUNT_ZERO');
+  if (int.length > 1 && int.startsWith('0')) return refuse('AMOUNT_LEADING_ZERO');
+  const text = frac === '' ? int : `${int}.${frac}`;
+  if (text.length > MAX_AMOUNT_CHARS) return refuse('AMOUNT_TOO_LONG');
+  return { ok: true, text };
+}
+
+function refuse(code: AmountRefusal): AmountText {
+  return { ok: false, code };
 }
 
 /**

@@ -1,9 +1,12 @@
 /**
  * One sale: the merchant's static payload + what the cashier typed -> a dynamic payload, or the
- * library's refusal (code + message) to show as it is. Nothing here rounds, trims or clamps.
+ * reason it is refused (a code with its own sentence in i18n.ts, and the field at fault). The
+ * payer's total (amount + fee) must stay within the per-payment maximum. Nothing is rounded,
+ * trimmed or clamped.
  */
-import { info, isQrisError, toDynamic, type FeeOption, type ToDynamicOptions } from '../index.js';
-import { amountFromInput } from './rupiah.js';
+import { isQrisError, toDynamic, type FeeOption, type ToDynamicOptions } from '../index.js';
+import { payerTotal, toSen, type Fee } from './money.js';
+import { parseAmount, type AmountRefusal } from './rupiah.js';
 
 export type FeeKind = 'none' | 'fixed' | 'percent' | 'prompt';
 
@@ -17,67 +20,50 @@ export interface SaleInput {
   readonly feeValue: string;
 }
 
-/** A generated code as kept in today's list. */
-export interface Sale {
-  /** ISO 8601 time of generation. */
-  readonly time: string;
-  /** The amount as written in tag 54. */
-  readonly amount: string;
-  readonly billNumber?: string;
-  /** The fee as a short text: "Rp 1000", "2.5%" or "tip". */
-  readonly fee?: string;
-  readonly payload: string;
-}
+/** The per-payment maximum Bank Indonesia sets for one QRIS payment (since 1 March 2022). */
+export const QRIS_MAX_PAYMENT = '10000000';
+
+/** Refusal codes of a sale; the field names where the cashier fixes it. */
+export type SaleRefusal = AmountRefusal | 'OVER_MAX' | 'FEE_EMPTY' | 'FEE_AMOUNT' | 'FEE_PERCENT' | 'BILL_TOO_LONG' | 'BILL_CHARACTERS' | 'NOT_CONVERTIBLE';
 
 export type SaleResult =
-  | { readonly ok: true; readonly sale: Sale }
-  | { readonly ok: false; readonly code: string; readonly message: string; readonly field: 'amount' | 'billNumber' | 'fee' };
+  { readonly ok: true; readonly payload: string } | { readonly ok: false; readonly code: SaleRefusal; readonly field: 'amount' | 'billNumber' | 'fee' };
 
-/** The codes this module adds for a field left empty (the library's own codes otherwise). */
-export const EMPTY_AMOUNT = 'EMPTY_AMOUNT';
-export const EMPTY_FEE = 'EMPTY_FEE';
-const GROUPING_MESSAGE = 'A dot separates thousands (25.000) and a comma decimals (12,50); this amount has a dot elsewhere.';
-
-export function makeSale(staticPayload: string, input: SaleInput, now: Date): SaleResult {
-  const typed = amountFromInput(input.amount);
-  if (!typed.ok) return { ok: false, code: typed.code, message: GROUPING_MESSAGE, field: 'amount' };
-  const amount = typed.text;
-  if (amount === '') return { ok: false, code: EMPTY_AMOUNT, message: 'Enter an amount.', field: 'amount' };
-  let fee: FeeOption | undefined;
-  let feeText: string | undefined;
-  if (input.feeKind === 'prompt') {
-    fee = { type: 'prompt' };
-    feeText = 'tip';
-  } else if (input.feeKind === 'fixed' || input.feeKind === 'percent') {
-    const fixed = input.feeKind === 'fixed' ? amountFromInput(input.feeValue) : null;
-    if (fixed !== null && !fixed.ok) return { ok: false, code: fixed.code, message: GROUPING_MESSAGE, field: 'fee' };
-    const value = fixed !== null ? fixed.text : input.feeValue.trim().replace(',', '.');
-    if (value === '') return { ok: false, code: EMPTY_FEE, message: 'Enter the fee, or choose no fee.', field: 'fee' };
-    fee = { type: input.feeKind, value };
-    feeText = input.feeKind === 'fixed' ? `Rp ${value}` : `${value}%`;
+/** The fee the cashier chose, as typed, or the refusal of its value. */
+export function feeFromInput(kind: FeeKind, typed: string): { ok: true; fee: Fee | null } | { ok: false; code: SaleRefusal } {
+  if (kind === 'none') return { ok: true, fee: null };
+  if (kind === 'prompt') return { ok: true, fee: { kind: 'prompt' } };
+  const s = typed.trim().replace(/%$/, '').trim();
+  if (s === '') return { ok: false, code: 'FEE_EMPTY' };
+  if (kind === 'fixed') {
+    const a = parseAmount(s);
+    return a.ok ? { ok: true, fee: { kind: 'fixed', value: a.text } } : { ok: false, code: 'FEE_AMOUNT' };
   }
-  const options: ToDynamicOptions = {
-    amount,
-    ...(input.billNumber !== '' ? { billNumber: input.billNumber } : {}),
-    ...(fee !== undefined ? { fee } : {}),
-  };
-  let payload: string;
+  const m = /^(\d{1,2})(?:[.,](\d{1,2}))?$/.exec(s);
+  if (!m || (m[1] === '0' && /^0*$/.test(m[2] ?? ''))) return { ok: false, code: 'FEE_PERCENT' };
+  return { ok: true, fee: { kind: 'percent', value: m[2] ? `${Number(m[1])}.${m[2]}` : String(Number(m[1])) } };
+}
+
+/** `maxPayment`: the largest total (amount + fee) one payment may have, as an amount text. */
+export function makeSale(staticPayload: string, input: SaleInput, maxPayment: string): SaleResult {
+  const typed = parseAmount(input.amount);
+  if (!typed.ok) return { ok: false, code: typed.code, field: 'amount' };
+  const fee = feeFromInput(input.feeKind, input.feeValue);
+  if (!fee.ok) return { ok: false, code: fee.code, field: 'fee' };
+  const total = payerTotal(typed.text, fee.fee) ?? typed.text;
+  const max = toSen(maxPayment);
+  if (max !== null && toSen(total)! > max) return { ok: false, code: 'OVER_MAX', field: 'amount' };
+  const bill = input.billNumber.trim();
+  if ([...bill].length > 25) return { ok: false, code: 'BILL_TOO_LONG', field: 'billNumber' };
+  const option: FeeOption | undefined =
+    fee.fee === null ? undefined : fee.fee.kind === 'prompt' ? { type: 'prompt' } : { type: fee.fee.kind, value: fee.fee.value };
+  const options: ToDynamicOptions = { amount: typed.text, ...(bill !== '' ? { billNumber: bill } : {}), ...(option ? { fee: option } : {}) };
   try {
-    payload = toDynamic(staticPayload, options);
+    return { ok: true, payload: toDynamic(staticPayload, options) };
   } catch (e) {
     if (!isQrisError(e)) throw e;
-    const field = e.code === 'BAD_FEE' ? 'fee' : e.tag?.startsWith('62') ? 'billNumber' : 'amount';
-    return { ok: false, code: e.code, message: e.message, field };
+    if (e.code === 'BAD_FEE') return { ok: false, code: fee.fee?.kind === 'percent' ? 'FEE_PERCENT' : 'FEE_AMOUNT', field: 'fee' };
+    if (e.tag?.startsWith('62')) return { ok: false, code: 'BILL_CHARACTERS', field: 'billNumber' };
+    return { ok: false, code: e.code === 'BAD_AMOUNT' ? 'AMOUNT_TOO_LONG' : 'NOT_CONVERTIBLE', field: 'amount' };
   }
-  const written = info(payload).amount?.text ?? amount;
-  return {
-    ok: true,
-    sale: {
-      time: now.toISOString(),
-      amount: written,
-      ...(input.billNumber !== '' ? { billNumber: input.billNumber } : {}),
-      ...(feeText !== undefined ? { fee: feeText } : {}),
-      payload,
-    },
-  };
 }

@@ -7,7 +7,7 @@ import { QrisError } from '../errors.js';
 import { parse, type ParsedQris } from '../codec/tlv.js';
 import { readCapped } from './body.js';
 import { RemoteError, redactError, sanitizedCause } from './errors.js';
-import { createRedactor, redactDeep, type Redactor } from './redact.js';
+import { createRedactor, keyStrength, MIN_KEY_CHARS, redactDeep, type Redactor } from './redact.js';
 import { failureOf, infoOf, parseJson, payloadFromBody } from './response.js';
 import { abortedError, backoffDelay, isRetryable, sleep } from './retry.js';
 import { canonicalNominal, checkExpect, localConversion, verifyAgainst, type ExpectedMerchant } from './verify.js';
@@ -149,6 +149,12 @@ export function createBayarClient(options: BayarClientOptions): BayarClient {
   const apiKey = options.apiKey.trim();
   const problem = headerValueProblem(apiKey);
   if (problem !== undefined) throw badOption(`The apiKey ${problem}; it must be a valid HTTP header value.`);
+  const strength = keyStrength(apiKey);
+  // Never the key itself in the message; only how many of its characters count.
+  if (strength < MIN_KEY_CHARS)
+    throw badOption(
+      `The apiKey has ${strength} letters or digits; at least ${MIN_KEY_CHARS} are needed, since a shorter key could not be told apart from ordinary words when it is redacted from what the server sends.`,
+    );
   const redactor: Redactor = createRedactor(apiKey);
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   // A key pasted into the URL would end up in server and proxy logs: refuse it.

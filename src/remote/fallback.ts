@@ -82,6 +82,8 @@ export const REMOTE_CAN_HELP: ReadonlySet<QrisErrorCode> = new Set<QrisErrorCode
   'IMAGE_CORRUPT',
   'IMAGE_ENGINE_MISSING',
   'FETCH_FAILED',
+  // A URL the caller did not let this library fetch (imageOptions.allowUrl) goes to the server as image_url.
+  'IMAGE_URL_NOT_ALLOWED',
 ]);
 
 /** Payloads start with "000201"; base64 of any image format never starts with "00". */

@@ -6,7 +6,7 @@
  */
 import { quote } from '../errors.js';
 import { RemoteError } from './errors.js';
-import { redactCut, type Redactor } from './redact.js';
+import { redactCut, redactDeep, type Redactor } from './redact.js';
 import { parseRetryAfter } from './retry.js';
 
 type Obj = Record<string, unknown>;
@@ -154,7 +154,9 @@ export interface HttpResult {
  * Turns an HTTP answer into a failure, or `undefined` when the body is a successful JSON object.
  * Everything the server said is redacted (before it is cut) and quoted at most 40 characters long.
  */
-export function failureOf(res: HttpResult, body: unknown, redactor: Redactor): RemoteError | undefined {
+export function failureOf(res: HttpResult, raw: unknown, redactor: Redactor): RemoteError | undefined {
+  // The whole body first: a key cut into pieces over `error`, `message` and `code` is caught there.
+  const body = typeof raw === 'object' && raw !== null ? redactDeep(raw, redactor) : raw;
   const said = serverMessageOf(body);
   const serverMessage = said === undefined ? undefined : redactCut(said, redactor, SERVER_MESSAGE_MAX);
   const rawCode = serverCodeOf(body);

@@ -14,10 +14,12 @@ export const posCommand: Command = {
     usage: ['pos --out DIR'],
     details: [
       "The page `qris serve` shows at /: set up the shop's static QRIS once, then type an amount",
-      'per sale to show a dynamic QRIS. It converts in the browser and works offline after the',
-      'first load. Put DIR on any static host (https, or localhost, for the service worker and the',
-      'camera), or open DIR/index.html straight from disk. Existing files of the same names in DIR',
-      'are replaced.',
+      'per sale to show a dynamic QRIS, and mark it paid once the money is in the wallet app. It',
+      'converts in the browser. Put DIR on any static https host (GitHub Pages, Netlify, your own',
+      'nginx with a certificate): the service worker (offline use) and the camera need a secure',
+      'context, which plain http on a LAN address is not. Opening DIR/index.html from disk works, but',
+      'every file:// page of that browser profile shares its storage. Existing files of the same',
+      'names in DIR are replaced.',
     ].join('\n'),
     options: {
       out: { type: 'string', short: 'o', value: 'DIR', description: 'Folder to write index.html and sw.js to (created if missing).' },

@@ -85,8 +85,8 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
     void handle(req, res, options, keyHash).catch(async (e: unknown) => {
       // A 413 closes the connection: first let the client finish sending (within bounds).
       if (e instanceof HttpError && e.status === 413) await drain(req, Math.max(4 * maxBody, 8 * 1024 * 1024), 10_000);
-      // A refused (503) or stalled (408) body is not read: the connection goes once the answer is out.
-      const unread = e instanceof HttpError && (e.status === 503 || e.status === 408) && !req.complete;
+      // A refused (503, 429) or stalled (408) body is not read: the connection goes once the answer is out.
+      const unread = e instanceof HttpError && (e.status === 503 || e.status === 429 || e.status === 408) && !req.complete;
       if (unread) {
         res.shouldKeepAlive = false;
         res.once('finish', () => req.socket.destroySoon());
@@ -97,7 +97,13 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, o: HandlerOptions, keyHash: Buffer | undefined): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    // `GET http://[/ HTTP/1.1` passes Node's parser but is no URL: bad input, not a server fault.
+    throw new HttpError(400, 'BAD_REQUEST', 'The request target is not a valid URL.', { connection: 'close' });
+  }
   const path = url.pathname.length > 1 && url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
   if (await servePosPage(req, res, path)) return; // the cashier page (static.ts)
   const route = ROUTES.get(path);
@@ -145,7 +151,7 @@ export function sendError(res: ServerResponse, e: unknown, o: Pick<HandlerOption
 
 async function fieldsOf(req: IncomingMessage, res: ServerResponse, url: URL, o: HandlerOptions): Promise<RequestFields> {
   if (req.method === 'GET') return { fields: Object.fromEntries(url.searchParams), files: new Map() };
-  return decodeBody(await readBody(req, res, o.body), req.headers['content-type']);
+  return decodeBody(await readBody(req, res, o.body), req.headers['content-type'], o.body.maxJsonBytes);
 }
 
 function stringField(fields: Readonly<Record<string, unknown>>, name: string): string | undefined {
@@ -187,6 +193,22 @@ async function decodeFetched(bytes: Uint8Array, o: HandlerOptions): Promise<stri
   }
 }
 
+/**
+ * One answer for every refused image_url. The library's FETCH_REFUSED names the reason (a private
+ * address, a loopback one, a name with no address), which would tell a caller what an internal
+ * host name resolves to; a serve client only learns that this server does not fetch from there.
+ */
+export const FETCH_REFUSED_MESSAGE = 'image_url points to a host this server does not fetch from.';
+
+async function fetchRefusedAlike(fetching: Promise<Uint8Array>): Promise<Uint8Array> {
+  try {
+    return await fetching;
+  } catch (e) {
+    if (isQrisError(e) && e.code === 'FETCH_REFUSED') throw new QrisError('FETCH_REFUSED', FETCH_REFUSED_MESSAGE);
+    throw e;
+  }
+}
+
 /** The payload a convert request is about: given as text, or read from an image in the pool. */
 async function payloadFromRequest({ fields, files }: RequestFields, o: HandlerOptions): Promise<string> {
   const qris = stringField(fields, 'qris');
@@ -208,7 +230,7 @@ async function payloadFromRequest({ fields, files }: RequestFields, o: HandlerOp
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
       throw new HttpError(400, 'INVALID_IMAGE_URL', 'image_url must be an http or https URL.');
     // Fetched here, on the main thread under its own limits; only the bytes go to a worker.
-    return decodeFetched(await o.fetchImage(url), o);
+    return decodeFetched(await fetchRefusedAlike(o.fetchImage(url)), o);
   }
   throw new HttpError(400, 'MISSING_QRIS', 'Send qris (the payload), image (a file or base64) or image_url.');
 }

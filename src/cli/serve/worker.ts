@@ -1,18 +1,20 @@
 /**
  * Image worker for the server's pool: `{ bytes }` in, the decoded payload out; `{ render, size }` in,
- * the PNG out (as a `WorkerReply`). Never fetches anything: URLs are fetched on the main thread.
+ * the PNG out (a `TaskReply` of the image pool). Never fetches anything: URLs are fetched on the
+ * main thread. Decodes on this thread (`thread: 'caller'`): it is the worker.
  */
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { isQrisError } from '../../errors.js';
 import { decodeImageBytes, renderPng } from '../render.js';
-import type { WorkerReply } from './pool.js';
+import { serializeError, type TaskReply } from '../../image/pool.js';
+import type { WorkerAnswer } from './pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js runs as a worker thread.');
 
 const options = (workerData ?? {}) as { maxBytes?: number; maxPixels?: number };
 const decodeOptions = {
+  thread: 'caller' as const,
   ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
   ...(options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {}),
 };
@@ -33,34 +35,21 @@ port.on('message', (task: Task) => {
     return;
   }
   void handle(task).then((reply) => {
-    if (reply.ok && reply.png) port.postMessage(reply, [reply.png.buffer as ArrayBuffer]);
+    if (reply.ok && reply.answer.png) port.postMessage(reply, [reply.answer.png.buffer as ArrayBuffer]);
     else port.postMessage(reply);
   });
 });
 
-async function handle(task: Task): Promise<WorkerReply> {
+async function handle(task: Task): Promise<TaskReply<WorkerAnswer>> {
   try {
     if (task.render !== undefined) {
       const png = await renderPng(task.render, task.size !== undefined ? { size: task.size } : {});
       // A view of its own buffer, so it can be transferred rather than copied.
-      return { ok: true, png: png.byteOffset === 0 && png.byteLength === png.buffer.byteLength ? png : png.slice() };
+      return { ok: true, answer: { png: png.byteOffset === 0 && png.byteLength === png.buffer.byteLength ? png : png.slice() } };
     }
     const r = await decodeImageBytes(task.bytes ?? new Uint8Array(0), decodeOptions);
-    return { ok: true, payload: r.payload };
+    return { ok: true, answer: { payload: r.payload } };
   } catch (e) {
-    if (isQrisError(e)) {
-      return {
-        ok: false,
-        error: {
-          name: 'QrisError',
-          code: e.code,
-          message: e.message,
-          ...(e.offset !== undefined ? { offset: e.offset } : {}),
-          ...(e.tag !== undefined ? { tag: e.tag } : {}),
-          ...(e.candidates !== undefined ? { candidates: [...e.candidates] } : {}),
-        },
-      };
-    }
-    return { ok: false, error: { name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) } };
+    return { ok: false, error: serializeError(e) };
   }
 }
