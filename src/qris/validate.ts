@@ -104,14 +104,33 @@ function groupBy<T>(items: Iterable<readonly [string, T]>): ReadonlyMap<string, 
 }
 
 // Rows are dispatched from the nodes present (one map lookup per node), not by probing every
-// path of every row: `26-51/00, 80-99/00` alone expands to 46 paths.
-/** Per-node rows by concrete path. */
-const BY_PATH = groupBy(COMPILED.filter((c) => c.perNode).flatMap((c) => c.paths.map((p) => [p, c] as const)));
-/** `present` rows on sub-objects, by parent path: [row, sub-ID, full path]. */
-const PRESENT_CHILD = groupBy(
-  COMPILED.filter((c) => c.rule.check === 'present').flatMap((c) =>
-    c.paths.filter((p) => p.includes('/')).map((p) => [p.slice(0, p.lastIndexOf('/')), [c, p.slice(p.lastIndexOf('/') + 1), p] as const] as const),
-  ),
+// path of every row: `26-51/00, 80-99/00` alone expands to 46 paths. Each profile gets its own
+// dispatch tables (EMVCo rows plus its own), built once, so a run never looks at another
+// profile's rows.
+interface Dispatch {
+  /** Rows checked once per payload (tree checks), in table order. */
+  readonly tree: readonly Compiled[];
+  /** Per-node rows by concrete path. */
+  readonly byPath: ReadonlyMap<string, readonly Compiled[]>;
+  /** `present` rows on sub-objects, by parent path: [row, sub-ID, full path]. */
+  readonly presentChild: ReadonlyMap<string, readonly (readonly [Compiled, string, string])[]>;
+}
+const DISPATCH: ReadonlyMap<Profile, Dispatch> = new Map(
+  PROFILES.map((profile) => {
+    const rows = COMPILED.filter((c) => c.rule.check !== 'relax' && (c.rule.profile === 'emvco' || c.rule.profile === profile));
+    const dispatch: Dispatch = {
+      tree: rows.filter((c) => !c.perNode),
+      byPath: groupBy(rows.filter((c) => c.perNode).flatMap((c) => c.paths.map((p) => [p, c] as const))),
+      presentChild: groupBy(
+        rows
+          .filter((c) => c.rule.check === 'present')
+          .flatMap((c) =>
+            c.paths.filter((p) => p.includes('/')).map((p) => [p.slice(0, p.lastIndexOf('/')), [c, p.slice(p.lastIndexOf('/') + 1), p] as const] as const),
+          ),
+      ),
+    };
+    return [profile, dispatch] as const;
+  }),
 );
 const LEAF_ROWS = COMPILED.filter((c) => LEAF_KINDS.has(c.rule.check));
 /**
@@ -185,9 +204,9 @@ class Context {
     this.relaxed = RELAXED.get(this.profile);
   }
 
-  /** Whether a row runs here: its profile (EMVCo rows always) and its kinds. */
+  /** Whether a row of this profile's dispatch runs on this code's kind. */
   private applies(c: Compiled): boolean {
-    return (c.rule.profile === 'emvco' || c.rule.profile === this.profile) && (c.kinds === undefined || c.kinds.includes(this.kind));
+    return c.kinds === undefined || c.kinds.includes(this.kind);
   }
 
   /** Whether a relax row of the profile that ran drops `code` at `tag`. */
@@ -233,16 +252,14 @@ class Context {
       if (this.relaxed !== undefined && this.isRelaxed(w.code, w.tag)) continue;
       this.issues.push({ ...w, severity: SEVERITY_BY_CODE.get(w.code) ?? 'warning' });
     }
-    for (const c of COMPILED) {
-      if (c.perNode || !this.applies(c)) continue;
-      this.check(c);
-    }
+    const { tree, byPath, presentChild } = DISPATCH.get(this.profile)!;
+    for (const c of tree) if (this.applies(c)) this.check(c);
     for (let i = 0; i < this.nodes.length; i++) {
       const path = this.paths[i]!;
       const node = this.nodes[i]!;
-      const rows = BY_PATH.get(path);
+      const rows = byPath.get(path);
       if (rows !== undefined) for (const c of rows) if (this.applies(c)) this.nodeCheck(c, path, node);
-      const wanted = PRESENT_CHILD.get(path);
+      const wanted = presentChild.get(path);
       if (wanted !== undefined) for (const w of wanted) if (this.applies(w[0])) this.childPresent(w[0], node, w[1], w[2]);
       if (!node.children && path !== '63') for (const c of LEAF_ROWS) this.leaf(c, path, node);
     }
