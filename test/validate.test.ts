@@ -236,6 +236,9 @@ const CASES: readonly Case[] = [
   c('transfer without 01', edit({ '01': null }, TRANSFER), [E('TRANSFER_NOT_DYNAMIC', '01', null), W('QRIS_MISSING_POINT_OF_INITIATION', '01', null)]),
   c('transfer without a beneficiary ID (40/02)', edit({ '40': sub(T_ACCOUNT, '02', null) }, TRANSFER), [E('MISSING_TAG', '40/02', '40')]),
   c('transfer PAN of 15 digits', edit({ '40': sub(T_ACCOUNT, '01', '936008223000200') }, TRANSFER), [W('TRANSFER_BAD_PAN', '40/01')]),
+  c('transfer PAN with letters: a SHOULD for transfers (the MPAN rule is for merchant accounts)', edit({ '40': sub(T_ACCOUNT, '01', '93600822300020ABC') }, TRANSFER), [
+    W('TRANSFER_BAD_PAN', '40/01'),
+  ]),
   c('transfer beneficiary ID of 20 characters', edit({ '40': sub(T_ACCOUNT, '02', 'Siti Rahmawati Putri') }, TRANSFER), [W('TRANSFER_LONG_BENEFICIARY_ID', '40/02')]),
   c('transfer BIC CENAID', edit({ '40': sub(T_ACCOUNT, '04', 'CENAID') }, TRANSFER), [W('TRANSFER_BAD_BIC', '40/04')]),
   c('transfer with MCC 5812', edit({ '52': '5812' }, TRANSFER), [E('TRANSFER_BAD_MCC', '52')]),
