@@ -70,6 +70,41 @@ describe('a sample broken in one scheme rule is flagged', () => {
     expect(codes(r.issues)).toEqual([issue]);
   });
 
+  it('SGQR: the PayNow rows read only the SG.PAYNOW template; another scheme at 26 with its own 01/03/04 is not judged by them', () => {
+    const p = encodePayload([
+      { id: '00', value: '01' },
+      { id: '01', value: '11' },
+      {
+        id: '26',
+        children: [
+          { id: '00', value: 'SG.COM.NETS' },
+          { id: '01', value: '9' },
+          { id: '03', value: 'X' },
+          { id: '04', value: '31129999' },
+        ],
+      },
+      {
+        id: '27',
+        children: [
+          { id: '00', value: 'SG.PAYNOW' },
+          { id: '01', value: '2' },
+          { id: '02', value: 'S99345678ABCD' },
+          { id: '03', value: '0' },
+        ],
+      },
+      { id: '51', children: [{ id: '00', value: 'SG.SGQR' }] },
+      { id: '52', value: '0000' },
+      { id: '53', value: '702' },
+      { id: '58', value: 'SG' },
+      { id: '59', value: 'ACME Pte Ltd' },
+      { id: '60', value: 'Singapore' },
+    ]);
+    expect(validate(p)).toMatchObject({ valid: true, profile: 'paynow', issues: [] });
+    expect(info(p).scheme).toMatchObject({ proxyType: 'uen', editable: false });
+    const broken = encodePayload([...splitRef(p.slice(0, -8)).map((n) => (n.id === '27' ? { id: '27', value: n.value.replace('0101202', '0101302') } : n))]);
+    expect(codes(validate(broken).issues)).toEqual(['e:PAYNOW_BAD_PROXY_TYPE@27/01']);
+  });
+
   it("a VietQR beneficiary (38/01) that is not BIN + account is flagged: the scheme's nested objects are read", () => {
     const src = first('vietqr');
     const m = /38(\d\d)0010A000000727(01\d\d)(\d{4})(\d{6})/.exec(src)!;

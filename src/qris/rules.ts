@@ -109,6 +109,8 @@ export interface RuleSpec {
   readonly unless?: Condition;
   /** Checked only on codes of these kinds (default: every kind). */
   readonly kinds?: readonly RuleKind[];
+  /** Sub-object rows: checked only inside a template whose GUID (00) is one of these (case free). */
+  readonly guid?: readonly string[];
   readonly samples?: RuleSamples;
 }
 
@@ -263,9 +265,9 @@ export const RULES = Object.freeze([
   rule({ code: 'VIETQR_BAD_BENEFICIARY', path: '38/01', strength: MUST, profile: 'vietqr', source: 'S: NAPAS VietQR spec per subiz/vietqr (NAPAS text not read)', text: 'data objects: 00 bank BIN (6 digits), 01 account or card (1-19 characters)', check: 'vietqrBeneficiary', samples: { bad: ['00069704180110', '0006ABCDEF01101234567890', '00069704180120' + '1'.repeat(20)], good: ['000697041801101234567890'] } }),
   rule({ code: 'VIETQR_BAD_SERVICE', path: '38/02', strength: MUST, profile: 'vietqr', source: 'S: NAPAS VietQR spec per subiz/vietqr (NAPAS text not read)', text: '`QRIBFTTA` (to an account) or `QRIBFTTC` (to a card)', check: 'oneOf', values: ['QRIBFTTA', 'QRIBFTTC'], samples: { bad: ['QRPUSH'], good: ['QRIBFTTC'] } }),
   rule({ code: 'SCHEME_BAD_CURRENCY', path: '53', strength: MUST, profile: 'paynow', source: 'S: jaynzr/go-paynow (MAS/IMDA SGQR spec not read)', text: '`702` (SGD)', check: 'oneOf', values: ['702'], samples: { bad: ['840'], good: ['702'] } }),
-  rule({ code: 'PAYNOW_BAD_PROXY_TYPE', path: '26/01', strength: MUST, profile: 'paynow', source: 'S: jaynzr/go-paynow (MAS/IMDA SGQR spec not read)', text: 'proxy type `0` (mobile) or `2` (UEN)', check: 'oneOf', values: ['0', '2'], samples: { bad: ['3', 'M'], good: ['0'] } }),
-  rule({ code: 'PAYNOW_BAD_EDITABLE', path: '26/03', strength: MUST, profile: 'paynow', source: 'S: jaynzr/go-paynow (MAS/IMDA SGQR spec not read)', text: 'amount editable: `0` or `1`', check: 'oneOf', values: ['0', '1'], samples: { bad: ['2', 'Y'], good: ['0'] } }),
-  rule({ code: 'PAYNOW_BAD_EXPIRY', path: '26/04', strength: MUST, profile: 'paynow', source: 'S: jaynzr/go-paynow (MAS/IMDA SGQR spec not read)', text: 'expiry `YYYYMMDD` or `YYYYMMDDHHMMSS`, a real date and time', check: 'expiry', samples: { bad: ['99991331', '2026120', '20261207250000'], good: ['20261207', '20261207235959'] } }),
+  rule({ code: 'PAYNOW_BAD_PROXY_TYPE', path: '26-51/01', strength: MUST, profile: 'paynow', guid: ['SG.PAYNOW'], source: 'S: jaynzr/go-paynow (MAS/IMDA SGQR spec not read)', text: 'in the `SG.PAYNOW` template (SGQR holds many schemes): proxy type `0` (mobile) or `2` (UEN)', check: 'oneOf', values: ['0', '2'], samples: { bad: ['3', 'M'], good: ['0'] } }),
+  rule({ code: 'PAYNOW_BAD_EDITABLE', path: '26-51/03', strength: MUST, profile: 'paynow', guid: ['SG.PAYNOW'], source: 'S: jaynzr/go-paynow (MAS/IMDA SGQR spec not read)', text: 'amount editable: `0` or `1`', check: 'oneOf', values: ['0', '1'], samples: { bad: ['2', 'Y'], good: ['0'] } }),
+  rule({ code: 'PAYNOW_BAD_EXPIRY', path: '26-51/04', strength: MUST, profile: 'paynow', guid: ['SG.PAYNOW'], source: 'S: jaynzr/go-paynow (MAS/IMDA SGQR spec not read)', text: 'expiry `YYYYMMDD` or `YYYYMMDDHHMMSS`, a real date and time', check: 'expiry', samples: { bad: ['99991331', '2026120', '20261207250000'], good: ['20261207', '20261207235959'] } }),
 
   // ---- Library warnings without a spec rule --------------------------------------------------------
   rule({ code: 'STATIC_WITH_AMOUNT', path: '54', strength: SHOULD, profile: 'emvco', source: 'policy', text: 'no amount on a static code (01 = `11`)', check: 'staticWithAmount' }),

@@ -231,6 +231,13 @@ class Context {
     return this.root.get(path)?.value;
   }
 
+  /** The GUID (00) of root template `id`, upper-cased ('' when none). */
+  private guidOf(id: string): string {
+    const t = this.root.get(id)?.children;
+    if (t !== undefined) for (const k of t) if (k.id === '00') return k.value.toUpperCase();
+    return '';
+  }
+
   /** Whether root object `id` is present. */
   has(id: string): boolean {
     return this.root.has(id);
@@ -288,6 +295,7 @@ class Context {
       if (n.length < min || n.length > max) said = `${label(path)} has ${n.length} characters`;
     } else {
       if (n.children || !this.holds(c.when)) return;
+      if (r.guid !== undefined && !r.guid.includes(this.guidOf(path.slice(0, 2)))) return;
       if (!VALUE_CHECKS[r.check as ValueCheck](n.value, r, this, path)) said = `${label(path)} is ${describeValue(n.value)}`;
     }
     if (said !== undefined) this.add(c, `${said}; ${rule(r)}`, n.offset, path);
