@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   OUTPUT_TOO_LONG: 'The payload built or converted would be longer than the 512 characters QRIS recommends.',
   ALREADY_DYNAMIC: 'The payload is already dynamic (ID 01 = 12).',
   ALREADY_STATIC: 'The payload is already static.',
+  TRANSFER_FEE: 'A transfer code carries no tip or convenience fee (55-57); toDynamic and build refuse one.',
   TEMPLATE_NOT_TLV: 'A template value does not hold data objects.',
   // Image adapters ('qris-codec/image')
   IMAGE_UNSUPPORTED_FORMAT: 'The image format is not supported.',

@@ -1,4 +1,4 @@
-import { validate } from '../../index.js';
+import { KIND_WORDS, PROFILES, validate, type Profile } from '../../index.js';
 import { describeValue } from '../../errors.js';
 import { bool, str, UsageError, type Command } from '../args.js';
 import { json, pointAt } from '../format.js';
@@ -9,12 +9,17 @@ export const validateCommand: Command = {
   spec: {
     name: 'validate',
     summary: 'Check a QRIS code against the EMVCo and QRIS rules; list every problem found.',
-    usage: ['validate <input> [--json] [--strict] [--profile emvco|qris]'],
+    usage: ['validate <input> [--json] [--strict] [--profile emvco|qris|duitnow|promptpay|vietqr|paynow]'],
     details: 'Exit code 0 when valid, 1 when any error is found (with --strict: any warning too).',
     options: {
       json: { type: 'boolean', description: 'Print { valid, issues } as JSON.' },
       strict: { type: 'boolean', description: 'Treat warnings as errors for the exit code.' },
-      profile: { type: 'string', value: 'emvco|qris', description: 'Rule set: EMVCo alone, or with the QRIS profile (default: qris when 58 = ID).' },
+      profile: {
+        type: 'string',
+        value: 'NAME',
+        description:
+          'Rule set: emvco, qris, or a national overlay (duitnow, promptpay, vietqr, paynow). Default: qris when 58 = ID, the overlay 58 and the account GUID name, else emvco.',
+      },
     },
     positionals: [1, 1],
     examples: ['qris validate 00020101021126570011ID.DANA.WWW...6304ABCD', 'qris validate --json sticker.png', 'qris validate - < payload.txt'],
@@ -22,9 +27,9 @@ export const validateCommand: Command = {
   async run({ values, positionals }, io) {
     const payload = await payloadFromInput(await resolveInput(positionals[0]!, 'validate', io.stdin));
     const profile = str(values, 'profile');
-    if (profile !== undefined && profile !== 'emvco' && profile !== 'qris')
-      throw new UsageError(`--profile must be emvco or qris; got ${describeValue(profile)}.`, 'validate');
-    const result = aboutPayload(payload, () => (profile === undefined ? validate(payload) : validate(payload, { profile })));
+    if (profile !== undefined && !(PROFILES as readonly string[]).includes(profile))
+      throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}; got ${describeValue(profile)}.`, 'validate');
+    const result = aboutPayload(payload, () => (profile === undefined ? validate(payload) : validate(payload, { profile: profile as Profile })));
     const failed = !result.valid || (bool(values, 'strict') && result.issues.length > 0);
     if (bool(values, 'json')) {
       io.stdout.write(json({ ...result, payload }));
@@ -32,6 +37,9 @@ export const validateCommand: Command = {
       const errors = result.issues.filter((i) => i.severity === 'error').length;
       const warnings = result.issues.length - errors;
       io.stdout.write(`${result.valid ? 'valid' : 'INVALID'}: ${errors} error(s), ${warnings} warning(s)\n`);
+      // Said in words whenever it is not the everyday case (a QRIS payment code).
+      if (result.kind !== undefined && (result.kind !== 'payment' || (result.profile !== 'qris' && result.profile !== 'emvco')))
+        io.stdout.write(`${result.kind} (${KIND_WORDS[result.kind]}), rules: ${result.profile}\n`);
       for (const issue of result.issues) {
         const where = [issue.tag !== undefined ? `tag ${issue.tag}` : '', issue.offset !== undefined ? `offset ${issue.offset}` : '']
           .filter(Boolean)

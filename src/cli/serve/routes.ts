@@ -11,7 +11,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isQrisError, QrisError, quote } from '../../errors.js';
 import { bytesFromText } from '../../image/input.js';
-import { info, parse, toDynamic } from '../../index.js';
+import { info, KIND_WORDS, parse, toDynamic } from '../../index.js';
 import { decodeBody, drain, readBody, type BodyLimits, type RequestFields } from './body.js';
 import { HttpError, toErrorResponse } from './http-error.js';
 import type { DecodeTask } from './pool.js';
@@ -266,6 +266,9 @@ async function infoRoute(req: IncomingMessage, res: ServerResponse, url: URL, o:
     merchant_city: meta.merchantCity ?? '',
     amount: amountOf(meta),
     is_dynamic: meta.isDynamic,
+    // payment | transfer | cash-withdrawal | cash-deposit, and in words (a transfer pays a person).
+    kind: meta.kind,
+    kind_text: KIND_WORDS[meta.kind],
     crc_valid: meta.crc.valid,
     info: meta,
   });
