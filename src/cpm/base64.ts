@@ -30,15 +30,6 @@ export function decodeBase64(s: CharSource, start = 0, end = s.length): Uint8Arr
   while (stop > start && end - stop < 2 && s.charCodeAt(stop - 1) === 61 /* = */) stop--;
   const pad = end - stop;
   const n = stop - start;
-  if (n % 4 === 1 || (pad > 0 && (n + pad) % 4 !== 0)) {
-    throw new QrisError(
-      'NOT_BASE64',
-      `The base64 text has ${n} characters before its padding; base64 comes in groups of 4 (the text is cut or has a stray character).`,
-      {
-        offset: stop,
-      },
-    );
-  }
   const out = new Uint8Array((n * 3) >> 2);
   let o = 0;
   let acc = 0;
@@ -53,6 +44,16 @@ export function decodeBase64(s: CharSource, start = 0, end = s.length): Uint8Arr
       bits -= 8;
       out[o++] = (acc >> bits) & 0xff;
     }
+  }
+  // After the characters: a bad character is the more useful report than a bad count.
+  if (n % 4 === 1 || (pad > 0 && (n + pad) % 4 !== 0)) {
+    throw new QrisError(
+      'NOT_BASE64',
+      `The base64 text has ${n} characters before its padding; base64 comes in groups of 4 (the text is cut or has a stray character).`,
+      {
+        offset: stop,
+      },
+    );
   }
   // Unused low bits of the last character must be zero, or two texts would give the same bytes.
   if (bits > 0 && (acc & ((1 << bits) - 1)) !== 0) {
