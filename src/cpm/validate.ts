@@ -173,7 +173,7 @@ class Run {
       case 'count': {
         const found = nodes.filter((n) => n.tag === r.path);
         const { min = 0, max = Infinity } = r.limits ?? {};
-        if (found.length < min) this.add(r, `There is no ${r.path}`, undefined, r.path);
+        if (found.length < min) this.add(r, `There is no ${r.path}`, nodes[1]?.offset ?? this.parsed.bytes.length, r.path); // where it belongs: after 85
         if (found.length > max) this.add(r, `There are ${found.length} objects ${r.path}`, found[max]!.offset, r.path);
         return;
       }
