@@ -96,7 +96,13 @@ function generate(r: CpmRuleSpec): Case[] {
 
 const b = (h: string) => Uint8Array.from(h.match(/../g)!, (x) => parseInt(x, 16));
 const emv = (edit: (n: Obj[]) => Obj[]) => build(edit([...EMV_BASE]));
-const APP2: Obj = { tag: '61', children: [{ tag: '4F', value: 'A0000000666666' }, { tag: '5A', value: '1234' }] };
+const APP2: Obj = {
+  tag: '61',
+  children: [
+    { tag: '4F', value: 'A0000000666666' },
+    { tag: '5A', value: '1234' },
+  ],
+};
 
 /** Hand-written cases for rows whose samples cannot say it (structure, counts, order, pairs of templates). */
 const HAND: Readonly<Record<string, { readonly bad: readonly (string | Uint8Array)[]; readonly good: readonly (string | Uint8Array)[] }>> = {
@@ -119,7 +125,10 @@ const HAND: Readonly<Record<string, { readonly bad: readonly (string | Uint8Arra
   'CPM_TEMPLATE_COUNT:61': { bad: [build([EMV_BASE[0]!, APP2, APP2, APP2])], good: [build([EMV_BASE[0]!, APP2, APP2])] },
   'CPM_TEMPLATE_COUNT:62': { bad: [build([...EMV_BASE, { tag: '62', children: [] }])], good: [] },
   'CPM_TEMPLATE_ORDER:root': {
-    bad: [build([EMV_BASE[0]!, { tag: 'DF01', value: '00' }, EMV_BASE[1]!, EMV_BASE[2]!]), build([EMV_BASE[0]!, EMV_BASE[1]!, { tag: 'BF0C', children: [] }, EMV_BASE[2]!])],
+    bad: [
+      build([EMV_BASE[0]!, { tag: 'DF01', value: '00' }, EMV_BASE[1]!, EMV_BASE[2]!]),
+      build([EMV_BASE[0]!, EMV_BASE[1]!, { tag: 'BF0C', children: [] }, EMV_BASE[2]!]),
+    ],
     good: [build([...EMV_BASE, { tag: 'DF01', value: '00' }])],
   },
   'CPM_NO_PAN:61/57, 61/5A, 62/57, 62/5A': {
@@ -127,13 +136,26 @@ const HAND: Readonly<Record<string, { readonly bad: readonly (string | Uint8Arra
     good: [emv((n) => setAt(n, '61/57', null)), emv((n) => setAt(n, '62/5A', null))],
   },
   'CPM_DUPLICATE_POI_DATA:61/*, 62/*': {
-    bad: [emv((n) => setAt(n, '62/9F08', '0002')), build([EMV_BASE[0]!, { tag: '61', children: [{ tag: '4F', value: 'A0000000555555' }, { tag: '5A', value: '12' }, { tag: '5A', value: '34' }] }])],
+    bad: [
+      emv((n) => setAt(n, '62/9F08', '0002')),
+      build([
+        EMV_BASE[0]!,
+        {
+          tag: '61',
+          children: [
+            { tag: '4F', value: 'A0000000555555' },
+            { tag: '5A', value: '12' },
+            { tag: '5A', value: '34' },
+          ],
+        },
+      ]),
+    ],
     // the same primitive in two 61s is fine (the POI keeps one); so is a tag inside 63 and 64
     good: [build([EMV_BASE[0]!, APP2, APP2]), emv((n) => setAt(n, '62/64/9F10', '00'))],
   },
 };
 
-const codesOf = (input: string | Uint8Array, profile: 'emvco' | 'qris') => new Set(validateCpm(input, { profile }).issues.map((i) => i.code));
+const codesOf = (input: string | Uint8Array, profile: 'emvco' | 'qris') => new Set<string>(validateCpm(input, { profile }).issues.map((i) => i.code));
 
 describe('the CPM rule table', () => {
   it('every row has a unique (code, path, check), a source, and a code has one strength', () => {
@@ -168,7 +190,9 @@ export function renderRow(r: CpmRuleSpec): string {
 
 describe.each(rules.map((r) => [key(r), r] as const))('rule %s', (_k, r) => {
   const profile = r.profile;
-  const cases = HAND[key(r)] ? [...HAND[key(r)]!.bad.map((input) => ({ input, bad: true, name: 'hand' })), ...HAND[key(r)]!.good.map((input) => ({ input, bad: false, name: 'hand' }))] : generate(r);
+  const cases = HAND[key(r)]
+    ? [...HAND[key(r)]!.bad.map((input) => ({ input, bad: true, name: 'hand' })), ...HAND[key(r)]!.good.map((input) => ({ input, bad: false, name: 'hand' }))]
+    : generate(r);
   it('breaking it reports its code with its strength (and only then)', () => {
     for (const c of cases) {
       const result = validateCpm(c.input, { profile });

@@ -15,7 +15,7 @@ import { codeOf, thrown } from './expect-error.js';
 const ANNEX = JSON.parse(readFileSync(new URL('../fixtures/cpm/annex-b.json', import.meta.url), 'utf8')) as {
   vectors: { name: string; hex: string; base64: string }[];
 };
-const [B1, B2] = ANNEX.vectors as [{ hex: string; base64: string }, { hex: string; base64: string }];
+const [B1, B2] = ANNEX.vectors as unknown as [{ hex: string; base64: string }, { hex: string; base64: string }];
 
 const bytes = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
 /** A node tree as the builder takes it: values as hex, children where decoded. */

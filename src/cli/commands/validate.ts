@@ -4,6 +4,7 @@ import { bool, str, UsageError, type Command } from '../args.js';
 import { json, pointAt } from '../format.js';
 import { payloadFromInput, resolveInput } from '../input.js';
 import { aboutPayload } from '../payload-error.js';
+import { looksLikeCpm, validateCpm } from '../cpm.js';
 
 export const validateCommand: Command = {
   spec: {
@@ -24,21 +25,25 @@ export const validateCommand: Command = {
     const profile = str(values, 'profile');
     if (profile !== undefined && profile !== 'emvco' && profile !== 'qris')
       throw new UsageError(`--profile must be emvco or qris; got ${describeValue(profile)}.`, 'validate');
-    const result = aboutPayload(payload, () => (profile === undefined ? validate(payload) : validate(payload, { profile })));
+    // A payer's code (EMVCo CPM) is checked by the CPM rules; its offsets count decoded bytes.
+    const cpm = looksLikeCpm(payload);
+    const result = cpm
+      ? validateCpm(payload, profile === undefined ? undefined : { profile })
+      : aboutPayload(payload, () => (profile === undefined ? validate(payload) : validate(payload, { profile })));
     const failed = !result.valid || (bool(values, 'strict') && result.issues.length > 0);
     if (bool(values, 'json')) {
-      io.stdout.write(json({ ...result, payload }));
+      io.stdout.write(json({ ...(cpm ? { mode: 'cpm' } : {}), ...result, payload }));
     } else {
       const errors = result.issues.filter((i) => i.severity === 'error').length;
       const warnings = result.issues.length - errors;
-      io.stdout.write(`${result.valid ? 'valid' : 'INVALID'}: ${errors} error(s), ${warnings} warning(s)\n`);
+      io.stdout.write(`${result.valid ? 'valid' : 'INVALID'}${cpm ? ' consumer-presented (CPM) code' : ''}: ${errors} error(s), ${warnings} warning(s)\n`);
       for (const issue of result.issues) {
         const where = [issue.tag !== undefined ? `tag ${issue.tag}` : '', issue.offset !== undefined ? `offset ${issue.offset}` : '']
           .filter(Boolean)
           .join(', ');
         const said = issue.message.includes('offset ') || issue.message.includes('tag ');
         io.stdout.write(`\n${issue.severity} ${issue.code}${where && !said ? ` (${where})` : ''}: ${issue.message}\n`);
-        if (issue.offset !== undefined && payload.length <= 4096) io.stdout.write(pointAt(payload, issue.offset));
+        if (!cpm && issue.offset !== undefined && payload.length <= 4096) io.stdout.write(pointAt(payload, issue.offset));
       }
     }
     return failed ? 1 : 0;
