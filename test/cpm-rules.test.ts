@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildCpm, CPM_RULES, CPM_VALIDATION_CODES, validateCpm, type CpmObjectInput, type CpmRuleSpec } from '../src/cpm/index.js';
+import { buildCpm, CPM_RULES, CPM_VALIDATION_CODES, validateCpm, type CpmRuleSpec } from '../src/cpm/index.js';
 
 type Obj = { readonly tag: string; readonly value?: string; readonly children?: readonly Obj[] };
 const hex = (text: string) => Array.from(text, (c) => c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()).join('');
@@ -71,7 +71,7 @@ function setAt(nodes: readonly Obj[], path: string, value: string | null): Obj[]
   return out;
 }
 
-const build = (nodes: readonly Obj[]) => buildCpm(nodes as readonly CpmObjectInput[], { payloadFormat: false });
+const build = (nodes: readonly Obj[]) => buildCpm(nodes, { payloadFormat: false });
 const rules: readonly CpmRuleSpec[] = CPM_RULES;
 const key = (r: CpmRuleSpec) => `${r.code}:${r.path}`;
 
