@@ -47,9 +47,9 @@ export const ERROR_CODES = {
   ALREADY_DYNAMIC: 'The payload is already dynamic (ID 01 = 12).',
   ALREADY_STATIC: 'The payload is already static.',
   TEMPLATE_NOT_TLV: 'A template value does not hold data objects.',
-  // Consumer-presented mode ('qris-codec/cpm'): offsets are bytes of the decoded payload, except NOT_BASE64 (characters)
+  // Consumer-presented mode ('qris-codec/cpm'): offsets are bytes of the decoded payload, except BAD_ENCODING (characters)
   CPM_NOT_MPM: "The payload is a consumer-presented (CPM) code shown by a payer's app, not a merchant (MPM) code; read it with qris-codec/cpm.",
-  NOT_BASE64: 'The input is not base64 text (RFC 4648, standard alphabet).',
+  BAD_ENCODING: 'The input is not base64 text (RFC 4648, standard alphabet).',
   BER_BAD_TAG: 'A BER-TLV tag is not valid: it never ends, is longer than 4 bytes, or starts with the filler byte 00 or FF.',
   BER_BAD_LENGTH: 'A BER-TLV length form is not one EMV uses (indefinite 80, or more than two length bytes).',
   BER_LENGTH_OVERRUN: 'A BER-TLV length runs past the end of the data or of its enclosing template.',

@@ -109,7 +109,7 @@ const HAND: Readonly<Record<string, { readonly bad: readonly (string | Uint8Arra
   'NOT_A_STRING:payload': { bad: [42 as unknown as string], good: [] },
   'EMPTY_INPUT:payload': { bad: ['', '  '], good: [] },
   'TOO_LONG:payload': { bad: ['A'.repeat(4097), new Uint8Array(3073)], good: ['hQVDUFYwMQ=='] },
-  'NOT_BASE64:payload': { bad: ['hQVDUFYwMQ==!', 'hQVDUFYwM-=='], good: ['hQVDUFYwMQ'] },
+  'BAD_ENCODING:payload': { bad: ['hQVDUFYwMQ==!', 'hQVDUFYwM-=='], good: ['hQVDUFYwMQ'] },
   'BER_BAD_TAG:*': { bad: [b('5F'), b('9F8181818101'), b('FF0100')], good: [] },
   'BER_BAD_LENGTH:*': { bad: [b('8580'), b('858400000001')], good: [] },
   'TRUNCATED:*': { bad: [b('85'), b('8581')], good: [] },

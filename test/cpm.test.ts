@@ -130,12 +130,12 @@ describe('QRIS CPM', () => {
 
 describe('structure errors: a QrisError with a code and a byte offset, never another exception', () => {
   const cases: [string, string | Uint8Array, string, number | undefined][] = [
-    ['space inside base64', 'hQVD UFYw', 'NOT_BASE64', 4],
-    ['base64url character', 'hQVDUFYwMWEaT-eg', 'NOT_BASE64', 13],
-    ['one character too many', 'hQVDU', 'NOT_BASE64', 5],
-    ['non-zero unused bits', 'hR==', 'NOT_BASE64', 1],
-    ['= in the middle', 'hQ==hQ==', 'NOT_BASE64', 2],
-    ['offset counts leading whitespace', '  hQ!D', 'NOT_BASE64', 4],
+    ['space inside base64', 'hQVD UFYw', 'BAD_ENCODING', 4],
+    ['base64url character', 'hQVDUFYwMWEaT-eg', 'BAD_ENCODING', 13],
+    ['one character too many', 'hQVDU', 'BAD_ENCODING', 5],
+    ['non-zero unused bits', 'hR==', 'BAD_ENCODING', 1],
+    ['= in the middle', 'hQ==hQ==', 'BAD_ENCODING', 2],
+    ['offset counts leading whitespace', '  hQ!D', 'BAD_ENCODING', 4],
     ['ends after a tag', bytes('85'), 'TRUNCATED', 1],
     ['ends inside a long length', bytes('6182'), 'TRUNCATED', 2],
     ['length past the end', bytes('8505435056'), 'BER_LENGTH_OVERRUN', 0],
@@ -163,6 +163,24 @@ describe('structure errors: a QrisError with a code and a byte offset, never ano
     expect(codeOf(() => cpmInfo(input))).toBe(code);
   });
 
+  it('each structural code, by name', () => {
+    expect(codeOf(() => parseCpm('hQVD!'))).toBe('BAD_ENCODING');
+    expect(codeOf(() => parseCpm(bytes('5F')))).toBe('BER_BAD_TAG');
+    expect(codeOf(() => parseCpm(bytes('5A80')))).toBe('BER_BAD_LENGTH');
+    expect(codeOf(() => parseCpm(bytes('5A0212')))).toBe('BER_LENGTH_OVERRUN');
+    expect(codeOf(() => parseCpm(bytes('5A01')))).toBe('BER_LENGTH_OVERRUN');
+    expect(codeOf(() => parseCpm(bytes('5A8101')))).toBe('BER_LENGTH_OVERRUN');
+    expect(codeOf(() => parseCpm(bytes('5A82')))).toBe('TRUNCATED');
+    expect(codeOf(() => parseCpm(bytes('5A00005A00')))).toBe('BER_BAD_TAG');
+    expect(codeOf(() => parseCpm(bytes('5A00FF')))).toBe('TRAILING_BYTES');
+    expect(codeOf(() => parseCpm(new Uint8Array(0)))).toBe('EMPTY_INPUT');
+    let deep = bytes('5A00');
+    for (let d = 0; d < 8; d++) deep = Uint8Array.from([0x61, deep.length, ...deep]);
+    expect(codeOf(() => parseCpm(deep))).toBe('NESTING_TOO_DEEP');
+    // 7 levels of templates (8 of objects) is the bound, and parses
+    expect(parseCpm(deep.subarray(2)).nodes[0]!.tag).toBe('61');
+  });
+
   it('a non-string, non-bytes input is NOT_A_STRING; bad options are BAD_OPTION', () => {
     for (const v of [42, null, undefined, {}, [1, 2], new Uint16Array(2)]) expect(codeOf(() => parseCpm(v as never))).toBe('NOT_A_STRING');
     expect(codeOf(() => validateCpm(B1.base64, { profile: 'mpm' as never }))).toBe('BAD_OPTION');
@@ -171,7 +189,7 @@ describe('structure errors: a QrisError with a code and a byte offset, never ano
 
   it('an error message quotes at most ~40 characters of the input', () => {
     const e = thrown(() => parseCpm('hQVD' + '\u00e9'.repeat(3000)));
-    expect(e.code).toBe('NOT_BASE64');
+    expect(e.code).toBe('BAD_ENCODING');
     expect(e.message.length).toBeLessThan(120);
   });
 

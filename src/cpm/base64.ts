@@ -48,7 +48,7 @@ export function decodeBase64(s: CharSource, start = 0, end = s.length): Uint8Arr
   // After the characters: a bad character is the more useful report than a bad count.
   if (n % 4 === 1 || (pad > 0 && (n + pad) % 4 !== 0)) {
     throw new QrisError(
-      'NOT_BASE64',
+      'BAD_ENCODING',
       `The base64 text has ${n} characters before its padding; base64 comes in groups of 4 (the text is cut or has a stray character).`,
       {
         offset: stop,
@@ -57,7 +57,7 @@ export function decodeBase64(s: CharSource, start = 0, end = s.length): Uint8Arr
   }
   // Unused low bits of the last character must be zero, or two texts would give the same bytes.
   if (bits > 0 && (acc & ((1 << bits) - 1)) !== 0) {
-    throw new QrisError('NOT_BASE64', 'The last base64 character has non-zero unused bits (not a canonical encoding).', { offset: stop - 1 });
+    throw new QrisError('BAD_ENCODING', 'The last base64 character has non-zero unused bits (not a canonical encoding).', { offset: stop - 1 });
   }
   return out;
 }
@@ -66,7 +66,7 @@ function badChar(s: CharSource, i: number): QrisError {
   const c = s.charCodeAt(i);
   const ch = String.fromCharCode(c);
   const hint = c === 45 || c === 95 ? ' (base64url is not the EMVCo encoding)' : c === 61 ? ' (padding only at the end)' : '';
-  return new QrisError('NOT_BASE64', `The text is not base64: ${quote(ch)} at character ${i}${hint}.`, { offset: i });
+  return new QrisError('BAD_ENCODING', `The text is not base64: ${quote(ch)} at character ${i}${hint}.`, { offset: i });
 }
 
 /** Padded base64 of `bytes`. */

@@ -33,7 +33,7 @@ export function looksLikeCpm(text: unknown): boolean {
 
 /**
  * Reads a CPM payload. Throws a `QrisError`: `NOT_A_STRING`, `EMPTY_INPUT`, `TOO_LONG` (text over
- * 4096 characters, bytes over 3072), `NOT_BASE64` (offset in characters), `TRUNCATED`,
+ * 4096 characters, bytes over 3072), `BAD_ENCODING` (offset in characters), `TRUNCATED`,
  * `BER_BAD_TAG`, `BER_BAD_LENGTH`, `BER_LENGTH_OVERRUN`, `TRAILING_BYTES`, `NESTING_TOO_DEEP`
  * (offsets in bytes of the decoded payload).
  */
@@ -44,7 +44,7 @@ export function parseCpm(input: string | Uint8Array): ParsedCpm {
     const text = input.trim();
     if (text === '') throw new QrisError('EMPTY_INPUT', input === '' ? 'The input is empty.' : 'The input holds only whitespace.');
     if (text.length > MAX_CPM_TEXT) throw tooLong(text.length, 'characters', MAX_CPM_TEXT);
-    // Decoded in place, so a NOT_BASE64 offset counts characters of the input as given.
+    // Decoded in place, so a BAD_ENCODING offset counts characters of the input as given.
     const lead = input.length - input.trimStart().length;
     const bytes = decodeBase64(input, lead, lead + text.length);
     return { text, bytes, nodes: read(bytes) };

@@ -117,7 +117,7 @@ export const CPM_RULES = Object.freeze([
   rule({ code: 'NOT_A_STRING', path: 'payload', strength: 'MUST', profile: 'emvco', source: 'policy', text: 'base64 text, bytes, or a parseCpm() result', check: 'parse' }),
   rule({ code: 'EMPTY_INPUT', path: 'payload', strength: 'MUST', profile: 'emvco', source: 'policy', text: 'something besides surrounding whitespace', check: 'parse' }),
   rule({ code: 'TOO_LONG', path: 'payload', strength: 'MUST', profile: 'emvco', source: 'policy', text: `at most ${MAX_CPM_TEXT} base64 characters or 3072 bytes; refused before decoding`, check: 'parse' }),
-  rule({ code: 'NOT_BASE64', path: 'payload', strength: 'MUST', profile: 'emvco', source: 'EMV v1.0 §5.1.1.1-2', text: 'base64 (RFC 4648, standard alphabet, canonical; padding optional)', check: 'parse' }),
+  rule({ code: 'BAD_ENCODING', path: 'payload', strength: 'MUST', profile: 'emvco', source: 'EMV v1.0 §5.1.1.1-2', text: 'base64 (RFC 4648, standard alphabet, canonical; padding optional)', check: 'parse' }),
   rule({ code: 'BER_BAD_TAG', path: '*', strength: 'MUST', profile: 'emvco', source: 'EMV v1.0 §3.1.1.1, §5.1.1.2 (Book 3 Annex B)', text: 'a tag ends within 4 bytes and does not start with 00 or FF', check: 'parse' }),
   rule({ code: 'BER_BAD_LENGTH', path: '*', strength: 'MUST', profile: 'emvco', source: 'EMV v1.0 §3.1.1.1 (Book 3 Annex B)', text: 'length in short form or 81 / 82 + 1 / 2 bytes', check: 'parse' }),
   rule({ code: 'TRUNCATED', path: '*', strength: 'MUST', profile: 'emvco', source: 'EMV v1.0 §5.1.1.2 (Book 3 Annex B)', text: 'the data does not end inside a tag or length', check: 'parse' }),
