@@ -90,7 +90,7 @@ describe('package: importable by name on this Node', () => {
     expect(out).toEqual({ recognised: true, code: 'EMPTY_INPUT' });
   });
 
-  it('qris-codec/cpm: import and require by name give the same reading, and its QrisError is the core\'s', () => {
+  it("qris-codec/cpm: import and require by name give the same reading, and its QrisError is the core's", () => {
     const probe = `const B1 = 'hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8='; let code; try { m.parseCpm('hQ!'); } catch (e) { code = [e.code, e instanceof core.QrisError]; }
       console.log(JSON.stringify({ aid: m.cpmInfo(B1).applications[0].aid, valid: m.validateCpm(B1).valid, code }));`;
     const esm = node(['--input-type=module', '-e', `import * as m from 'qris-codec/cpm'; import * as core from 'qris-codec';\n${probe}`]);
