@@ -78,7 +78,7 @@ const suite: Suite = {
   },
   bars: [
     { name: 'parseCpm vs naive reader', fast: 'parseCpm', slow: 'naive reader', min: 2 },
-    { name: 'validateCpm <= 2.5x naive reader', fast: 'validateCpm', slow: 'naive reader', min: 0.4 },
+    { name: 'validateCpm <= 1.8x naive reader', fast: 'validateCpm', slow: 'naive reader', min: 0.55 },
   ],
 };
 

@@ -36,14 +36,27 @@ type Row = CpmRuleSpec & { readonly code: CpmValidationCode };
 const ROWS: readonly Row[] = CPM_RULES;
 const PER_NODE = new Set<CpmRuleSpec['check']>(['length', 'format', 'oneOf']);
 
-/** Per-node rows by concrete path (`85`, `61/4F`, `61/63/9F74`). */
-const BY_PATH: ReadonlyMap<string, readonly Row[]> = /* @__PURE__ */ (() => {
-  const m = new Map<string, Row[]>();
+/** Per-node rows as a tree of tags (`61` -> `4F`, `61` -> `63` -> `9F74`): the walk descends only where rows are. */
+interface PathLevel {
+  readonly rows: Row[];
+  readonly kids: Map<string, PathLevel>;
+}
+const ROOT_LEVEL: ReadonlyMap<string, PathLevel> = /* @__PURE__ */ (() => {
+  const root = new Map<string, PathLevel>();
   for (const r of ROWS) {
     if (!PER_NODE.has(r.check)) continue;
-    for (const p of r.path.split(', ')) m.set(p, [...(m.get(p) ?? []), r]);
+    for (const p of r.path.split(', ')) {
+      let level = root;
+      let at: PathLevel | undefined;
+      for (const tag of p.split('/')) {
+        at = level.get(tag);
+        if (at === undefined) level.set(tag, (at = { rows: [], kids: new Map() }));
+        level = at.kids;
+      }
+      at!.rows.push(r);
+    }
   }
-  return m;
+  return root;
 })();
 
 /** Checks a CPM code against every rule of the table that applies to its profile. */
@@ -111,6 +124,7 @@ export function panOf(
 class Run {
   readonly profile: CpmProfile;
   readonly issues: CpmIssue[] = [];
+  private readonly reported = new Set<string>();
   private readonly apps: CpmNode[];
   private readonly common: CpmNode | undefined;
 
@@ -123,11 +137,15 @@ class Run {
     this.profile = asked ?? (this.apps.some((a) => isQrisAid(child(a, '4F'))) ? 'qris' : 'emvco');
     const qris = this.profile === 'qris';
     for (const r of ROWS) if (!PER_NODE.has(r.check) && (qris || r.profile !== 'qris')) this.check(r);
-    this.walk(parsed.nodes, '', qris);
+    this.walk(parsed.nodes, ROOT_LEVEL, '', qris);
   }
 
   private add(r: Row, message: string, offset: number | undefined, tag: string | undefined): void {
-    if (offset !== undefined && this.issues.some((i) => i.code === r.code && i.offset === offset)) return; // one per object
+    if (offset !== undefined) {
+      const key = `${r.code}@${offset}`; // one issue per code and object (a tag repeated in two 61s' POI data)
+      if (this.reported.has(key)) return;
+      this.reported.add(key);
+    }
     this.issues.push({
       severity: r.strength === 'MUST' ? 'error' : 'warning',
       code: r.code,
@@ -136,13 +154,15 @@ class Run {
     });
   }
 
-  /** Per-node rows on the root, the children of 61 / 62 and the children of 61/63 and 62/64. */
-  private walk(nodes: readonly CpmNode[], parent: string, qris: boolean): void {
+  /** Per-node rows, descending only into templates that have rows below them (61, 62, 61/63). */
+  private walk(nodes: readonly CpmNode[], level: ReadonlyMap<string, PathLevel>, parent: string, qris: boolean): void {
     for (const n of nodes) {
+      const at = level.get(n.tag);
+      if (at === undefined) continue;
+      // The path string is built only where rows apply (a fresh concatenation per node costs more than the checks).
       const path = parent === '' ? n.tag : `${parent}/${n.tag}`;
-      for (const r of BY_PATH.get(path) ?? []) if (qris || r.profile !== 'qris') this.nodeCheck(r, path, n);
-      const depth = parent === '' ? 0 : parent.split('/').length;
-      if (n.children && (depth === 0 ? n.tag === '61' || n.tag === '62' : depth === 1 && (n.tag === '63' || n.tag === '64'))) this.walk(n.children, path, qris);
+      for (const r of at.rows) if (qris || r.profile !== 'qris') this.nodeCheck(r, path, n);
+      if (n.children && at.kids.size > 0) this.walk(n.children, at.kids, path, qris);
     }
   }
 
