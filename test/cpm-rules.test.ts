@@ -135,6 +135,10 @@ const HAND: Readonly<Record<string, { readonly bad: readonly (string | Uint8Arra
     bad: [emv((n) => setAt(setAt(n, '61/57', null), '62/5A', null)), build([EMV_BASE[0]!, { tag: '61', children: [{ tag: '4F', value: 'A0000000555555' }] }])],
     good: [emv((n) => setAt(n, '61/57', null)), emv((n) => setAt(n, '62/5A', null))],
   },
+  'CPM_MISPLACED_TEMPLATE:63, 64': {
+    bad: [build([...EMV_BASE, { tag: '63', children: [] }]), emv((n) => setAt(n, '62/63/9F10', '00')), emv((n) => setAt(n, '61/64/9F26', '00'))],
+    good: [build(QRIS_BASE)],
+  },
   'CPM_DUPLICATE_POI_DATA:61/*, 62/*': {
     bad: [
       emv((n) => setAt(n, '62/9F08', '0002')),

@@ -22,6 +22,7 @@ export type CpmProfile = 'emvco' | 'qris';
  * - `present`: the path exists in each template it names; `length`: value bytes within `limits`;
  * - `format`: the value matches `format`; `pan`: 57 or 5A in each 61 or in the 62;
  * - `poiDuplicates`: no primitive twice in an Application Template plus the Common Data Template;
+ * - `placement`: 63 sits in a 61 and 64 in the 62, where a POI looks for transparent data;
  * - `payloadLength`: base64 characters; `qrisApplication`: some 61 carries the QRIS AID;
  * - `qrisLabel`: 50 of the QRIS application is present and one of `values`;
  * - `qrisPan` / `knownNns`: the PAN (5A, else from 57) of the QRIS application.
@@ -37,6 +38,7 @@ export type CpmCheckKind =
   | 'format'
   | 'pan'
   | 'poiDuplicates'
+  | 'placement'
   | 'payloadLength'
   | 'qrisApplication'
   | 'qrisLabel'
@@ -136,6 +138,7 @@ export const CPM_RULES = Object.freeze([
   rule({ code: 'CPM_NO_ADF_NAME', path: '61/4F', strength: 'MUST', profile: 'emvco', source: 'EMV v1.0 Table 6.1, §5.1.1.4', text: '4F (ADF Name) in every 61 (a POI skips a 61 without it)', check: 'present' }),
   rule({ code: 'CPM_NO_PAN', path: '61/57, 61/5A, 62/57, 62/5A', strength: 'MUST', profile: 'emvco', source: 'EMV v1.0 Table 6.1', text: '57 (Track 2) or 5A (PAN) in each 61 or in the 62', check: 'pan' }),
   rule({ code: 'CPM_DUPLICATE_POI_DATA', path: '61/*, 62/*', strength: 'MUST', profile: 'emvco', source: 'EMV v1.0 Table 3.1, §5.1.1.10', text: 'no primitive twice in a 61 plus the 62 (63 / 64 content excluded)', check: 'poiDuplicates' }),
+  rule({ code: 'CPM_MISPLACED_TEMPLATE', path: '63, 64', strength: 'SHOULD', profile: 'emvco', source: 'EMV v1.0 Table 3.1, §5.1.1.7-9', text: '63 inside a 61 and 64 inside the 62 (elsewhere a POI treats them as unknown objects)', check: 'placement' }),
 
   // ---- Table 6.1 formats and lengths (in 61 or 62) ------------------------------------------------------
   length('61/4F, 62/4F', 5, 16, 'EMV v1.0 Table 6.1, §5.1.1.4', { at: '61/4F', bad: ['A0000000', 'A0' + '00'.repeat(16)], good: ['A000000055', 'A0' + '00'.repeat(15)] }),

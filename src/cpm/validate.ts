@@ -221,6 +221,13 @@ class Run {
         return;
       case 'poiDuplicates':
         return this.poiDuplicates(r);
+      case 'placement':
+        for (const n of nodes) {
+          if (n.tag === '63' || n.tag === '64') this.add(r, `${n.tag} is at the root`, n.offset, n.tag);
+          const wrong = n.tag === '61' ? '64' : n.tag === '62' ? '63' : undefined;
+          for (const c of (wrong && n.children) || []) if (c.tag === wrong) this.add(r, `${wrong} is inside ${n.tag}`, c.offset, `${n.tag}/${wrong}`);
+        }
+        return;
       case 'qrisApplication':
         if (!this.apps.some((a) => isQrisAid(child(a, '4F')))) {
           const aid = child(this.apps[0], '4F');
