@@ -54,7 +54,7 @@ export const ERROR_CODES = {
   BER_BAD_LENGTH: 'A BER-TLV length form is not one EMV uses (indefinite 80, or more than two length bytes).',
   BER_LENGTH_OVERRUN: 'A BER-TLV length runs past the end of the data or of its enclosing template.',
   TRAILING_BYTES: 'Filler bytes (00 or FF) follow the last data object.',
-  NESTING_TOO_DEEP: 'BER-TLV templates are nested deeper than the library reads.',
+  NESTING_TOO_DEEP: 'BER-TLV data objects are nested deeper than the 8 levels the library reads.',
   // Image adapters ('qris-codec/image')
   IMAGE_UNSUPPORTED_FORMAT: 'The image format is not supported.',
   IMAGE_TOO_LARGE: 'The image is larger than the configured limit.',

@@ -4,7 +4,7 @@
  * subsequent byte continues while its b8 is 1. Lengths: short form (00-7F), or 81 / 82 followed by
  * one / two bytes. b6 of the first tag byte marks a constructed object, whose value is data objects.
  *
- * Bounds: a tag has at most 4 bytes, templates nest at most `MAX_DEPTH` deep, and the reader
+ * Bounds: a tag has at most 4 bytes, data objects sit at most `MAX_DEPTH` levels deep, and the reader
  * reads each header byte once per level it sits in (time linear in the input).
  */
 import { isQrisError, QrisError } from '../errors.js';
@@ -30,7 +30,7 @@ export interface CpmNode {
   readonly children?: readonly CpmNode[];
 }
 
-/** Templates nest at most this deep (CPM needs 3: 61 > 63 > 9F74). */
+/** Levels of data objects read: the root and 7 templates inside one another (CPM needs 3: 61 > 63 > 9F74). */
 export const MAX_DEPTH = 8;
 /** Longest tag read, in bytes (EMV uses 1-3). */
 export const MAX_TAG_BYTES = 4;
@@ -93,7 +93,10 @@ export function readObjects(bytes: Uint8Array, start: number, end: number, depth
     let children: CpmNode[] | undefined;
     if (constructed) {
       if (depth + 1 >= MAX_DEPTH) {
-        throw new QrisError('NESTING_TOO_DEEP', `Templates are nested more than ${MAX_DEPTH} deep.`, { offset: p, tag: path });
+        throw new QrisError('NESTING_TOO_DEEP', `Data objects are nested more than ${MAX_DEPTH} levels deep (the root and ${MAX_DEPTH - 1} templates).`, {
+          offset: p,
+          tag: path,
+        });
       }
       if (TRANSPARENT.has(tag)) children = tryRead(bytes, q, vEnd, depth + 1, path, r);
       else children = readObjects(bytes, q, vEnd, depth + 1, path, r);

@@ -33,7 +33,7 @@ const PFI: CpmObjectInput = { tag: '85', text: 'CPV01' };
 /**
  * Encodes `objects` as the base64 text of a CPM QR code. Throws `BAD_FIELD` for an object that
  * cannot be encoded (a malformed tag, children under a primitive tag, non-hex value text,
- * non-ASCII `text`, nesting deeper than 8), `BAD_OPTION` for bad options and `OUTPUT_TOO_LONG` past
+ * non-ASCII `text`, more than 8 levels of objects), `BAD_OPTION` for bad options and `OUTPUT_TOO_LONG` past
  * 3072 bytes.
  */
 export function buildCpm(objects: readonly CpmObjectInput[], options?: BuildCpmOptions): string {
@@ -62,7 +62,7 @@ export function buildCpm(objects: readonly CpmObjectInput[], options?: BuildCpmO
 }
 
 function writeList(objects: readonly CpmObjectInput[], out: number[], parent: string, depth: number): void {
-  if (depth >= MAX_DEPTH) throw new QrisError('BAD_FIELD', `Templates are nested more than ${MAX_DEPTH} deep (or the objects are cyclic).`, { tag: parent });
+  if (depth >= MAX_DEPTH) throw new QrisError('BAD_FIELD', `Data objects are nested more than ${MAX_DEPTH} levels deep (or they are cyclic).`, { tag: parent });
   for (const o of objects) writeOne(o, out, parent, depth);
 }
 

@@ -125,7 +125,7 @@ export const CPM_RULES = Object.freeze([
   rule({ code: 'TRUNCATED', path: '*', strength: 'MUST', profile: 'emvco', source: 'EMV v1.0 §5.1.1.2 (Book 3 Annex B)', text: 'the data does not end inside a tag or length', check: 'parse' }),
   rule({ code: 'BER_LENGTH_OVERRUN', path: '*', strength: 'MUST', profile: 'emvco', source: 'EMV v1.0 §5.1.1.2 (Book 3 Annex B)', text: 'a value fits in the data and in its template', check: 'parse' }),
   rule({ code: 'TRAILING_BYTES', path: '*', strength: 'MUST', profile: 'emvco', source: 'policy', text: 'no 00 / FF filler after the last object (Book 3 allows it; a QR code has no use for it)', check: 'parse' }),
-  rule({ code: 'NESTING_TOO_DEEP', path: '*', strength: 'MUST', profile: 'emvco', source: 'policy', text: 'templates nest at most 8 levels', check: 'parse' }),
+  rule({ code: 'NESTING_TOO_DEEP', path: '*', strength: 'MUST', profile: 'emvco', source: 'policy', text: 'at most 8 levels of data objects (the root and 7 nested templates)', check: 'parse' }),
   rule({ code: 'CPM_LONG_PAYLOAD', path: 'payload', strength: 'SHOULD', profile: 'emvco', source: 'EMV v1.0 §3.1 (readers need only 512 bytes)', text: 'at most 512 characters of QR text', check: 'payloadLength', limits: { max: 512 } }),
 
   // ---- Payload (Table 3.1, §5.1.1) --------------------------------------------------------------------
