@@ -151,7 +151,11 @@ function application(app: CpmNode, common: CpmNode | undefined, reveal: boolean)
     last4: digits('9F25'),
     transparentData: child(app, '63')?.value,
     qris: isQris
-      ? { issuerData: child(child(app, '63'), '9F74')?.value, nns, institution: nns === undefined ? null : (nnsOf(pan)?.institution ?? acquirerByPan(pan) ?? null) }
+      ? {
+          issuerData: child(child(app, '63'), '9F74')?.value,
+          nns,
+          institution: nns === undefined ? null : (nnsOf(pan)?.institution ?? acquirerByPan(pan) ?? null),
+        }
       : undefined,
   };
   return out;
