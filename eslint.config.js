@@ -70,6 +70,22 @@ export default tseslint.config(
               from: ['./src/qris', './src/image', './src/remote', './src/cli', './src/pos', './src/index.ts'],
               message: 'io/ helpers serve the adapters; they know no QRIS.',
             },
+            {
+              target: './src/cpm',
+              from: ['./src/codec', './src/io', './src/image', './src/remote', './src/cli', './src/pos', './src/index.ts'],
+              message: 'qris-codec/cpm is a sibling of the codec: it imports errors.ts and a few read-only qris/ tables only.',
+            },
+            {
+              target: './src/cpm',
+              from: './src/qris',
+              except: ['./nns.ts', './acquirers.ts', './mask.ts'],
+              message: 'From qris/, cpm reads only the NNS and acquirer tables and maskPan.',
+            },
+            {
+              target: ['./src/codec', './src/qris', './src/index.ts'],
+              from: './src/cpm',
+              message: 'The core never imports qris-codec/cpm (it sniffs the hQVDUFY prefix itself).',
+            },
             { target: ['./src/image', './src/remote'], from: ['./src/cli', './src/pos'], message: 'Adapters never import the applications.' },
           ],
         },

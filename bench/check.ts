@@ -20,14 +20,20 @@ const CHILD_TIMEOUT_MS = 120_000;
 
 const RUN_SCRIPT = new URL('./run.ts', import.meta.url).pathname;
 
-/** One fresh process running one suite; undefined (after printing why) if it failed. */
-function runChild(name: string): SuiteResult | undefined {
+/**
+ * One fresh process running one suite; undefined (after printing why) if it failed. Only the first
+ * run (`first`) does a suite's setup reports and gates (image bombs, thread figures): they check and
+ * print the same thing every time, and the other runs exist for the timing medians.
+ */
+function runChild(name: string, first: boolean): SuiteResult | undefined {
   const child = spawnSync(process.execPath, ['--import', 'tsx', RUN_SCRIPT, '--json', name], {
     encoding: 'utf8',
     timeout: CHILD_TIMEOUT_MS,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...(first ? {} : { BENCH_SETUP_REPORTS: '0' }) },
   });
   const line = child.stdout?.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+  if (first) for (const l of `${child.stdout ?? ''}\n${child.stderr ?? ''}`.split('\n')) if (l.startsWith('image')) console.log(`${name}: ${l}`);
   if (child.status === 0 && line) return JSON.parse(line.slice(RESULT_PREFIX.length)) as SuiteResult;
   const why = child.error ? child.error.message : `exit ${child.status ?? child.signal}`;
   console.error(`bench:check: suite "${name}" failed (${why}).\n${(child.stderr ?? '').trim()}`);
@@ -44,7 +50,7 @@ function main(): number {
   for (const name of names) {
     const runs: SuiteResult[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const r = runChild(name);
+      const r = runChild(name, i === 0);
       if (!r) break;
       runs.push(r);
     }

@@ -36,7 +36,8 @@ export function renderRulesTable(rules: readonly RuleSpec[]): string {
               .map(([k, v]) => `${k} = ${v}`)
               .join(', ')})`
           : '';
-    lines.push(`| \`${r.code}\` | ${cell(r.path)} | ${r.strength} | ${r.profile} | ${cell(r.text + cond)} | ${cell(limits)} | ${cell(r.source)} |`);
+    const kinds = r.kinds ? ` (${r.kinds.join(', ')} codes only)` : '';
+    lines.push(`| \`${r.code}\` | ${cell(r.path)} | ${r.strength} | ${r.profile} | ${cell(r.text + cond + kinds)} | ${cell(limits)} | ${cell(r.source)} |`);
   }
   return lines.join('\n');
 }

@@ -46,7 +46,16 @@ export const ERROR_CODES = {
   OUTPUT_TOO_LONG: 'The payload built or converted would be longer than the 512 characters QRIS recommends.',
   ALREADY_DYNAMIC: 'The payload is already dynamic (ID 01 = 12).',
   ALREADY_STATIC: 'The payload is already static.',
+  TRANSFER_FEE: 'A transfer code carries no tip or convenience fee (55-57); toDynamic and build refuse one.',
   TEMPLATE_NOT_TLV: 'A template value does not hold data objects.',
+  // Consumer-presented mode ('qris-codec/cpm'): offsets are bytes of the decoded payload, except BAD_ENCODING (characters)
+  CPM_NOT_MPM: "The payload is a consumer-presented (CPM) code shown by a payer's app, not a merchant (MPM) code; read it with qris-codec/cpm.",
+  BAD_ENCODING: 'The input is not base64 text (RFC 4648, standard alphabet).',
+  BER_BAD_TAG: 'A BER-TLV tag is not valid: it never ends, is longer than 4 bytes, or starts with the filler byte 00 or FF.',
+  BER_BAD_LENGTH: 'A BER-TLV length form is not one EMV uses (indefinite 80, or more than two length bytes).',
+  BER_LENGTH_OVERRUN: 'A BER-TLV length runs past the end of the data or of its enclosing template.',
+  TRAILING_BYTES: 'Filler bytes (00 or FF) follow the last data object.',
+  NESTING_TOO_DEEP: 'BER-TLV data objects are nested deeper than the 8 levels the library reads.',
   // Image adapters ('qris-codec/image')
   IMAGE_UNSUPPORTED_FORMAT: 'The image format is not supported.',
   IMAGE_TOO_LARGE: 'The image is larger than the configured limit.',

@@ -20,6 +20,8 @@ const APPS: Record<string, string> = {
   all: `import { toDynamic } from 'qris-codec'; import * as image from 'qris-codec/image'; globalThis.x = [toDynamic, image];`,
   // Its local path imports the image module: package.json's "browser" map sends that to the browser build.
   remote: `import { convertWithFallback, createBayarClient } from 'qris-codec/remote'; globalThis.x = [convertWithFallback, createBayarClient];`,
+  // The consumer-presented entry on its own: zero dependencies, no Node built-in.
+  cpm: `import { parseCpm, validateCpm, cpmInfo, buildCpm } from 'qris-codec/cpm'; globalThis.x = [parseCpm, validateCpm, cpmInfo, buildCpm];`,
 };
 
 describe.skipIf(!BUILT)(BUILT ? 'esbuild, platform browser, no configuration' : 'esbuild: SKIPPED, dist/ not built (npm run build)', () => {
@@ -30,7 +32,10 @@ describe.skipIf(!BUILT)(BUILT ? 'esbuild, platform browser, no configuration' : 
       expect(b.warnings).toEqual([]);
       expect(b.code).not.toMatch(/["']node:|\bBuffer\b|\bprocess\.env\b|createRequire/);
       for (const input of b.inputs) expect(input, input).not.toMatch(/dist\/(cjs|esm\/image\/(engines|pixels|png-read|decode|render-node|index))\.js$/);
-      if (name === 'core') expect(b.inputs.filter((i) => i.includes('node_modules'))).toEqual([]);
+      if (name === 'core' || name === 'cpm') expect(b.inputs.filter((i) => i.includes('node_modules'))).toEqual([]);
+      // The core never pulls in the CPM codec, and the CPM entry none of the MPM codec or rules.
+      if (name === 'core') expect(b.inputs.filter((i) => i.includes('/cpm/'))).toEqual([]);
+      if (name === 'cpm') expect(b.inputs.filter((i) => /\/(codec|image|remote)\/|qris\/(rules|validate|info)\.js$/.test(i))).toEqual([]);
     });
   }
 

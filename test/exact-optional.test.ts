@@ -21,7 +21,7 @@ const OPTION_TYPES: Readonly<Record<string, readonly string[]>> = {
   'src/qris/fee.ts': ['FeeOption'],
   'src/qris/amount.ts': ['AmountFormat', 'FormatAmountOptions'],
   'src/qris/validate.ts': ['ValidateOptions'],
-  'src/qris/build.ts': ['BuildFields', 'BuildAccount'],
+  'src/qris/build.ts': ['BuildFields', 'BuildAccount', 'BuildTransfer'],
   'src/image/decode.ts': ['DecodeImageOptions'],
   'src/image/decode-browser.ts': ['BrowserDecodeImageOptions'],
   'src/image/input.ts': ['FetchOptions'],
@@ -29,6 +29,9 @@ const OPTION_TYPES: Readonly<Record<string, readonly string[]>> = {
   'src/remote/client.ts': ['BayarClientOptions', 'ConvertRequest', 'CallOptions'],
   'src/remote/verify.ts': ['ExpectedMerchant', 'VerifyOptions', 'RequestedChanges'],
   'src/remote/fallback.ts': ['FallbackOptions'],
+  'src/cpm/build.ts': ['BuildCpmOptions'],
+  'src/cpm/info.ts': ['CpmInfoOptions'],
+  'src/cpm/validate.ts': ['ValidateCpmOptions'],
   'src/errors.ts': ['QrisErrorDetails'],
   'src/remote/errors.ts': ['RemoteErrorDetails'],
 };

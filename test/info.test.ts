@@ -19,6 +19,7 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   it('DANA static (Warung Sayur Bu Sugeng): accounts, national template, no amount, no 62', () => {
     const p = findPayload('Warung Sayur Bu Sugeng');
     const expected: QrisInfo = {
+      kind: 'payment',
       payloadFormat: '01',
       pointOfInitiation: '11',
       isDynamic: false,
@@ -40,6 +41,7 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   it('DOKU dynamic (GUREUM SHOP): amount 1000, fixed fee 500, 62/07', () => {
     const p = findPayload('GUREUM SHOP');
     expect(info(p)).toEqual({
+      kind: 'payment',
       payloadFormat: '01',
       pointOfInitiation: '12',
       isDynamic: true,
@@ -64,6 +66,7 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   it('OVO dynamic with a percentage fee: lowercase GUID id.ovo, GPN national GUID, 62/05 and 62/07', () => {
     const p = findPayload('57030.7');
     expect(info(p)).toEqual({
+      kind: 'payment',
       payloadFormat: '01',
       pointOfInitiation: '12',
       isDynamic: true,
@@ -88,6 +91,7 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   it('BCA dynamic with GUID "00" and no 51: acquirer from the NNS, 62/99 kept raw in other', () => {
     const p = findPayload('OMBE KOFIE-HO');
     expect(info(p)).toEqual({
+      kind: 'payment',
       payloadFormat: '01',
       pointOfInitiation: '12',
       isDynamic: true,
@@ -173,6 +177,7 @@ describe('info on real corpus entries (every field, read by eye)', () => {
   it('Thai PromptPay: no 52/59/60, THB, unknown NNS-looking PAN prefix gives acquirer null (not a guess)', () => {
     const p = findPayload('540520.15');
     expect(info(p)).toEqual({
+      kind: 'payment',
       payloadFormat: '01',
       pointOfInitiation: '12',
       isDynamic: true,
@@ -181,6 +186,7 @@ describe('info on real corpus entries (every field, read by eye)', () => {
       amount: { text: '20.15', value: 20.15 },
       accounts: [{ tag: '29', guid: 'A000000677010111', acquirer: null, pan: '0066801111111', nns: '00668011' }],
       crc: { declared: '42BE', computed: '42BE', valid: true },
+      scheme: { profile: 'promptpay', name: 'PromptPay (Thailand)', targetType: 'mobile', target: '0066801111111' },
     });
   });
 

@@ -90,6 +90,14 @@ describe('package: importable by name on this Node', () => {
     expect(out).toEqual({ recognised: true, code: 'EMPTY_INPUT' });
   });
 
+  it("qris-codec/cpm: import and require by name give the same reading, and its QrisError is the core's", () => {
+    const probe = `const B1 = 'hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8='; let code; try { m.parseCpm('hQ!'); } catch (e) { code = [e.code, e instanceof core.QrisError]; }
+      console.log(JSON.stringify({ aid: m.cpmInfo(B1).applications[0].aid, valid: m.validateCpm(B1).valid, code }));`;
+    const esm = node(['--input-type=module', '-e', `import * as m from 'qris-codec/cpm'; import * as core from 'qris-codec';\n${probe}`]);
+    const cjs = node(['--input-type=commonjs', '-e', `const m = require('qris-codec/cpm'); const core = require('qris-codec');\n${probe}`]);
+    for (const out of [esm, cjs]) expect(out).toEqual({ aid: 'A0000000555555', valid: true, code: ['BAD_ENCODING', true] });
+  });
+
   it('package.json is reachable as "qris-codec/package.json"', () => {
     const out = node(['--input-type=commonjs', '-e', `console.log(JSON.stringify(require('qris-codec/package.json').name))`]);
     expect(out).toBe('qris-codec');
@@ -124,7 +132,7 @@ describe('package: the core entry pulls in no dependency', () => {
     expect(loaded).toContain(esmDir + 'index.js');
     for (const url of loaded) {
       expect(url.startsWith(esmDir), url).toBe(true);
-      expect(url.slice(esmDir.length - 1)).not.toMatch(/node_modules|\/(image|remote|cli)\//); // relative: the checkout's own path may hold /remote/
+      expect(url.slice(esmDir.length - 1)).not.toMatch(/node_modules|\/(image|remote|cli|cpm)\//); // relative: the checkout's own path may hold /remote/
     }
   });
 
@@ -133,7 +141,7 @@ describe('package: the core entry pulls in no dependency', () => {
     expect(cached).toContain(join(DIST, 'cjs', 'index.js'));
     for (const file of cached) {
       expect(file.startsWith(join(DIST, 'cjs') + sep), file).toBe(true);
-      expect(file.slice(join(DIST, 'cjs').length)).not.toMatch(/node_modules|[/\\](image|remote|cli)[/\\]/);
+      expect(file.slice(join(DIST, 'cjs').length)).not.toMatch(/node_modules|[/\\](image|remote|cli|cpm)[/\\]/);
     }
   });
 
@@ -143,7 +151,7 @@ describe('package: the core entry pulls in no dependency', () => {
       const base = join(DIST, flavour);
       for (const file of listJs(base)) {
         const rel = relative(base, file);
-        if (/^(image|remote|cli)[/\\]/.test(rel)) continue;
+        if (/^(image|remote|cli|cpm)[/\\]/.test(rel)) continue;
         checked.push(`${flavour}/${rel}`);
         const text = readFileSync(file, 'utf8');
         const specs = [
@@ -214,16 +222,17 @@ describe('package: a fresh `npm i qris-codec` (the packed tarball, no optional p
       [
         '--input-type=module',
         '-e',
-        `import { parse, toDynamic } from 'qris-codec'; import { createBayarClient } from 'qris-codec/remote'; const img = await import('qris-codec/image');
-      console.log(JSON.stringify({ ids: parse(process.env.PAYLOAD).nodes.length, dyn: toDynamic(process.env.PAYLOAD, { amount: 1000 }).slice(0, 12), client: typeof createBayarClient, img: Object.keys(img).sort() }));`,
+        `import { parse, toDynamic } from 'qris-codec'; import { createBayarClient } from 'qris-codec/remote'; import { validateCpm } from 'qris-codec/cpm'; const img = await import('qris-codec/image');
+      console.log(JSON.stringify({ ids: parse(process.env.PAYLOAD).nodes.length, dyn: toDynamic(process.env.PAYLOAD, { amount: 1000 }).slice(0, 12), client: typeof createBayarClient, cpm: validateCpm(process.env.CPM).valid, img: Object.keys(img).sort() }));`,
       ],
-      { PAYLOAD },
+      { PAYLOAD, CPM: 'hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8=' },
     );
     expect(out.stderr).toBe('');
     expect(JSON.parse(out.stdout)).toEqual({
       ids: 11,
       dyn: '000201010212',
       client: 'function',
+      cpm: true,
       img: [
         'DEFAULT_MAX_BYTES',
         'DEFAULT_MAX_DECODED_BYTES',
@@ -266,11 +275,11 @@ describe('package: a fresh `npm i qris-codec` (the packed tarball, no optional p
     expect(out.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('TypeScript without @types/node type-checks all three entries (nodenext, bundler and node10 resolution)', () => {
+  it('TypeScript without @types/node type-checks all four entries (nodenext, bundler and node10 resolution)', () => {
     writeFileSync(
       join(proj, 'use.ts'),
-      `import { parse } from 'qris-codec';\nimport { decodeImage, toPng, type ImageInput } from 'qris-codec/image';\nimport { createBayarClient } from 'qris-codec/remote';\n` +
-        `export const a: number = parse('').nodes.length;\nexport const b: Promise<string> = decodeImage(new Uint8Array(1) as ImageInput).then((r) => r.payload);\nexport const c: Uint8Array = toPng('x');\nexport const d = typeof createBayarClient;\n`,
+      `import { parse } from 'qris-codec';\nimport { decodeImage, toPng, type ImageInput } from 'qris-codec/image';\nimport { createBayarClient } from 'qris-codec/remote';\nimport { cpmInfo, type CpmInfo } from 'qris-codec/cpm';\n` +
+        `export const a: number = parse('').nodes.length;\nexport const b: Promise<string> = decodeImage(new Uint8Array(1) as ImageInput).then((r) => r.payload);\nexport const c: Uint8Array = toPng('x');\nexport const d = typeof createBayarClient;\nexport const e: CpmInfo = cpmInfo(new Uint8Array(1));\n`,
     );
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     for (const [module, resolution] of [

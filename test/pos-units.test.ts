@@ -488,6 +488,20 @@ describe('set-up: checkStaticCode, the masked account and a photo with several c
     expect(distinctPaymentCodes([STATIC, OTHER])).toEqual([STATIC, OTHER]);
   });
 
+  it('a transfer or cash code is refused at set-up, saying why in Indonesian, whatever else it holds', () => {
+    const transfer = (
+      JSON.parse(readFileSync(new URL('../fixtures/kinds/transfer-examples.json', import.meta.url), 'utf8')) as { samples: { name: string; payload: string }[] }
+    ).samples[0]!.payload;
+    const t = checkStaticCode(transfer);
+    expect(t.ok).toBe(false);
+    expect(!t.ok && t.issues.map((i) => i.code)).toEqual(['TRANSFER_CODE']);
+    expect(explain('id', 'TRANSFER_CODE')).toContain('QRIS Transfer ke rekening perorangan');
+    const body = transfer.slice(0, -4).replace('0804DMCT', '0804CWDL');
+    const cash = checkStaticCode(body + crc16Hex(body));
+    expect(!cash.ok && cash.issues.map((i) => i.code)).toEqual(['CASH_CODE']);
+    expect(explain('en', 'CASH_CODE')).toContain('QRIS Tuntas');
+  });
+
   it('a forged sticker that keeps the last four digits still reads differently: the shown tail grows', () => {
     const pan = info(STATIC).accounts[0]!.pan!;
     const body = STATIC.slice(0, -4).replace(pan, pan.slice(0, -6) + '77' + pan.slice(-4));

@@ -53,23 +53,39 @@ export function tsBlocks(file: string, text: string): Block[] {
  * What a block may use without defining it: the public functions (as globals, so a block's own
  * import of the same name simply shadows them) and the sample values the prose talks about.
  */
-const PRELUDE = (browser: boolean) => `
-import type * as Core from 'qris-codec';
-import type * as Image from 'qris-codec/image';
-import type * as Remote from 'qris-codec/remote';
+const ENTRIES = [
+  ['Core', 'qris-codec', '../src/index.js'],
+  ['Image', 'qris-codec/image', '../src/image/index.js'],
+  ['Remote', 'qris-codec/remote', '../src/remote/index.js'],
+  ['Cpm', 'qris-codec/cpm', '../src/cpm/index.js'],
+] as const;
+
+/** Every value each entry exports, as `typeof Entry.name` globals (the first entry wins a shared name). */
+async function exportedGlobals(browser: boolean): Promise<string> {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const [ns, , path] of ENTRIES) {
+    // A browser app gets the browser build of qris-codec/image (the `browser` condition).
+    const from = browser && ns === 'Image' ? '../src/image/browser.js' : path;
+    for (const name of Object.keys((await import(from)) as Record<string, unknown>)) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      lines.push(`  const ${name}: typeof ${ns}.${name};`);
+    }
+  }
+  return lines.join('\n');
+}
+
+const PRELUDE = (browser: boolean, globals: string) => `
+${ENTRIES.map(([ns, spec]) => `import type * as ${ns} from '${spec}';`).join('\n')}
 declare global {
-  const parse: typeof Core.parse, safeParse: typeof Core.safeParse, serialize: typeof Core.serialize, info: typeof Core.info,
-    validate: typeof Core.validate, toDynamic: typeof Core.toDynamic, toStatic: typeof Core.toStatic, build: typeof Core.build,
-    crc16: typeof Core.crc16, crc16Hex: typeof Core.crc16Hex, formatCrc: typeof Core.formatCrc, formatAmount: typeof Core.formatAmount,
-    checkToDynamicOptions: typeof Core.checkToDynamicOptions, findAcquirer: typeof Core.findAcquirer, isQrisError: typeof Core.isQrisError,
-    QrisError: typeof Core.QrisError, RULES: typeof Core.RULES, VALIDATION_CODES: typeof Core.VALIDATION_CODES;
-  const decodeImage: typeof Image.decodeImage, toPng: typeof Image.toPng, toSvg: typeof Image.toSvg, toDataUrl: typeof Image.toDataUrl,
-    toTerminal: typeof Image.toTerminal;
-  const createBayarClient: typeof Remote.createBayarClient, convertWithFallback: typeof Remote.convertWithFallback,
-    verifyConverted: typeof Remote.verifyConverted, isRemoteError: typeof Remote.isRemoteError, RemoteError: typeof Remote.RemoteError;
-  /** A merchant's printed (static) code, a converted (dynamic) one, and codes of other countries. */
-  const staticPayload: string, dynamicPayload: string, payload: string, thaiPayload: string, text: string;
+${globals}
+  /** A merchant's printed (static) code, a converted (dynamic) one, and codes of other kinds and countries. */
+  const staticPayload: string, dynamicPayload: string, payload: string, thaiPayload: string, promptPayPayload: string, sgqr: string,
+    amountlessTransfer: string, text: string, code: string, scanned: string;
   const bytes: Uint8Array, png: Uint8Array, jpegBytes: Uint8Array, photoBytes: Uint8Array, amount: number, apiKey: string;
+  /** The app's own way to show a warning. */
+  function warnPayer(message: string): void;
   ${browser ? 'const img: HTMLImageElement, fileInput: HTMLInputElement, file: File, canvas: HTMLCanvasElement, ctx: CanvasRenderingContext2D, w: number, h: number;' : ''}
 }
 export {};
@@ -79,7 +95,6 @@ const BASE_OPTIONS = {
   target: 'ES2022',
   strict: true,
   exactOptionalPropertyTypes: true,
-  noUncheckedIndexedAccess: true,
   noEmit: true,
   skipLibCheck: true,
   // A README block may set a variable it does not read again (`const dynamic = ...` then prose).
@@ -110,7 +125,7 @@ async function typeCheck(kind: 'node' | 'browser', chosen: readonly Block[]): Pr
   const dir = join(proj, kind);
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
-  writeFileSync(join(dir, 'prelude.ts'), PRELUDE(kind === 'browser'));
+  writeFileSync(join(dir, 'prelude.ts'), PRELUDE(kind === 'browser', await exportedGlobals(kind === 'browser')));
   chosen.forEach((b, i) => {
     const name = `${b.file.replace(/\W/g, '_')}_L${b.line}_${i}.ts`;
     // A block is a module of its own (top-level await, its own imports); `export {}` makes it one.

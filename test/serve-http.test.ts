@@ -160,6 +160,8 @@ describe('GET and POST /api/qris-info.php', () => {
       merchant_city: 'Kab. Demak',
       amount: 0,
       is_dynamic: false,
+      kind: 'payment',
+      kind_text: 'a payment to a shop (merchant)',
       crc_valid: true,
     });
     expect(r.body['info']).toMatchObject({

@@ -3,7 +3,7 @@
  * `toDynamic` options its flags describe, and a converter (local, or local-first with the BAYAR GG
  * fallback under `--remote`).
  */
-import { toDynamic } from '../index.js';
+import { QRIS_PAYMENT_LIMIT, toDynamic } from '../index.js';
 import { bool, exclusive, str, UsageError, type ParsedValues } from './args.js';
 import { payloadFromInput, type ResolvedInput } from './input.js';
 import { aboutPayload, aboutPayloadAsync } from './payload-error.js';
@@ -26,12 +26,19 @@ export function convertOptions(values: ParsedValues): ConvertOptions {
       : feePercent !== undefined
         ? { type: 'percent', value: feePercent }
         : undefined;
+  // Bank Indonesia's limit for one QRIS payment is the default ceiling; --max-amount N raises or
+  // lowers it, --max-amount none lifts it (a transfer's limit is its provider's own).
+  const max = str(values, 'max-amount');
+  if (max !== undefined && max !== 'none' && !/^[0-9]+(\.[0-9]+)?$/.test(max))
+    throw new UsageError(`--max-amount must be a plain amount (e.g. 25000000) or none; got ${JSON.stringify(max)}.`, 'convert');
+  const maxAmount = max === undefined ? String(QRIS_PAYMENT_LIMIT) : max === 'none' ? undefined : max;
   const reference = str(values, 'reference');
   const bill = str(values, 'bill');
   const terminal = str(values, 'terminal-label');
   return {
     amount,
     ...(decimals !== undefined ? { decimals: decimals === '2' ? 2 : 0 } : {}),
+    ...(maxAmount !== undefined ? { maxAmount } : {}),
     ...(fee ? { fee } : {}),
     ...(reference !== undefined ? { referenceLabel: reference } : {}),
     ...(bill !== undefined ? { billNumber: bill } : {}),

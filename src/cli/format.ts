@@ -3,7 +3,7 @@
  * JSON shapes the `--json` flag prints.
  */
 import type { QrisError } from '../errors.js';
-import type { QrisInfo } from '../index.js';
+import { KIND_WORDS, type QrisInfo } from '../index.js';
 import { columns } from './args.js';
 import { qrisErrorOf } from './payload-error.js';
 
@@ -58,6 +58,8 @@ export function formatInfo(info: QrisInfo, extra: readonly Row[] = []): string {
   const cur = info.currency ? (info.currency.code ? `${info.currency.code} (${info.currency.numeric})` : info.currency.numeric) : '';
   const rows: (Row | false)[] = [
     ...extra,
+    ['Kind', `${info.kind}: ${KIND_WORDS[info.kind]}`],
+    ['Scheme', info.scheme ? schemeText(info.scheme) : ''],
     ['Type', (info.isDynamic ? 'dynamic' : 'static') + poi],
     ['Merchant', info.merchantName ?? ''],
     ['City', info.merchantCity ?? ''],
@@ -84,6 +86,20 @@ export function formatInfo(info: QrisInfo, extra: readonly Row[] = []): string {
     });
     out += columns(accRows).join('\n') + '\n';
   }
+  const t = info.transfer;
+  if (t) {
+    out += 'Transfer\n';
+    out += block(
+      [
+        ['Purpose', [t.purpose, t.purposeName ? `(${t.purposeName})` : ''].filter(Boolean).join(' ')],
+        ['Beneficiary ID', t.beneficiaryId ?? ''],
+        ['PAN', [t.pan, t.institution ? `(${t.institution})` : t.nns ? `(NNS ${t.nns}: not in the table)` : ''].filter(Boolean).join(' ')],
+        ['BIC', t.bic ?? ''],
+        ['Unique data', t.uniqueData ?? ''],
+      ],
+      '  ',
+    );
+  }
   const add: Row[] = [];
   for (const [k, v] of Object.entries(info.additionalData ?? {})) {
     if (typeof v === 'string') add.push([`  ${k}`, v]);
@@ -98,6 +114,13 @@ export function formatInfo(info: QrisInfo, extra: readonly Row[] = []): string {
     ]);
   }
   return out;
+}
+
+/** `PromptPay (Thailand): mobile 0066812223333`: the scheme and the fields info() read. */
+function schemeText(s: NonNullable<QrisInfo['scheme']>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(s)) if (k !== 'profile' && k !== 'name' && v !== undefined) parts.push(`${k} ${String(v)}`);
+  return parts.length ? `${s.name}: ${parts.join(', ')}` : s.name;
 }
 
 /**

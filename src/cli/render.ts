@@ -4,16 +4,19 @@
  */
 import type { DecodedImages, DecodeImageOptions, RenderOptions } from '../image/index.js';
 import type * as ImageApi from '../image/index.js';
+import { isQrisError } from '../errors.js';
+import { looksLikeCpm } from './cpm.js';
 
 export type { RenderOptions } from '../image/index.js';
 
 /** What the CLI reports about a decoded image. */
 export interface DecodedImage {
   readonly payload: string;
-  readonly format: string;
-  readonly width: number;
-  readonly height: number;
-  readonly engine: string;
+  /** Absent for a payer's (CPM) code, which decodeImage refuses with its text only. */
+  readonly format?: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly engine?: string;
 }
 
 type ImageModule = typeof ImageApi;
@@ -24,9 +27,16 @@ export function imageModule(): Promise<ImageModule> {
 }
 
 export async function decodeImageBytes(input: Uint8Array | string, options: DecodeImageOptions = {}): Promise<DecodedImage> {
-  // The CLI reads one image per process: on this thread, with no worker start-up.
-  const r = await (await imageModule()).decodeImage(input, { thread: 'caller', ...options });
-  return { payload: r.payload, format: r.format, width: r.width, height: r.height, engine: r.engine };
+  try {
+    // The CLI reads one image per process: on this thread, with no worker start-up.
+    const r = await (await imageModule()).decodeImage(input, { thread: 'caller', ...options });
+    return { payload: r.payload, format: r.format, width: r.width, height: r.height, engine: r.engine };
+  } catch (e) {
+    // decodeImage returns merchant codes only; a payer's (CPM) code is refused with its whole text,
+    // which info and validate read with the CPM rules.
+    if (isQrisError(e) && e.code === 'IMAGE_NOT_EMVCO' && looksLikeCpm(e.actual)) return { payload: e.actual! };
+    throw e;
+  }
 }
 
 /** Every code in the picture (`qris decode --all`). */

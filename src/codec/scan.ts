@@ -9,7 +9,7 @@
 import { formatCrc, parseCrcHex } from './crc16.js';
 import { QrisError, quote } from '../errors.js';
 import { MAX_OBJECTS, type Level, type ScanContext } from './scan-context.js';
-import { MAX_INPUT_LENGTH } from './structure.js';
+import { CPM_TEXT_PREFIX, MAX_INPUT_LENGTH } from './structure.js';
 
 /**
  * "00".."99", so IDs and lengths never allocate. Typed readonly but not frozen: loads from a frozen
@@ -85,6 +85,10 @@ function scanChecked(ctx: ScanContext, start: number, end: number, out: Int32Arr
     const l1 = s.charCodeAt(p + 3) - 48;
     // One unsigned compare per digit: a character below '0' wraps to a huge number.
     if (i0 >>> 0 > 9 || i1 >>> 0 > 9) {
+      // Only on the error path: a consumer's code pasted where a merchant's belongs gets its own name.
+      if (p === 0 && path === '' && s.startsWith(CPM_TEXT_PREFIX)) {
+        throw new QrisError('CPM_NOT_MPM', undefined, { offset: base });
+      }
       throw new QrisError('BAD_ID', `A data object ID must be two digits; found ${quote(s.slice(p, p + 2))}.`, where(base + p, path));
     }
     const id = i0 * 10 + i1;

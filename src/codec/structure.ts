@@ -16,3 +16,10 @@ export function isTemplate(parent: string, id: number): boolean {
   if (parent === '62') return id >= 50;
   return false;
 }
+
+/**
+ * The QR text of every EMVCo consumer-presented (CPM) code starts with this: base64 of `85 05 "CPV"`
+ * (EMV QRCPS CPM §5.1.1.1). The core only sniffs it, to refuse such a code by name (`CPM_NOT_MPM`)
+ * instead of `BAD_ID`; reading one is 'qris-codec/cpm''s job.
+ */
+export const CPM_TEXT_PREFIX = 'hQVDUFY';

@@ -7,6 +7,7 @@
 import { QrisError, quote } from '../errors.js';
 import type { CrcCheck } from '../codec/tlv.js';
 import { parse, type TlvNode } from '../codec/tlv.js';
+import { CPM_TEXT_PREFIX } from '../codec/structure.js';
 import { maskPans } from '../qris/mask.js';
 import type { Corners } from './detect.js';
 import { checkEmvco, positionOf } from './emvco.js';
@@ -18,9 +19,11 @@ export type Position = Corners & { readonly box: { readonly x: number; readonly 
 /**
  * - `'qris'`: an EMVCo merchant-presented payload for Indonesia (58 = `ID`);
  * - `'emvco'`: another EMVCo payload (a partner scheme's code, or one without 58);
+ * - `'cpm'`: a consumer-presented code (EMVCo CPM, base64 from a payer's app): not a merchant's code,
+ *   so never the one `decodeImage` returns; its text is kept whole (read it with `qris-codec/cpm`);
  * - `'other'`: not a payment code (a URL, a Wi-Fi code, text, a malformed payload).
  */
-export type CodeKind = 'qris' | 'emvco' | 'other';
+export type CodeKind = 'qris' | 'emvco' | 'cpm' | 'other';
 
 /** One distinct text found in the picture. */
 export interface ImageCode {
@@ -43,6 +46,10 @@ interface Classified {
 }
 
 function classify(text: string): Classified {
+  if (text.startsWith(CPM_TEXT_PREFIX)) {
+    const why = "A QR code was found, but it is a consumer-presented (CPM) code from a payer's app, not a merchant's code: read it with qris-codec/cpm.";
+    return { kind: 'cpm', why: new QrisError('IMAGE_NOT_EMVCO', why, { actual: text }) };
+  }
   try {
     const crc = checkEmvco(text, false);
     return { kind: valueAt(parse(text, { verifyCrc: false }).nodes, '58') === 'ID' ? 'qris' : 'emvco', crc };
@@ -87,7 +94,7 @@ const height = (f: Found) => Math.abs(f.corners.bottomLeft.y - f.corners.topLeft
  * first code that looked like one), `IMAGE_MULTIPLE_CODES` when there are different ones.
  */
 export function onePaymentCode(codes: readonly ImageCode[], why: ReadonlyMap<string, QrisError>, strictCrc: boolean): ImageCode {
-  const payments = codes.filter((c) => c.kind !== 'other');
+  const payments = codes.filter((c) => c.kind === 'qris' || c.kind === 'emvco');
   if (payments.length === 0) {
     const first = codes.find((c) => c.text.startsWith('0002')) ?? codes[0]!;
     const e = why.get(first.text) ?? new QrisError('IMAGE_NOT_EMVCO');

@@ -240,6 +240,14 @@ const EXPLAIN: Readonly<Record<string, Readonly<Record<Lang, string>>>> = {
     en: 'The stored shop QRIS can no longer be used. Set it up again from the shop sticker.',
   },
   EMPTY_INPUT: { id: 'Belum ada kode yang diberikan.', en: 'No code was given.' },
+  TRANSFER_CODE: {
+    id: 'Ini QRIS Transfer ke rekening perorangan, bukan QRIS pembayaran toko: uang pembeli akan masuk ke rekening pribadi itu. Pakai QRIS statis toko dari bank atau dompet digital Anda.',
+    en: "This is a QRIS Transfer to a person's account, not a shop payment QRIS: the payer's money would go to that personal account. Use the shop's static QRIS from your bank or e-wallet.",
+  },
+  CASH_CODE: {
+    id: 'Ini kode tarik atau setor tunai (QRIS Tuntas), bukan QRIS pembayaran toko. Pakai QRIS statis toko dari bank atau dompet digital Anda.',
+    en: "This is a cash withdrawal or deposit code (QRIS Tuntas), not a shop payment QRIS. Use the shop's static QRIS from your bank or e-wallet.",
+  },
   NOT_STATIC: {
     id: 'Ini QRIS dinamis (untuk satu pembayaran). Pakai QRIS statis yang tercetak di toko.',
     en: 'This is a dynamic QRIS (for one payment). Use the printed static QRIS of the shop.',

@@ -23,12 +23,14 @@ export type SetupResult =
   { readonly ok: true; readonly merchant: Merchant; readonly warnings: readonly SetupIssue[] } | { readonly ok: false; readonly issues: readonly SetupIssue[] };
 
 /** A library issue, or one of the page's own set-up codes (`NOT_STATIC`). */
-export type SetupIssue = Omit<QrisIssue, 'code'> & { readonly code: QrisIssue['code'] | 'NOT_STATIC' };
+export type SetupIssue = Omit<QrisIssue, 'code'> & { readonly code: QrisIssue['code'] | keyof typeof SETUP_CODES };
 
 /** Codes this module reports beyond the library's. */
 export const SETUP_CODES = {
   EMPTY_INPUT: 'Nothing was given.',
   NOT_STATIC: 'The code is a dynamic (one-payment) code, not the printed static one.',
+  TRANSFER_CODE: 'The code is a QRIS Transfer to a person, not a shop payment code.',
+  CASH_CODE: 'The code is a QRIS cash withdrawal or deposit code, not a shop payment code.',
 } as const;
 
 /**
@@ -56,6 +58,12 @@ export function checkStaticCode(text: string): SetupResult {
   const payload = text.trim();
   if (payload === '') return fail({ severity: 'error', code: 'EMPTY_INPUT', message: SETUP_CODES.EMPTY_INPUT });
   const result = validate(payload);
+  // A shop takes payments: a transfer code pays a person's account, a cash code is for an agent.
+  // Said first, whatever else is wrong with the code: it is the wrong kind of code to set up.
+  if (result.kind === 'transfer') return fail({ severity: 'error', code: 'TRANSFER_CODE', message: SETUP_CODES.TRANSFER_CODE, tag: '62/08' });
+  if (result.kind === 'cash-withdrawal' || result.kind === 'cash-deposit') {
+    return fail({ severity: 'error', code: 'CASH_CODE', message: SETUP_CODES.CASH_CODE, tag: '62/08' });
+  }
   if (!result.valid) return { ok: false, issues: result.issues.filter((i) => i.severity === 'error') };
   const meta = info(payload);
   if (meta.isDynamic || meta.amount !== undefined) {

@@ -1,8 +1,10 @@
 /**
  * Who acquired a merchant account: by the template's GUID (reverse domain name), else by the
  * 8-digit National Numbering System (NNS) prefix of the merchant PAN. Unknown ones return null:
- * a wrong name on a payment screen is worse than none.
+ * a wrong name on a payment screen is worse than none. The NNS table is nns.ts (one table for
+ * info and validate).
  */
+import { nnsOf } from './nns.js';
 
 /** Reverse-domain GUIDs (upper-cased) as seen in QRIS merchant account templates. */
 const BY_GUID: Readonly<Record<string, string>> = Object.freeze({
@@ -30,28 +32,6 @@ const BY_GUID: Readonly<Record<string, string>> = Object.freeze({
   'ID.OR.QRNPG.WWW': 'QRIS national repository (QRNPG)',
 });
 
-/**
- * NNS prefixes. E-money issuers have their own; banks use 93600 followed by their 3-digit
- * Bank Indonesia bank code.
- */
-const BY_NNS: Readonly<Record<string, string>> = Object.freeze({
-  '93600914': 'GoPay',
-  '93600915': 'DANA',
-  '93600918': 'ShopeePay',
-  '93600912': 'OVO',
-  '93600911': 'LinkAja',
-  '93600002': 'Bank BRI',
-  '93600008': 'Bank Mandiri',
-  '93600009': 'Bank BNI',
-  '93600011': 'Bank Danamon',
-  '93600013': 'Bank Permata',
-  '93600014': 'Bank BCA',
-  '93600022': 'CIMB Niaga',
-  '93600200': 'Bank BTN',
-  '93600451': 'Bank Syariah Indonesia',
-  '93600490': 'Bank Neo Commerce',
-});
-
 export interface AcquirerMatch {
   readonly name: string;
   readonly by: 'guid' | 'nns';
@@ -64,7 +44,7 @@ export function acquirerByGuid(guid: string | undefined): string | null {
 
 /** The issuer named by the 8-digit NNS prefix of a merchant PAN, or null. */
 export function acquirerByPan(pan: string | undefined): string | null {
-  return pan === undefined || pan.length < 8 ? null : (BY_NNS[pan.slice(0, 8)] ?? null);
+  return nnsOf(pan)?.institution ?? null;
 }
 
 /** GUID first (it names the template's owner), then the PAN's NNS; null when neither is known. */

@@ -25,6 +25,22 @@ export interface BuildAccount {
   readonly criteria?: string | undefined;
 }
 
+/** A QRIS transfer (digest "Code kinds"): root 40, 62/08 purpose, 62/99 unique data; 01 = `12`. */
+export interface BuildTransfer {
+  /** 40/00: the PJSP's reverse-domain GUID, e.g. `ID.CO.ASTRAPAY.WWW`. */
+  readonly guid: string;
+  /** 40/01: the customer PAN, 16-19 digits starting with the NNS. */
+  readonly pan: string;
+  /** 40/02: the beneficiary ID (at most 15 characters). */
+  readonly beneficiaryId: string;
+  /** 40/04: the receiving bank's BIC (8-11). */
+  readonly bic?: string | undefined;
+  /** 62/08: `BOOK` on-us, `DMCT` domestic, `XBCT` cross-border. @default "DMCT" */
+  readonly purpose?: 'BOOK' | 'DMCT' | 'XBCT' | undefined;
+  /** 62/99/01: the unique data (8-64 characters); 62/99/00 is `00`. */
+  readonly uniqueData: string;
+}
+
 export interface BuildFields extends AmountFormat {
   readonly merchantName: string;
   readonly merchantCity: string;
@@ -33,9 +49,15 @@ export interface BuildFields extends AmountFormat {
   readonly countryCode?: string | undefined;
   /** ISO 4217 numeric. @default "360" (IDR) */
   readonly currency?: string | undefined;
-  /** ISO 18245 merchant category code, four digits. */
-  readonly mcc: string;
+  /** ISO 18245 merchant category code, four digits. Required for payments; a transfer's is `4829`. @default "4829" with `transfer` */
+  readonly mcc?: string | undefined;
+  /** Merchant accounts (26-50): at least one for a payment; with `transfer` it may be `[]`. */
   readonly accounts: readonly BuildAccount[];
+  /**
+   * Makes a transfer code (pays a person): root 40, 62/08 and 62/99 from these; 01 is `12` with or
+   * without `amount` (without, the sender types it). No `fee` (TRANSFER_FEE), no 51.
+   */
+  readonly transfer?: BuildTransfer | undefined;
   /**
    * National Merchant ID: written to 51/02 with 51/00 = `nationalGuid`. A static Indonesian code
    * (no `amount`, country ID) must carry 51 (QRIS 4.7.7): give `nmid` or `merchantCriteria`.
@@ -80,17 +102,23 @@ export function build(fields: BuildFields): string {
 
 /** The data objects for `fields`, every value checked on the way. */
 function buildTree(fields: BuildFields): TlvInput[] {
+  const transfer: unknown = fields.transfer;
+  if (transfer !== undefined && (transfer === null || typeof transfer !== 'object'))
+    throw new QrisError('BAD_FIELD', 'transfer must be { guid, pan, beneficiaryId, bic?, purpose?, uniqueData }.', { tag: '40' });
+  const t = transfer as BuildTransfer | undefined;
+  if (t !== undefined && fields.fee !== undefined)
+    throw new QrisError('TRANSFER_FEE', 'A transfer code carries no tip or convenience fee (55-57); leave out fee.', { tag: '55' });
   const nodes: TlvInput[] = [
     { id: '00', value: '01' },
-    { id: '01', value: fields.amount === undefined ? '11' : '12' },
+    { id: '01', value: fields.amount === undefined && t === undefined ? '11' : '12' },
   ];
   const accounts: unknown = fields.accounts; // checked as the caller's raw value
-  if (!Array.isArray(accounts) || accounts.length === 0) {
+  if (!Array.isArray(accounts) || (accounts.length === 0 && t === undefined)) {
     throw new QrisError('BAD_FIELD', 'accounts must list at least one merchant account (GUID and PAN).', { tag: '26' });
   }
   let next = 26;
   const used = new Set<string>();
-  for (const a of fields.accounts) {
+  for (const a of accounts as readonly BuildAccount[]) {
     // A null or non-object entry used to crash with a TypeError on `a.tag`; it is bad input.
     if (a === null || typeof a !== 'object') throw new QrisError('BAD_FIELD', 'Each account must be an object with a GUID.', { tag: String(next) });
     const tag = a.tag ?? String(next);
@@ -109,6 +137,16 @@ function buildTree(fields: BuildFields): TlvInput[] {
     if (a.criteria !== undefined) children.push({ id: '03', value: text(a.criteria, `${tag}/03`, 'merchant criteria') });
     nodes.push({ id: tag, children });
   }
+  if (t !== undefined) {
+    if (used.has('40')) throw new QrisError('BAD_FIELD', 'Account tag 40 is the transfer template; give the account another tag.', { tag: '40' });
+    const children: TlvInput[] = [
+      { id: '00', value: text(t.guid, '40/00', 'transfer GUID') },
+      { id: '01', value: text(t.pan, '40/01', 'customer PAN') },
+      { id: '02', value: text(t.beneficiaryId, '40/02', 'beneficiary ID') },
+    ];
+    if (t.bic !== undefined) children.push({ id: '04', value: text(t.bic, '40/04', 'BIC') });
+    nodes.push({ id: '40', children });
+  }
   nodes.sort((a, b) => Number(a.id) - Number(b.id));
   if (fields.nmid !== undefined || fields.merchantCriteria !== undefined) {
     const children: TlvInput[] = [{ id: '00', value: text(fields.nationalGuid ?? 'ID.CO.QRIS.WWW', '51/00', 'national GUID') }];
@@ -116,7 +154,10 @@ function buildTree(fields: BuildFields): TlvInput[] {
     if (fields.merchantCriteria !== undefined) children.push({ id: '03', value: text(fields.merchantCriteria, '51/03', 'merchant criteria') });
     nodes.push({ id: '51', children });
   }
-  nodes.push({ id: '52', value: text(fields.mcc, '52', 'MCC') }, { id: '53', value: text(fields.currency ?? '360', '53', 'currency') });
+  nodes.push(
+    { id: '52', value: text(fields.mcc ?? (t === undefined ? undefined : '4829'), '52', 'MCC') },
+    { id: '53', value: text(fields.currency ?? '360', '53', 'currency') },
+  );
   if (fields.amount !== undefined) nodes.push({ id: '54', value: formatAmount(fields.amount, amountFormatOf(fields)) });
   if (fields.fee !== undefined) nodes.push(...feeNodes(fields.fee, fields.decimals));
   nodes.push(
@@ -125,13 +166,27 @@ function buildTree(fields: BuildFields): TlvInput[] {
     { id: '60', value: text(fields.merchantCity, '60', 'merchant city') },
   );
   if (fields.postalCode !== undefined) nodes.push({ id: '61', value: text(fields.postalCode, '61', 'postal code') });
-  if (fields.additionalData !== undefined) {
+  if (fields.additionalData !== undefined || t !== undefined) {
     const children: TlvInput[] = [];
-    for (const [key, value] of Object.entries(fields.additionalData)) {
+    if (t !== undefined) {
+      const purpose: unknown = t.purpose ?? 'DMCT';
+      if (purpose !== 'BOOK' && purpose !== 'DMCT' && purpose !== 'XBCT')
+        throw new QrisError('BAD_FIELD', `The transfer purpose (62/08) must be BOOK, DMCT or XBCT; got ${describeValue(purpose)}.`, { tag: '62/08' });
+      children.push({ id: '08', value: purpose });
+      children.push({
+        id: '99',
+        children: [
+          { id: '00', value: '00' },
+          { id: '01', value: text(t.uniqueData, '62/99/01', 'unique data') },
+        ],
+      });
+    }
+    for (const [key, value] of Object.entries(fields.additionalData ?? {})) {
       // Own keys only: a plain lookup found Object.prototype members for keys like "constructor",
       // which then failed later in serialize as BAD_ID instead of being refused here.
       const id = Object.prototype.hasOwnProperty.call(ADDITIONAL_DATA_ID, key) ? ADDITIONAL_DATA_ID[key as AdditionalDataKey] : undefined;
       if (id === undefined) throw new QrisError('BAD_FIELD', `Unknown additional data field ${quote(key)}.`, { tag: '62' });
+      if (t !== undefined && id === '08') throw new QrisError('BAD_FIELD', 'A transfer sets 62/08 from transfer.purpose.', { tag: '62/08' });
       if (value !== undefined) children.push({ id, value: text(value, `62/${id}`, key) });
     }
     children.sort((a, b) => Number(a.id) - Number(b.id));

@@ -16,6 +16,7 @@ import { ScanContext } from '../codec/scan-context.js';
 import { codePointLength, crcMismatch, scanRoot, scanTemplate, TWO_DIGITS } from '../codec/scan.js';
 import { ADDITIONAL_DATA_ID, ADDITIONAL_DATA_MAX, MAX_PAYLOAD_LENGTH } from './spec.js';
 import { firstLoneSurrogate } from '../codec/text.js';
+import { kindOf, type CodeKind } from './kinds.js';
 
 export type { FeeOption } from './fee.js';
 
@@ -124,6 +125,8 @@ interface DynamicRequest {
  * Converts a static QRIS (or any EMVCo MPM payload) to a dynamic one for an amount:
  * 01 becomes `12`, 54 is put in its place (after 53), optional fee and Additional Data fields are
  * set, and the CRC is recomputed. Every other character stays as it was, in order.
+ * An amountless transfer or cash code (already 01 = `12`) gets its 54 the same way, without
+ * `replaceAmount`; a fee on a transfer code throws `TRANSFER_FEE`.
  * A 62 edit on a code whose 62 repeats a sub-ID throws `DUPLICATE_SUB_ID` (tag `62/<id>`, offset
  * of the second copy): editing one copy would leave the other for a payer's app to read.
  */
@@ -138,7 +141,18 @@ export function toDynamic(payload: string, options: ToDynamicOptions): string {
   const { amount, feeText, extras } = req;
   const l = layout(ctx);
   const poi = pointOfInitiation(ctx, l);
-  if (poi === '12' && !req.replaceAmount) {
+  // Transfer and cash codes are dynamic without 54 by design (the sender types the amount): giving
+  // them one is an insert, not a replacement. Read only when it matters (fees, or 01 = 12).
+  const kind = poi === '12' || feeText !== '' ? kindAt(ctx, l) : 'payment';
+  if (feeText !== '' && kind === 'transfer') {
+    throw fail(
+      ctx,
+      new QrisError('TRANSFER_FEE', 'This is a transfer code (root 40, 62/08 a transfer purpose): a transfer carries no tip or convenience fee (55-57).', {
+        tag: '55',
+      }),
+    );
+  }
+  if (poi === '12' && !req.replaceAmount && !(kind !== 'payment' && l.i54 < 0)) {
     throw fail(
       ctx,
       new QrisError('ALREADY_DYNAMIC', 'The payload is already dynamic (ID 01 = 12); pass replaceAmount: true to change its amount.', {
@@ -176,6 +190,26 @@ export function toDynamic(payload: string, options: ToDynamicOptions): string {
   }
   if (extras !== null) edits.push(additionalDataEdit(ctx, l, extras));
   return applyEdits(ctx, edits);
+}
+
+/** The code kind from root 40 and 62/08 (kinds.ts), scanning 62 into the context's template slot. */
+function kindAt(ctx: ScanContext, l: Layout): CodeKind {
+  let purpose: string | undefined;
+  if (l.i62 >= 0) {
+    let count: number;
+    try {
+      count = scanTemplate(ctx, valStart(ctx, l.i62), objEnd(ctx, l.i62), '62');
+    } catch {
+      count = 0; // 62 kept raw: no 62/08, a payment (as info and validate read it)
+    }
+    const c = ctx.objects[1];
+    for (let i = 0; i < count; i++)
+      if (c[i * 4 + 1] === 8) {
+        purpose = ctx.payload.slice(c[i * 4 + 2], c[i * 4 + 3]);
+        break;
+      }
+  }
+  return kindOf(ctx.rootIndexOf(40) >= 0, purpose);
 }
 
 /**

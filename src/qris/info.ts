@@ -7,6 +7,9 @@
  */
 import { findAcquirer } from './acquirers.js';
 import { isAmountText } from './amount.js';
+import { kindOfNodes, PURPOSE_NAMES, type CodeKind } from './kinds.js';
+import { nnsOf } from './nns.js';
+import { overlayOf, schemeInfo, type SchemeInfo } from './overlays.js';
 import { QrisError } from '../errors.js';
 import type { CrcCheck } from '../codec/tlv.js';
 import { toParsed, type ParsedQris, type TlvNode } from '../codec/tlv.js';
@@ -56,7 +59,37 @@ export interface LanguageTemplate {
   readonly merchantCity?: string;
 }
 
+/** The transfer template (40) and 62/08 / 62/99 of a transfer or cash code. */
+export interface TransferDetails {
+  /** 40/00. */
+  readonly guid?: string;
+  /** 40/01: the customer PAN (first 8 digits: the NNS). */
+  readonly pan?: string;
+  readonly nns?: string;
+  /** The institution the NNS names (nns.ts), or null when unknown. */
+  readonly institution: string | null;
+  /** 40/02: the beneficiary ID (free text in practice). */
+  readonly beneficiaryId?: string;
+  /** 40/04: the receiving bank's BIC. */
+  readonly bic?: string;
+  /** 62/08: `BOOK`, `DMCT`, `XBCT`, `CWDL`, `CDPT`. */
+  readonly purpose?: string;
+  /** The purpose in words ("domestic transfer"). */
+  readonly purposeName?: string;
+  /** 62/99/01: the unique data. */
+  readonly uniqueData?: string;
+}
+
 export interface QrisInfo {
+  /**
+   * What the code does: `payment` (pays a shop), `transfer` (pays a person: root 40 with 62/08
+   * `BOOK` / `DMCT` / `XBCT`), `cash-withdrawal` (62/08 `CWDL`) or `cash-deposit` (`CDPT`).
+   */
+  readonly kind: CodeKind;
+  /** The transfer details of a transfer or cash code (absent on payments). */
+  readonly transfer?: TransferDetails;
+  /** The national overlay scheme of a partner's code (PromptPay, VietQR, DuitNow, PayNow) and its fields. */
+  readonly scheme?: SchemeInfo;
   /** 00, normally `"01"`. */
   readonly payloadFormat?: string;
   /** 01 as written: `"11"` static, `"12"` dynamic. */
@@ -99,6 +132,7 @@ export function info(input: string | ParsedQris): QrisInfo {
   // Built in reading order: JSON output and console.log show the fields as a person reads them.
   const out = {} as Mutable<QrisInfo>;
   const v = (id: string): string | undefined => root.get(id)?.value;
+  out.kind = kindOfNodes(parsed.nodes);
 
   set(out, 'payloadFormat', v('00'));
   set(out, 'pointOfInitiation', v('01'));
@@ -151,6 +185,9 @@ export function info(input: string | ParsedQris): QrisInfo {
   }
   out.accounts = accounts;
   out.crc = parsed.crc;
+  if (out.kind !== 'payment') out.transfer = transferDetails(root);
+  const overlay = indonesian ? undefined : overlayOf(parsed.nodes);
+  if (overlay !== undefined) out.scheme = schemeInfo(parsed.nodes, overlay);
 
   const additional = root.get('62');
   if (additional?.children) {
@@ -173,6 +210,24 @@ export function info(input: string | ParsedQris): QrisInfo {
     set(lang, 'merchantCity', sub.get('02')?.value);
     out.language = lang;
   }
+  return out;
+}
+
+function transferDetails(root: ReadonlyMap<string, TlvNode>): TransferDetails {
+  const t = index(root.get('40')?.children ?? [], '40');
+  const pan = t.get('01')?.value;
+  const out: Mutable<TransferDetails> = { institution: nnsOf(pan)?.institution ?? null };
+  set(out, 'guid', t.get('00')?.value);
+  set(out, 'pan', pan);
+  if (pan !== undefined && pan.length >= 8 && isDigits(pan.slice(0, 8))) out.nns = pan.slice(0, 8);
+  set(out, 'beneficiaryId', t.get('02')?.value);
+  set(out, 'bic', t.get('04')?.value);
+  const extra = root.get('62')?.children ?? [];
+  const purpose = extra.find((n) => n.id === '08')?.value;
+  set(out, 'purpose', purpose);
+  if (purpose !== undefined) set(out, 'purposeName', PURPOSE_NAMES[purpose]);
+  const unique = extra.find((n) => n.id === '99')?.children?.find((n) => n.id === '01')?.value;
+  set(out, 'uniqueData', unique);
   return out;
 }
 

@@ -11,8 +11,17 @@
 
 import { MAX_INPUT_LENGTH } from '../codec/structure.js';
 
-/** Which rule set ran: EMVCo MPM alone, or EMVCo plus the QRIS (Indonesia) profile. */
-export type Profile = 'emvco' | 'qris';
+/**
+ * Which rule set ran: EMVCo MPM alone, EMVCo plus the QRIS (Indonesia) profile, or EMVCo plus a
+ * national overlay of a QRIS cross-border partner (DuitNow MY, PromptPay TH, VietQR VN, PayNow SG).
+ */
+export type Profile = 'emvco' | 'qris' | 'duitnow' | 'promptpay' | 'vietqr' | 'paynow';
+
+/** Every profile `validate(p, { profile })` accepts by name. */
+export const PROFILES: readonly Profile[] = Object.freeze(['emvco', 'qris', 'duitnow', 'promptpay', 'vietqr', 'paynow']);
+
+/** The kinds of QRIS code a row can be limited to (kinds.ts detects them). */
+export type RuleKind = 'payment' | 'transfer' | 'cash-withdrawal' | 'cash-deposit';
 
 export type Strength = 'MUST' | 'SHOULD';
 
@@ -22,6 +31,8 @@ export type Strength = 'MUST' | 'SHOULD';
  * - `present` / `absent`: the path exists / does not (subject to `when` / `unless`);
  * - `length`: code points within `limits` (path `payload`: the whole payload);
  * - `oneOf`: the value is one of `values`;
+ * - `relax`: not a check: under this row's overlay profile, the EMVCo row of the same `code` is
+ *   not reported at these paths (only for `values`, when given). Every relaxation is such a row;
  * - the other names: a predicate or a tree check of that name.
  */
 export type CheckKind =
@@ -53,7 +64,13 @@ export type CheckKind =
   | 'crc'
   | 'countryMismatch'
   | 'staticWithAmount'
-  | 'dynamicWithoutAmount';
+  | 'dynamicWithoutAmount'
+  | 'relax'
+  | 'maxAmount'
+  | 'purpose'
+  | 'bic'
+  | 'expiry'
+  | 'vietqrBeneficiary';
 
 /** A condition on another root object: `{ '55': '02' }` holds when 55 is `02`. */
 export type Condition = Readonly<Record<string, string>>;
@@ -75,7 +92,7 @@ export interface RuleSpec {
   /** Where it applies: `59`, `26-51/00, 80-99/00`, `62/01-08`; `payload` or `*` (every value). */
   readonly path: string;
   readonly strength: Strength;
-  /** `qris` rows run only under the QRIS profile. */
+  /** `emvco` rows run under every profile; the others only under their own. */
   readonly profile: Profile;
   /** The digest's source key (`EMV mv, np`, `QRIS 4.7.5.4 sq`, `field`), or `policy`. */
   readonly source: string;
@@ -90,6 +107,10 @@ export interface RuleSpec {
   readonly when?: Condition;
   /** `absent`: allowed when these hold. */
   readonly unless?: Condition;
+  /** Checked only on codes of these kinds (default: every kind). */
+  readonly kinds?: readonly RuleKind[];
+  /** Sub-object rows: checked only inside a template whose GUID (00) is one of these (case free). */
+  readonly guid?: readonly string[];
   readonly samples?: RuleSamples;
 }
 
@@ -195,7 +216,7 @@ export const RULES = Object.freeze([
   rule({ code: 'QRIS_BAD_CURRENCY', path: '53', strength: MUST, profile: 'qris', source: 'QRIS 4.7.7.1 sq', text: '`360` when 58 = `ID`', check: 'oneOf', values: ['360'], when: { '58': 'ID' }, samples: { bad: ['840'], good: ['360'] } }),
   rule({ code: 'QRIS_NO_NATIONAL_TEMPLATE', path: '51', strength: MUST, profile: 'qris', source: 'QRIS 4.7.7 sq', text: '51 present when 01 = `11`', check: 'present', when: { '01': '11' } }),
   rule({ code: 'BAD_GUID', path: '26-45/00', strength: MUST, profile: 'qris', source: 'QRIS 4.7.5.3 sq', text: 'a reverse domain or the default `00`', check: 'qrisGuid', samples: { at: '26/00', bad: ['A000000677010111', 'ID CO BCA'], good: ['00', 'ID.CO.BCA.WWW'] } }),
-  rule({ code: 'QRIS_BAD_PAN', path: '26-45/01', strength: MUST, profile: 'qris', source: 'QRIS 4.7.5.4, 4.7.5.5 sq', text: 'MPAN: digits only, 8-19 (its first 8 digits are the NNS)', check: 'panDigits', limits: { min: 8, max: 19 }, samples: { at: '26/01', bad: ['93600915ABC', '93600014000128766712', '9360001', '9360 0014 0001'], good: ['9360001400012876671', '93600014'] } }),
+  rule({ code: 'QRIS_BAD_PAN', path: '26-45/01', strength: MUST, profile: 'qris', source: 'QRIS 4.7.5.4, 4.7.5.5 sq', text: 'MPAN: digits only, 8-19 (its first 8 digits are the NNS); a transfer\'s customer PAN is TRANSFER_BAD_PAN\'s (a SHOULD)', check: 'panDigits', limits: { min: 8, max: 19 }, kinds: ['payment', 'cash-withdrawal', 'cash-deposit'], samples: { at: '26/01', bad: ['93600915ABC', '93600014000128766712', '9360001', '9360 0014 0001'], good: ['9360001400012876671', '93600014'] } }),
   rule({ code: 'QRIS_BAD_NNS', path: '26-45/01', strength: SHOULD, profile: 'qris', source: 'policy', text: 'the NNS (first 8 digits) is a known one (the table is incomplete)', check: 'knownNns', samples: { at: '26/01', bad: ['123456789012345678', '936099990001287667'], good: ['936000140001287667', '936009153022591481'] } }),
   rule({ code: 'QRIS_BAD_CRITERIA', path: '26-45/03, 51/03', strength: MUST, profile: 'qris', source: 'QRIS Table 4.6 sq', text: '`UMI`, `UKE`, `UME`, `UBE`, `URE` (`PSO`, `BLU` seen in codes: accepted)', check: 'oneOf', values: ['UMI', 'UKE', 'UME', 'UBE', 'URE', 'PSO', 'BLU'], samples: { at: '26/03', bad: ['XYZ', 'umi'], good: ['UMI', 'BLU'] } }),
   rule({ code: 'QRIS_BAD_NATIONAL_GUID', path: '51/00', strength: SHOULD, profile: 'qris', source: 'field', text: '`ID.CO.QRIS.WWW` (`ID.OR.GPNQR.WWW`, `ID.OR.QRNPG.WWW` seen: accepted); case free', check: 'oneOf', values: ['ID.CO.QRIS.WWW', 'ID.OR.GPNQR.WWW', 'ID.OR.QRNPG.WWW'], caseFree: true, samples: { bad: ['ID.CO.JALIN.WWW'], good: ['ID.CO.QRIS.WWW', 'id.co.qris.www'] } }),
@@ -206,10 +227,51 @@ export const RULES = Object.freeze([
   length('62/99/00', 1, 32, 'QRIS Table 4.8 sq', { bad: ['A'.repeat(33)], good: ['A'.repeat(32)] }, 'qris'),
   rule({ code: 'MISSING_TAG', path: '62/99/01', strength: MUST, profile: 'qris', source: 'QRIS Table 4.8 sq', text: '62/99/01 (proprietary data) present', check: 'present', samples: { bad: [null], good: ['X'] } }),
   length('62/99/01', 1, 81, 'QRIS Table 4.8 sq', undefined, 'qris'),
+  rule({ code: 'QRIS_MISSING_POSTAL_CODE', path: '61', strength: SHOULD, profile: 'qris', source: 'QRIS 4.7.15 sq, ast', text: '61 present when 58 = `ID` (many real statics lack it: a warning)', check: 'present', when: { '58': 'ID' }, samples: { bad: [null], good: ['15323'] } }),
+  rule({ code: 'QRIS_AMOUNT_OVER_LIMIT', path: '54', strength: SHOULD, profile: 'qris', source: 'BI: bicara131.bi.go.id knowledge base KA-01080', text: 'a QRIS payment is at most Rp 10.000.000 (since 1 March 2022; issuers may set lower limits; transfer and cash limits are each provider\'s own)', check: 'maxAmount', limits: { max: 10_000_000 }, when: { '53': '360' }, kinds: ['payment'], samples: { bad: ['10000000.01', '10000001', '25000000.'], good: ['10000000', '10000000.00', '9999999.99'] } }),
+  rule({ code: 'TRANSFER_BAD_PURPOSE', path: '62/08', strength: MUST, profile: 'qris', source: 'ast (ASPI QRIS MPM Transfer Table 3.23, text not public)', text: 'with root 40 present (a transfer template), a 4-capital-letter purpose is one of Table 3.23: `BOOK`, `DMCT`, `XBCT`, `CWDL`, `CDPT`, `POSP`, `BILL` (other text is a payment\'s free purpose)', check: 'purpose', values: ['BOOK', 'DMCT', 'XBCT', 'CWDL', 'CDPT', 'POSP', 'BILL'] }),
+
+  // ---- QRIS transfer codes (root 40 + 62/08 BOOK/DMCT/XBCT; digest "Code kinds") ----------------------
+  // ast quotes ASPI "QRIS MPM Transfer" §4.2 and Tables 3.20 / 3.23; the ASPI text itself is not public.
+  rule({ code: 'TRANSFER_NOT_DYNAMIC', path: '01', strength: MUST, profile: 'qris', source: 'ast (ASPI Transfer §4.2, not public)', text: 'a transfer has 01 = `12`, with or without 54 (without: the sender types the amount)', check: 'oneOf', values: ['12'], kinds: ['transfer'], samples: { bad: ['11'], good: ['12'], alsoBreaks: ['QRIS_NO_NATIONAL_TEMPLATE'] } }),
+  rule({ code: 'TRANSFER_NOT_DYNAMIC', path: '01', strength: MUST, profile: 'qris', source: 'ast (ASPI Transfer §4.2, not public)', text: 'a transfer carries 01', check: 'present', kinds: ['transfer'], samples: { bad: [null], alsoBreaks: ['QRIS_MISSING_POINT_OF_INITIATION'] } }),
+  rule({ code: 'MISSING_TAG', path: '40/01, 40/02', strength: MUST, profile: 'qris', source: 'ast (ASPI Transfer Table 3.20, not public)', text: 'a transfer\'s 40 holds 01 (customer PAN) and 02 (beneficiary ID)', check: 'present', kinds: ['transfer'] }),
+  rule({ code: 'TRANSFER_BAD_PAN', path: '40/01', strength: SHOULD, profile: 'qris', source: 'ast (ASPI Transfer Table 3.20, not public)', text: 'customer PAN: 16-19 digits (first 8 the NNS); SHOULD, as the digest gives it for transfers', check: 'panDigits', limits: { min: 16, max: 19 }, kinds: ['transfer'], samples: { bad: ['936008223000200', '93600822300020013550'], good: ['9360082230002001355', '9360082230002001'] } }),
+  rule({ code: 'TRANSFER_LONG_BENEFICIARY_ID', path: '40/02', strength: SHOULD, profile: 'qris', source: 'ast (ASPI Transfer Table 3.20, not public)', text: 'beneficiary ID at most 15 characters (free text in practice: DANA writes a name)', check: 'length', limits: { min: 1, max: 15 }, kinds: ['transfer'], samples: { bad: ['Siti Rahmawati Putri'], good: ['200135', 'Siti Rahmawati'] } }),
+  rule({ code: 'TRANSFER_BAD_BIC', path: '40/04', strength: SHOULD, profile: 'qris', source: 'ast (ASPI Transfer Table 3.20, not public)', text: 'BIC: 8-11 capital letters and digits (e.g. `CENAIDJA`)', check: 'bic', kinds: ['transfer'], samples: { bad: ['CENAID', 'CENA IDJA', 'cenaidja'], good: ['CENAIDJA', 'CENAIDJAXXX'] } }),
+  rule({ code: 'TRANSFER_BAD_MCC', path: '52', strength: MUST, profile: 'qris', source: 'ast (ASPI Transfer Table 3.20, not public)', text: 'a transfer\'s MCC is `4829` (money transfer)', check: 'oneOf', values: ['4829'], kinds: ['transfer'], samples: { bad: ['5812'], good: ['4829'] } }),
+  rule({ code: 'MISSING_TAG', path: '62/99', strength: MUST, profile: 'qris', source: 'ast (ASPI Transfer Table 3.20, not public)', text: 'a transfer carries 62/99 (00 = `00`, 01 unique data)', check: 'present', kinds: ['transfer'] }),
+  rule({ code: 'TRANSFER_BAD_UNIQUE_GUID', path: '62/99/00', strength: MUST, profile: 'qris', source: 'ast (ASPI Transfer Table 3.20, not public)', text: 'a transfer\'s 62/99/00 is `00`', check: 'oneOf', values: ['00'], kinds: ['transfer'], samples: { bad: ['01', 'ID.CO.QRIS.WWW'], good: ['00'] } }),
+  rule({ code: 'TRANSFER_UNIQUE_DATA_LENGTH', path: '62/99/01', strength: SHOULD, profile: 'qris', source: 'ast (ASPI Transfer Table 3.20, not public)', text: 'a transfer\'s unique data (62/99/01) has 8-64 characters', check: 'length', limits: { min: 8, max: 64 }, kinds: ['transfer'], samples: { bad: ['1234567', 'U'.repeat(65)], good: ['12345678', 'U'.repeat(64)] } }),
+  rule({ code: 'TRANSFER_WITH_FEE', path: '55, 56, 57', strength: SHOULD, profile: 'qris', source: 'policy (ast: a transfer has no tip objects)', text: 'a transfer carries no tip or convenience fee (55-57); toDynamic and build refuse one (TRANSFER_FEE)', check: 'absent', kinds: ['transfer'], samples: { at: '55', bad: ['01'], good: [null] } }),
+
+  // ---- National overlays (digest "National overlays"): each scheme's rows and relaxations ----------
+  // `relax` rows name the EMVCo row (code + path) the scheme relaxes; nothing else is relaxed.
+  rule({ code: 'BAD_PAYLOAD_FORMAT', path: '00', strength: MUST, profile: 'duitnow', source: 'P: PayNet DuitNow QR MPM v1.5 (docs.developer.paynet.my)', text: 'relaxed: `02` ("Version 02") accepted besides `01`', check: 'relax', values: ['02'] }),
+  rule({ code: 'MALFORMED_TEMPLATE', path: '82', strength: MUST, profile: 'duitnow', source: 'field: natsu90/duitnowqr-test samples (UNVERIFIED: not in the PayNet text as digested)', text: 'relaxed: 82 holds a raw reference, not data objects', check: 'relax' }),
+  rule({ code: 'TEMPLATE_NOT_TLV', path: '82', strength: SHOULD, profile: 'duitnow', source: 'field: natsu90/duitnowqr-test samples (UNVERIFIED: not in the PayNet text as digested)', text: 'relaxed: 82 holds a raw reference, not data objects', check: 'relax' }),
+  rule({ code: 'MISSING_GUID', path: '82/00', strength: MUST, profile: 'duitnow', source: 'field: natsu90/duitnowqr-test samples (UNVERIFIED: not in the PayNet text as digested)', text: 'relaxed: 82 holds a raw reference, so no GUID', check: 'relax' }),
+  rule({ code: 'MISSING_TAG', path: '01', strength: MUST, profile: 'duitnow', source: 'P: PayNet DuitNow QR MPM v1.5', text: '01 present', check: 'present', samples: { bad: [null] } }),
+  rule({ code: 'SCHEME_BAD_CURRENCY', path: '53', strength: MUST, profile: 'duitnow', source: 'P: PayNet DuitNow QR MPM v1.5', text: '`458` (MYR)', check: 'oneOf', values: ['458'], samples: { bad: ['840'], good: ['458'] } }),
+  rule({ code: 'MISSING_TAG', path: '52, 59, 60', strength: MUST, profile: 'promptpay', source: 'S: maythiwat/promptparse (BOT guideline not read)', text: 'relaxed: PromptPay codes may omit 52, 59, 60 (P2P per the source; its bill-payment samples too)', check: 'relax' }),
+  rule({ code: 'MALFORMED_TEMPLATE', path: '81', strength: MUST, profile: 'promptpay', source: 'S: maythiwat/promptparse (BOT guideline not read)', text: 'relaxed: 81 holds a message (UTF-16 hex), not data objects', check: 'relax' }),
+  rule({ code: 'TEMPLATE_NOT_TLV', path: '81', strength: SHOULD, profile: 'promptpay', source: 'S: maythiwat/promptparse (BOT guideline not read)', text: 'relaxed: 81 holds a message (UTF-16 hex), not data objects', check: 'relax' }),
+  rule({ code: 'MISSING_GUID', path: '81/00', strength: MUST, profile: 'promptpay', source: 'S: maythiwat/promptparse (BOT guideline not read)', text: 'relaxed: 81 holds a message, so no GUID', check: 'relax' }),
+  rule({ code: 'SCHEME_BAD_CURRENCY', path: '53', strength: MUST, profile: 'promptpay', source: 'S: maythiwat/promptparse (BOT guideline not read)', text: '`764` (THB)', check: 'oneOf', values: ['764'], samples: { bad: ['840'], good: ['764'] } }),
+  rule({ code: 'PROMPTPAY_BAD_TARGET', path: '29/01, 29/02', strength: MUST, profile: 'promptpay', source: 'S: maythiwat/promptparse (BOT guideline not read)', text: 'mobile (`0066` + 9 digits) or national / tax ID: 13 digits', check: 'panDigits', limits: { min: 13, max: 13 }, samples: { at: '29/01', bad: ['0812345678', '00668123456789'], good: ['0066812345678'] } }),
+  rule({ code: 'PROMPTPAY_BAD_TARGET', path: '29/03', strength: MUST, profile: 'promptpay', source: 'S: maythiwat/promptparse (BOT guideline not read)', text: 'e-wallet ID: 15 digits', check: 'panDigits', limits: { min: 15, max: 15 }, samples: { bad: ['14000080111111'], good: ['140000801111111'] } }),
+  rule({ code: 'MISSING_TAG', path: '52, 59, 60', strength: MUST, profile: 'vietqr', source: 'S: NAPAS VietQR spec per subiz/vietqr (NAPAS text not read)', text: 'relaxed: VietQR person-to-person codes omit 52, 59, 60', check: 'relax' }),
+  rule({ code: 'SCHEME_BAD_CURRENCY', path: '53', strength: MUST, profile: 'vietqr', source: 'S: NAPAS VietQR spec per subiz/vietqr (NAPAS text not read)', text: '`704` (VND)', check: 'oneOf', values: ['704'], samples: { bad: ['840'], good: ['704'] } }),
+  rule({ code: 'VIETQR_BAD_BENEFICIARY', path: '38/01', strength: MUST, profile: 'vietqr', source: 'S: NAPAS VietQR spec per subiz/vietqr (NAPAS text not read)', text: 'data objects: 00 bank BIN (6 digits), 01 account or card (1-19 characters)', check: 'vietqrBeneficiary', samples: { bad: ['00069704180110', '0006ABCDEF01101234567890', '00069704180120' + '1'.repeat(20)], good: ['000697041801101234567890'] } }),
+  rule({ code: 'VIETQR_BAD_SERVICE', path: '38/02', strength: MUST, profile: 'vietqr', source: 'S: NAPAS VietQR spec per subiz/vietqr (NAPAS text not read)', text: '`QRIBFTTA` (to an account) or `QRIBFTTC` (to a card)', check: 'oneOf', values: ['QRIBFTTA', 'QRIBFTTC'], samples: { bad: ['QRPUSH'], good: ['QRIBFTTC'] } }),
+  rule({ code: 'SCHEME_BAD_CURRENCY', path: '53', strength: MUST, profile: 'paynow', source: 'S: jaynzr/go-paynow (MAS/IMDA SGQR spec not read)', text: '`702` (SGD)', check: 'oneOf', values: ['702'], samples: { bad: ['840'], good: ['702'] } }),
+  rule({ code: 'PAYNOW_BAD_PROXY_TYPE', path: '26-51/01', strength: MUST, profile: 'paynow', guid: ['SG.PAYNOW'], source: 'S: jaynzr/go-paynow (MAS/IMDA SGQR spec not read)', text: 'in the `SG.PAYNOW` template (SGQR holds many schemes): proxy type `0` (mobile) or `2` (UEN)', check: 'oneOf', values: ['0', '2'], samples: { bad: ['3', 'M'], good: ['0'] } }),
+  rule({ code: 'PAYNOW_BAD_EDITABLE', path: '26-51/03', strength: MUST, profile: 'paynow', guid: ['SG.PAYNOW'], source: 'S: jaynzr/go-paynow (MAS/IMDA SGQR spec not read)', text: 'amount editable: `0` or `1`', check: 'oneOf', values: ['0', '1'], samples: { bad: ['2', 'Y'], good: ['0'] } }),
+  rule({ code: 'PAYNOW_BAD_EXPIRY', path: '26-51/04', strength: MUST, profile: 'paynow', guid: ['SG.PAYNOW'], source: 'S: jaynzr/go-paynow (MAS/IMDA SGQR spec not read)', text: 'expiry `YYYYMMDD` or `YYYYMMDDHHMMSS`, a real date and time', check: 'expiry', samples: { bad: ['99991331', '2026120', '20261207250000'], good: ['20261207', '20261207235959'] } }),
 
   // ---- Library warnings without a spec rule --------------------------------------------------------
   rule({ code: 'STATIC_WITH_AMOUNT', path: '54', strength: SHOULD, profile: 'emvco', source: 'policy', text: 'no amount on a static code (01 = `11`)', check: 'staticWithAmount' }),
-  rule({ code: 'DYNAMIC_WITHOUT_AMOUNT', path: '01', strength: SHOULD, profile: 'emvco', source: 'policy', text: 'a dynamic code (01 = `12`) carries 54', check: 'dynamicWithoutAmount' }),
+  rule({ code: 'DYNAMIC_WITHOUT_AMOUNT', path: '01', strength: SHOULD, profile: 'emvco', source: 'policy', text: 'a dynamic payment code (01 = `12`) carries 54 (transfer and cash codes without 54 ask for the amount: not reported)', check: 'dynamicWithoutAmount', kinds: ['payment'] }),
   rule({ code: 'QRIS_COUNTRY_MISMATCH', path: '58', strength: SHOULD, profile: 'emvco', source: 'policy', text: 'currency 360 (IDR) comes with country `ID`', check: 'countryMismatch' }),
 ] as const satisfies readonly RuleSpec[]);
 
@@ -262,6 +324,8 @@ export { MAX_INPUT_LENGTH };
 export const MAX_AMOUNT_LENGTH = limitOf('BAD_VALUE_LENGTH', '54').max;
 /** 57: at most 5 characters. */
 export const MAX_PERCENT_LENGTH = limitOf('BAD_VALUE_LENGTH', '57').max;
+/** Bank Indonesia's limit for one QRIS payment, in rupiah (54 above it: QRIS_AMOUNT_OVER_LIMIT). */
+export const QRIS_PAYMENT_LIMIT = limitOf('QRIS_AMOUNT_OVER_LIMIT', '54').max;
 /** 62/01-08: at most 25 characters. */
 export const ADDITIONAL_DATA_MAX = limitOf('BAD_VALUE_LENGTH', '62/01-08').max;
 
@@ -307,29 +371,4 @@ export const CURRENCY_EXPONENT: Readonly<Record<string, number>> = Object.freeze
   '410': 0,
   '392': 0,
   '344': 2,
-});
-
-/**
- * QRIS National Numbering System: the first 8 digits of an MPAN (digest table; incomplete, so an
- * unknown NNS is a SHOULD). Source: spring-qris `QrisNationalNumberingSystem.java` as digested.
- */
-export const QRIS_NNS: Readonly<Record<string, string>> = Object.freeze({
-  '93600914': 'GoPay',
-  '93600915': 'DANA',
-  '93600918': 'ShopeePay',
-  '93600912': 'OVO',
-  '93600911': 'LinkAja',
-  '93600898': 'Telkom',
-  '93600899': 'DOKU',
-  '93600822': 'AstraPay',
-  '93600503': 'Nobu',
-  '93600002': 'BRI',
-  '93600008': 'Mandiri',
-  '93600009': 'BNI',
-  '93600014': 'BCA',
-  '93600022': 'CIMB Niaga',
-  '93600451': 'BSI',
-  '93600013': 'Permata',
-  '93600011': 'Danamon',
-  '93600213': 'BTPN',
 });

@@ -2,12 +2,16 @@
  * validate(): every rule broken, as issues. It walks the rule table (rules.ts): each row names its
  * path, strength and limits, and this module holds one check per row kind. A MUST broken is an
  * error, a SHOULD a warning; nothing here decides a severity. The QRIS profile's rows run when
- * 58 = `ID` (or when asked), so a Thai or Malaysian code is judged by EMVCo rules alone.
+ * 58 = `ID` (or when asked); a national overlay's rows (and its relaxations, each a row) when 58
+ * and an account GUID name its scheme (or when asked); any other code is judged by EMVCo alone.
+ * Rows limited to a code kind (transfer rows, the payment limit) run on codes of that kind.
  */
-import { acquirerByPan } from './acquirers.js';
 import { compareDecimal, decimalParts, isAmountText } from './amount.js';
 import { describeValue, isQrisError, QrisError, type Issue, type QrisErrorCode } from '../errors.js';
-import { CURRENCY_EXPONENT, expandPath, QRIS_NNS, RULES, type Profile, type RuleSpec, type ValidationCode } from './rules.js';
+import { kindOfNodes, type CodeKind } from './kinds.js';
+import { nnsOf } from './nns.js';
+import { overlayOf, subObjects } from './overlays.js';
+import { CURRENCY_EXPONENT, expandPath, PROFILES, RULES, type Profile, type RuleSpec, type ValidationCode } from './rules.js';
 import { ADDITIONAL_DATA, rootName } from './spec.js';
 import { firstLoneSurrogate } from '../codec/text.js';
 import { codePointLength, toParsed, type ParsedQris, type ParseWarningCode, type TlvNode } from '../codec/tlv.js';
@@ -26,8 +30,10 @@ export type QrisIssue = Issue<IssueCode>;
 
 export interface ValidateOptions {
   /**
-   * The rule set: `emvco` (EMVCo MPM alone) or `qris` (EMVCo plus the QRIS profile).
-   * @default 'qris' when 58 = `ID`, else 'emvco'
+   * The rule set: `emvco` (EMVCo MPM alone), `qris` (EMVCo plus the QRIS profile), or a national
+   * overlay: `duitnow`, `promptpay`, `vietqr`, `paynow`.
+   * @default 'qris' when 58 = `ID`; the overlay whose country (58) and account GUID the code
+   * carries; else 'emvco'
    */
   readonly profile?: Profile | undefined;
 }
@@ -37,6 +43,8 @@ export interface ValidationResult {
   readonly valid: boolean;
   /** The rule set that ran. */
   readonly profile: Profile;
+  /** The kind of QRIS code (payment, transfer, cash-withdrawal, cash-deposit); absent when unreadable. */
+  readonly kind?: CodeKind;
   /** Every finding, in payload order (those without an offset last). */
   readonly issues: readonly QrisIssue[];
 }
@@ -51,6 +59,7 @@ interface Compiled {
   readonly unless: readonly (readonly [string, string])[] | undefined;
   /** The paths on root objects (no `/`). */
   readonly rootPaths: readonly string[];
+  readonly kinds: readonly CodeKind[] | undefined;
 }
 
 const TREE_KINDS = new Set<RuleSpec['check']>([
@@ -65,6 +74,7 @@ const TREE_KINDS = new Set<RuleSpec['check']>([
   'countryMismatch',
   'staticWithAmount',
   'dynamicWithoutAmount',
+  'relax',
 ]);
 const LEAF_KINDS = new Set<RuleSpec['check']>(['surrogates', 'controls', 'prompt']);
 
@@ -78,6 +88,7 @@ const COMPILED: readonly Compiled[] = RULES.map((r: RuleSpec & { readonly code: 
     when: r.when ? Object.entries(r.when) : undefined,
     unless: r.unless ? Object.entries(r.unless) : undefined,
     rootPaths: paths.filter((p) => !p.includes('/')),
+    kinds: r.kinds,
   } as const;
 });
 const SEVERITY_BY_CODE = new Map<string, 'error' | 'warning'>(COMPILED.map((c) => [c.rule.code, c.severity]));
@@ -95,16 +106,49 @@ function groupBy<T>(items: Iterable<readonly [string, T]>): ReadonlyMap<string, 
 }
 
 // Rows are dispatched from the nodes present (one map lookup per node), not by probing every
-// path of every row: `26-51/00, 80-99/00` alone expands to 46 paths.
-/** Per-node rows by concrete path. */
-const BY_PATH = groupBy(COMPILED.filter((c) => c.perNode).flatMap((c) => c.paths.map((p) => [p, c] as const)));
-/** `present` rows on sub-objects, by parent path: [row, sub-ID, full path]. */
-const PRESENT_CHILD = groupBy(
-  COMPILED.filter((c) => c.rule.check === 'present').flatMap((c) =>
-    c.paths.filter((p) => p.includes('/')).map((p) => [p.slice(0, p.lastIndexOf('/')), [c, p.slice(p.lastIndexOf('/') + 1), p] as const] as const),
-  ),
+// path of every row: `26-51/00, 80-99/00` alone expands to 46 paths. Each profile gets its own
+// dispatch tables (EMVCo rows plus its own), built once, so a run never looks at another
+// profile's rows.
+interface Dispatch {
+  /** Rows checked once per payload (tree checks), in table order. */
+  readonly tree: readonly Compiled[];
+  /** Per-node rows by concrete path. */
+  readonly byPath: ReadonlyMap<string, readonly Compiled[]>;
+  /** `present` rows on sub-objects, by parent path: [row, sub-ID, full path]. */
+  readonly presentChild: ReadonlyMap<string, readonly (readonly [Compiled, string, string])[]>;
+}
+const DISPATCH: ReadonlyMap<Profile, Dispatch> = new Map(
+  PROFILES.map((profile) => {
+    const rows = COMPILED.filter((c) => c.rule.check !== 'relax' && (c.rule.profile === 'emvco' || c.rule.profile === profile));
+    const dispatch: Dispatch = {
+      tree: rows.filter((c) => !c.perNode),
+      byPath: groupBy(rows.filter((c) => c.perNode).flatMap((c) => c.paths.map((p) => [p, c] as const))),
+      presentChild: groupBy(
+        rows
+          .filter((c) => c.rule.check === 'present')
+          .flatMap((c) =>
+            c.paths.filter((p) => p.includes('/')).map((p) => [p.slice(0, p.lastIndexOf('/')), [c, p.slice(p.lastIndexOf('/') + 1), p] as const] as const),
+          ),
+      ),
+    };
+    return [profile, dispatch] as const;
+  }),
 );
 const LEAF_ROWS = COMPILED.filter((c) => LEAF_KINDS.has(c.rule.check));
+/**
+ * Relaxations by profile: `code|path` -> the values relaxed (undefined: any). An EMVCo issue is
+ * dropped only when a `relax` row of the profile that ran names its code and path.
+ */
+const RELAXED: ReadonlyMap<Profile, ReadonlyMap<string, readonly string[] | undefined>> = (() => {
+  const m = new Map<Profile, Map<string, readonly string[] | undefined>>();
+  for (const c of COMPILED) {
+    if (c.rule.check !== 'relax') continue;
+    let byKey = m.get(c.rule.profile);
+    if (!byKey) m.set(c.rule.profile, (byKey = new Map<string, readonly string[] | undefined>()));
+    for (const p of c.paths) byKey.set(`${c.rule.code}|${p}`, c.rule.values);
+  }
+  return m;
+})();
 
 /** Checks a payload against every rule of the table that applies to its profile. */
 export function validate(input: string | ParsedQris, options?: ValidateOptions): ValidationResult {
@@ -120,15 +164,15 @@ export function validate(input: string | ParsedQris, options?: ValidateOptions):
   const ctx = new Context(parsed, asked);
   const issues = ctx.run();
   issues.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity));
-  return { valid: !issues.some((i) => i.severity === 'error'), profile: ctx.profile, issues };
+  return { valid: !issues.some((i) => i.severity === 'error'), profile: ctx.profile, kind: ctx.kind, issues };
 }
 
 function profileOption(options: ValidateOptions | undefined): Profile | undefined {
   if (options === undefined) return undefined;
   if (options === null || typeof options !== 'object') throw new QrisError('BAD_OPTION', 'validate() options must be an object such as { profile: "emvco" }.');
   const p = options.profile;
-  if (p === undefined || p === 'emvco' || p === 'qris') return p;
-  throw new QrisError('BAD_OPTION', `profile must be "emvco" or "qris"; got ${describeValue(p)}.`);
+  if (p === undefined || PROFILES.includes(p)) return p;
+  throw new QrisError('BAD_OPTION', `profile must be one of ${PROFILES.map((x) => `"${x}"`).join(', ')}; got ${describeValue(p)}.`);
 }
 
 function sourceOf(code: string): { source?: string } {
@@ -146,6 +190,9 @@ function where(offset: number | undefined, tag: string | undefined): { offset?: 
 /** One validation run: the tree indexed by path, and the issues found so far. */
 class Context {
   readonly profile: Profile;
+  readonly kind: CodeKind;
+  /** The relaxations of the profile that ran (undefined: none). */
+  private readonly relaxed: ReadonlyMap<string, readonly string[] | undefined> | undefined;
   private readonly issues: QrisIssue[] = [];
   /** Root objects by ID (IDs are unique at the root: parse guarantees it). */
   private readonly root = new Map<string, TlvNode>();
@@ -159,7 +206,23 @@ class Context {
   ) {
     for (const n of parsed.nodes) this.root.set(n.id, n);
     this.index(parsed.nodes, '');
-    this.profile = asked ?? (this.value('58') === 'ID' ? 'qris' : 'emvco');
+    this.profile = asked ?? (this.value('58') === 'ID' ? 'qris' : (overlayOf(parsed.nodes) ?? 'emvco'));
+    this.kind = kindOfNodes(parsed.nodes);
+    this.relaxed = RELAXED.get(this.profile);
+  }
+
+  /** Whether a row of this profile's dispatch runs on this code's kind. */
+  private applies(c: Compiled): boolean {
+    return c.kinds === undefined || c.kinds.includes(this.kind);
+  }
+
+  /** Whether a relax row of the profile that ran drops `code` at `tag`. */
+  private isRelaxed(code: string, tag: string | undefined): boolean {
+    if (this.relaxed === undefined || tag === undefined) return false;
+    const key = `${code}|${tag}`;
+    if (!this.relaxed.has(key)) return false;
+    const values = this.relaxed.get(key);
+    return values === undefined || values.includes(this.value(tag) ?? '');
   }
 
   private index(nodes: readonly TlvNode[], parent: string): void {
@@ -175,6 +238,18 @@ class Context {
     return this.root.get(path)?.value;
   }
 
+  /** The GUID (00) of root template `id`, upper-cased ('' when none). */
+  private guidOf(id: string): string {
+    const t = this.root.get(id)?.children;
+    if (t !== undefined) for (const k of t) if (k.id === '00') return k.value.toUpperCase();
+    return '';
+  }
+
+  /** Whether root object `id` is present. */
+  has(id: string): boolean {
+    return this.root.has(id);
+  }
+
   private holds(cond: readonly (readonly [string, string])[] | undefined): boolean {
     if (cond === undefined) return true;
     for (const [path, v] of cond) if (this.value(path) !== v) return false;
@@ -182,23 +257,24 @@ class Context {
   }
 
   private add(c: Compiled, message: string, offset: number | undefined, tag: string | undefined): void {
+    if (this.relaxed !== undefined && c.rule.profile === 'emvco' && this.isRelaxed(c.rule.code, tag)) return;
     this.issues.push({ severity: c.severity, code: c.rule.code, message, ...where(offset, tag), source: c.rule.source });
   }
 
   run(): QrisIssue[] {
-    for (const w of this.parsed.warnings) this.issues.push({ ...w, severity: SEVERITY_BY_CODE.get(w.code) ?? 'warning', ...sourceOf(w.code) });
-    const qris = this.profile === 'qris';
-    for (const c of COMPILED) {
-      if (c.perNode || (c.rule.profile === 'qris' && !qris)) continue;
-      this.check(c);
+    for (const w of this.parsed.warnings) {
+      if (this.relaxed !== undefined && this.isRelaxed(w.code, w.tag)) continue;
+      this.issues.push({ ...w, severity: SEVERITY_BY_CODE.get(w.code) ?? 'warning', ...sourceOf(w.code) });
     }
+    const { tree, byPath, presentChild } = DISPATCH.get(this.profile)!;
+    for (const c of tree) if (this.applies(c)) this.check(c);
     for (let i = 0; i < this.nodes.length; i++) {
       const path = this.paths[i]!;
       const node = this.nodes[i]!;
-      const rows = BY_PATH.get(path);
-      if (rows !== undefined) for (const c of rows) if (qris || c.rule.profile !== 'qris') this.nodeCheck(c, path, node);
-      const wanted = PRESENT_CHILD.get(path);
-      if (wanted !== undefined) for (const w of wanted) if (qris || w[0].rule.profile !== 'qris') this.childPresent(w[0], node, w[1], w[2]);
+      const rows = byPath.get(path);
+      if (rows !== undefined) for (const c of rows) if (this.applies(c)) this.nodeCheck(c, path, node);
+      const wanted = presentChild.get(path);
+      if (wanted !== undefined) for (const w of wanted) if (this.applies(w[0])) this.childPresent(w[0], node, w[1], w[2]);
       if (!node.children && path !== '63') for (const c of LEAF_ROWS) this.leaf(c, path, node);
     }
     return this.issues;
@@ -226,6 +302,7 @@ class Context {
       if (n.length < min || n.length > max) said = `${label(path)} has ${n.length} ${n.length === 1 ? 'character' : 'characters'}.`;
     } else {
       if (n.children || !this.holds(c.when)) return;
+      if (r.guid !== undefined && !r.guid.includes(this.guidOf(path.slice(0, 2)))) return;
       if (!VALUE_CHECKS[r.check as ValueCheck](n.value, r, this, path)) said = `${label(path)} is ${describeValue(n.value)}.`;
     }
     if (said !== undefined) this.add(c, `${said} ${this.expect(r, path)}`, n.offset, path);
@@ -367,6 +444,7 @@ type ValueCheck = Exclude<
   | 'countryMismatch'
   | 'staticWithAmount'
   | 'dynamicWithoutAmount'
+  | 'relax'
 >;
 
 /** One predicate per value rule kind: true when the value keeps the rule. */
@@ -390,9 +468,22 @@ const VALUE_CHECKS: Readonly<Record<ValueCheck, (v: string, r: RuleSpec, ctx: Co
   guid: (v, _r, ctx, path) => isGuid(v) || (ctx.profile === 'qris' && path >= '26' && path < '46'),
   qrisGuid: (v) => v === '00' || isReverseDomain(v),
   panDigits: (v, r) => /^[0-9]*$/.test(v) && v.length >= (r.limits?.min ?? 0) && v.length <= (r.limits?.max ?? Infinity),
-  knownNns: (v) => !/^[0-9]{8}/.test(v) || QRIS_NNS[v.slice(0, 8)] !== undefined || acquirerByPan(v) !== null,
+  knownNns: (v) => !/^[0-9]{8}/.test(v) || nnsOf(v) !== undefined,
   nmid: (v, r) => /^ID[0-9]+$/.test(v) && v.length >= (r.limits?.min ?? 0) && v.length <= (r.limits?.max ?? Infinity),
   consumerData: (v) => /^(?!.*(.).*\1)[AME]*$/.test(v),
+  // A malformed amount is the format rule's; this one only compares.
+  maxAmount: (v, r) => !isAmountText(v) || compareDecimal(v, String(r.limits?.max ?? Infinity)) <= 0,
+  // Only a code with a transfer template (root 40) and a purpose shaped like a Table 3.23 code (4
+  // capitals) is held to the table: 40 is also a merchant account ID, and 62/08 free text there.
+  purpose: (v, r, ctx) => !ctx.has('40') || !/^[A-Z]{4}$/.test(v) || r.values!.includes(v),
+  bic: (v) => /^[A-Z0-9]{8,11}$/.test(v),
+  expiry: (v) => isExpiry(v),
+  vietqrBeneficiary: (v) => {
+    const o = subObjects(v);
+    const bin = o?.get('00');
+    const account = o?.get('01');
+    return bin !== undefined && /^[0-9]{6}$/.test(bin) && account !== undefined && account.length >= 1 && account.length <= 19;
+  },
 };
 
 /**
@@ -448,10 +539,27 @@ function expectation(r: RuleSpec, path: string, exponent: number | undefined): s
       return `It ${must} hold only A (address), M (mobile) and E (email), each at most once.`;
     case 'templates':
       return `It ${must} hold data objects (ID, length, value).`;
+    case 'maxAmount':
+      return `It ${must} be at most Rp ${rupiah(String(max))}, the limit for one QRIS payment.`;
+    case 'purpose':
+      return `It ${must} be one of the transfer purposes ${orList(r.values ?? [])}.`;
+    case 'bic':
+      return `It ${must} be a BIC: 8 to 11 capital letters and digits, such as CENAIDJA.`;
+    case 'expiry':
+      return `It ${must} be a real date, written YYYYMMDD or YYYYMMDDHHMMSS.`;
+    case 'vietqrBeneficiary':
+      return `It ${must} hold 00, the bank's 6-digit BIN, and 01, the account or card number (1 to 19 characters).`;
     default:
       // A kind without a sentence of its own (checks above write theirs): the rule's words.
       return `It ${must} follow the rule: ${r.text.replaceAll('`', '')}.`;
   }
+}
+
+/** `10000000` -> `10.000.000`: rupiah as Indonesians read them. */
+function rupiah(digits: string): string {
+  let out = '';
+  for (let i = 0; i < digits.length; i++) out += (i > 0 && (digits.length - i) % 3 === 0 ? '.' : '') + digits[i]!;
+  return out;
 }
 
 /** `{ '55': '02' }` -> `Tip or Convenience Indicator (55) is 02`. */
@@ -465,6 +573,17 @@ function conditions(cond: Readonly<Record<string, string>>): string {
 function orList(values: readonly string[]): string {
   if (values.length <= 1) return values.join('');
   return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]!}`;
+}
+
+/** `YYYYMMDD` or `YYYYMMDDHHMMSS`, a real calendar date and time (PayNow 26/04). */
+function isExpiry(v: string): boolean {
+  if (!/^[0-9]{8}([0-9]{6})?$/.test(v)) return false;
+  const y = Number(v.slice(0, 4));
+  const m = Number(v.slice(4, 6));
+  const d = Number(v.slice(6, 8));
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (m < 1 || m > 12 || d < 1 || d > days) return false;
+  return v.length === 8 || (Number(v.slice(8, 10)) < 24 && Number(v.slice(10, 12)) < 60 && Number(v.slice(12, 14)) < 60);
 }
 
 /** "Merchant Name (59)", "Merchant PAN (26/01)". */

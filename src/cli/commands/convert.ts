@@ -31,6 +31,11 @@ export const convertCommand: Command = {
     options: {
       amount: { type: 'string', short: 'a', value: 'N', description: 'Transaction amount (ID 54), e.g. 25000 or 25000.50. Required.' },
       decimals: { type: 'string', value: '0|2', description: 'Decimals to write the amount with.' },
+      'max-amount': {
+        type: 'string',
+        value: 'N|none',
+        description: "Largest amount accepted (default 10000000: Bank Indonesia's limit for one QRIS payment); none lifts it.",
+      },
       'fee-fixed': { type: 'string', value: 'N', description: 'Fixed convenience fee (55 = 02, 56 = N).' },
       'fee-percent': { type: 'string', value: 'P', description: 'Percentage convenience fee (55 = 03, 57 = P).' },
       tip: { type: 'boolean', description: 'Let the payer enter a tip (55 = 01).' },

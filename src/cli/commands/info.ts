@@ -3,6 +3,7 @@ import { bool, type Command } from '../args.js';
 import { formatInfo, json } from '../format.js';
 import { decodeImageBytes, resolveInput } from '../input.js';
 import { aboutPayload } from '../payload-error.js';
+import { cpmInfo, cpmInfoJson, formatCpmInfo, looksLikeCpm } from '../cpm.js';
 
 export const infoCommand: Command = {
   spec: {
@@ -34,6 +35,12 @@ export const infoCommand: Command = {
       payload = image.payload;
     } else {
       payload = input.payload;
+    }
+    if (looksLikeCpm(payload)) {
+      // A payer's code (EMVCo CPM, base64): its own reading, the PAN masked.
+      const cpm = cpmInfo(payload); // its offsets count decoded bytes: no caret under the text
+      io.stdout.write(bool(values, 'json') ? json({ mode: 'cpm', ...(cpmInfoJson(cpm) as object), payload }) : formatCpmInfo(cpm));
+      return 0;
     }
     const result = aboutPayload(payload, () => info(payload));
     if (bool(values, 'json')) {

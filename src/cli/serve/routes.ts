@@ -12,12 +12,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isQrisError, QrisError, quote } from '../../errors.js';
 import { bytesFromText } from '../../image/input.js';
-import { info, parse, toDynamic } from '../../index.js';
+import { info, KIND_WORDS, parse, toDynamic } from '../../index.js';
 import { formatAmountAs } from '../../qris/amount.js';
 import { decodeBody, drain, readBody, type BodyLimits, type RequestFields } from './body.js';
 import { HttpError, toErrorResponse } from './http-error.js';
 import type { DecodeTask } from './pool.js';
 import { servePosPage } from './static.js';
+import { cpmInfo, cpmInfoJson, looksLikeCpm, validateCpm } from '../cpm.js';
 
 /** One line of the request log: never the key, the query or a body. */
 export interface RequestLogEntry {
@@ -249,6 +250,13 @@ async function convertRoute(req: IncomingMessage, res: ServerResponse, url: URL,
   const payload = await payloadFromRequest(fields, o);
   // Like the hosted API, an already dynamic code gets its amount replaced.
   const qris = toDynamic(payload, { amount: nominal, replaceAmount: true });
+  if (looksLikeCpm(qris)) {
+    // A payer's code (EMVCo CPM): its reading (PAN masked) instead of BAD_ID; no merchant fields.
+    const cpm = cpmInfo(qris);
+    const { valid, profile, issues } = validateCpm(qris);
+    sendJson(res, 200, { success: true, mode: 'cpm', valid, profile, issues, info: cpmInfoJson(cpm) });
+    return;
+  }
   const meta = info(qris);
   sendJson(res, 200, {
     success: true,
@@ -263,6 +271,13 @@ async function infoRoute(req: IncomingMessage, res: ServerResponse, url: URL, o:
   const { fields } = await fieldsOf(req, res, url, o);
   const qris = stringField(fields, 'qris');
   if (qris === undefined || qris.trim() === '') throw new HttpError(400, 'MISSING_QRIS', 'qris (the payload) is required.');
+  if (looksLikeCpm(qris)) {
+    // A payer's code (EMVCo CPM): its reading (PAN masked) instead of BAD_ID; no merchant fields.
+    const cpm = cpmInfo(qris);
+    const { valid, profile, issues } = validateCpm(qris);
+    sendJson(res, 200, { success: true, mode: 'cpm', valid, profile, issues, info: cpmInfoJson(cpm) });
+    return;
+  }
   const meta = info(qris);
   sendJson(res, 200, {
     success: true,
@@ -270,6 +285,9 @@ async function infoRoute(req: IncomingMessage, res: ServerResponse, url: URL, o:
     merchant_city: meta.merchantCity ?? '',
     amount: amountOf(meta),
     is_dynamic: meta.isDynamic,
+    // payment | transfer | cash-withdrawal | cash-deposit, and in words (a transfer pays a person).
+    kind: meta.kind,
+    kind_text: KIND_WORDS[meta.kind],
     crc_valid: meta.crc.valid,
     info: meta,
   });
