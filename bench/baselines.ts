@@ -4,7 +4,20 @@
  * benchmark inputs (the suites check that in their setup).
  */
 
+import { Jimp } from 'jimp';
+import type { JsQr } from '../src/image/engines.js';
+
 const encoder = new TextEncoder();
+
+/**
+ * Reading a QR image the common way: jimp decodes everything at full size, and all the pixels go to
+ * jsQR (called without options: its default, 'attemptBoth').
+ */
+export async function naiveImageRead(jsQR: JsQr, bytes: Uint8Array): Promise<string | undefined> {
+  const img = await Jimp.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const { data, width, height } = img.bitmap;
+  return jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width, height)?.data;
+}
 
 /** CRC-16/CCITT-FALSE the usual way: encode to UTF-8, then a per-bit loop; four uppercase hex digits. */
 export function bitwiseCrcHex(s: string): string {

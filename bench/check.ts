@@ -26,7 +26,7 @@ const RUN_SCRIPT = new URL('./run.ts', import.meta.url).pathname;
  * print the same thing every time, and the other runs exist for the timing medians.
  */
 function runChild(name: string, first: boolean): SuiteResult | undefined {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', RUN_SCRIPT, '--json', name], {
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', RUN_SCRIPT, '--json', name], {
     encoding: 'utf8',
     timeout: CHILD_TIMEOUT_MS,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -55,12 +55,11 @@ describe('WorkerPool', () => {
     }
   });
 
-  it('workers get the parent options a worker accepts (no --input-type)', () => {
-    expect(workerExecArgv(['--import', 'tsx', '--input-type=module', '--input-type', 'commonjs', '--max-old-space-size=512'])).toEqual([
-      '--import',
-      'tsx',
-      '--max-old-space-size=512',
-    ]);
+  it('workers inherit the parent options, except those a worker refuses (--input-type, then V8 flags)', () => {
+    expect(workerExecArgv(['--expose-gc', '--import', 'tsx'])).toBeUndefined(); // Node's own inheritance
+    expect(
+      workerExecArgv(['--import', 'tsx', '--input-type=module', '--expose-gc', '-r', 'x', '--input-type', 'commonjs', '--max-old-space-size=512']),
+    ).toEqual(['--import', 'tsx', '-r', 'x']);
   });
 });
 

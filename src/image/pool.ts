@@ -177,9 +177,10 @@ export class WorkerPool<A> {
   }
 
   private spawn(): Slot<A> {
+    const execArgv = workerExecArgv(process.execArgv);
     const worker = new Worker(this.script, {
       eval: typeof this.script === 'string',
-      execArgv: workerExecArgv(process.execArgv),
+      ...(execArgv ? { execArgv } : {}),
       workerData: this.options.workerData,
       resourceLimits: this.options.resourceLimits ?? DEFAULT_RESOURCE_LIMITS,
     });
@@ -262,15 +263,21 @@ export class WorkerPool<A> {
 }
 
 /**
- * The parent's Node options for a worker (loaders and hooks carry over), without the one a worker
- * refuses: `--input-type`, which only applies to `--eval` / stdin input.
+ * The Node options a worker is started with: `undefined` (Node's own inheritance of the parent's
+ * options) unless the parent has `--input-type`, which a worker refuses (it only applies to
+ * `--eval` / stdin input). Then only module-loading options are carried over (`--import`,
+ * `--require`, loaders, `--conditions`, `--experimental-*`): a worker also refuses V8 and process
+ * options such as `--expose-gc`.
  */
-export function workerExecArgv(argv: readonly string[]): string[] {
+export function workerExecArgv(argv: readonly string[]): string[] | undefined {
+  if (!argv.some((a) => a === '--input-type' || a.startsWith('--input-type='))) return undefined;
+  const withValue = ['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C'];
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--input-type') i++;
-    else if (!a.startsWith('--input-type=')) out.push(a);
+    if (withValue.includes(a) && i + 1 < argv.length) out.push(a, argv[++i]!);
+    else if (withValue.some((f) => a.startsWith(`${f}=`)) || (a.startsWith('--experimental-') && !a.startsWith('--experimental-default-type'))) out.push(a);
+    else if (a === '--input-type') i++; // and its value
   }
   return out;
 }
