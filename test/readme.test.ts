@@ -178,6 +178,31 @@ describe('README TypeScript blocks type-check against the built package (strict,
   }, 180_000);
 });
 
+describe('the quick start shows the demo code and its real conversion', () => {
+  const STATIC = readFileSync(join(ROOT, 'fixtures', 'demo', 'static-qris.txt'), 'utf8').trim();
+  it.each(READMES)('%s', async (file) => {
+    const { toDynamic } = await import('../src/index.js');
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    const start = text.indexOf(STATIC);
+    expect(start, 'the complete static payload of fixtures/demo/static-qris.txt').toBeGreaterThan(0);
+    // The result shown is the real one, and comes right after the payload (in the quick start).
+    const shown = text.indexOf(toDynamic(STATIC, { amount: 25000 }), start);
+    expect(shown).toBeGreaterThan(start);
+    expect(text.slice(start, shown).split('\n').length).toBeLessThan(12);
+    expect(blocks.filter((b) => b.file === file).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('README.md starts where a user starts', () => {
+  it('the quick start comes first, then the contents, which list every section', () => {
+    const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const headings = [...text.replace(/^```[\s\S]*?^```/gm, '').matchAll(/^## (.+)$/gm)].map((m) => m[1]!);
+    expect(headings.slice(0, 3)).toEqual(['Quick start', 'Contents', 'Recipes']);
+    const contents = text.slice(text.indexOf('## Contents'), text.indexOf('## Recipes'));
+    for (const h of headings.filter((x) => x !== 'Contents')) expect(contents, `## ${h} is missing from the contents`).toContain(`- [${h}](#`);
+  });
+});
+
 describe('README figures are measured (npm run readme:figures rewrites them)', () => {
   it('every size printed in README.md is within tolerance of the measurement', async () => {
     const measured = await measureFigures();
