@@ -75,15 +75,15 @@ export type QrisErrorCode = keyof typeof ERROR_CODES;
 
 export interface QrisErrorDetails {
   /** Character offset into the input as given (a JavaScript string index). */
-  readonly offset?: number;
+  readonly offset?: number | undefined;
   /** Tag path of the data object concerned, e.g. `"62"` or `"62/05"`. */
-  readonly tag?: string;
+  readonly tag?: string | undefined;
   /** What was expected (CRC mismatch: the computed CRC). */
-  readonly expected?: string;
+  readonly expected?: string | undefined;
   /** What was found (CRC mismatch: the declared CRC). */
-  readonly actual?: string;
+  readonly actual?: string | undefined;
   /** IMAGE_MULTIPLE_CODES: the texts the library refused to choose between, in reading order. */
-  readonly candidates?: readonly string[];
+  readonly candidates?: readonly string[] | undefined;
   readonly cause?: unknown;
 }
 
@@ -238,4 +238,10 @@ export interface Issue<C extends string> {
   readonly offset?: number;
   /** Tag path, e.g. `"62/05"`, where it applies. */
   readonly tag?: string;
+  /**
+   * Where the rule comes from, for `validate` issues: the spec digest's key (`EMV mv, np`,
+   * `QRIS 4.7.5.4 sq`, `field`) or `policy` (the library's own). Kept out of `message`, which is a
+   * plain sentence.
+   */
+  readonly source?: string;
 }

@@ -2,14 +2,17 @@
  * Amount and fee-percentage formatting: decimal text end to end, no float rounding, every refusal
  * with the right code and tag. Expected strings are written by hand.
  */
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareDecimal, formatAmount, formatPercent, isAmountText, MAX_AMOUNT_LENGTH } from '../src/qris/amount.js';
 import type { AmountFormat } from '../src/qris/amount.js';
-import type { QrisErrorCode } from '../src/index.js';
+import { toDynamic, type QrisErrorCode } from '../src/index.js';
 import { thrown } from './expect-error.js';
 
 const RUNS = { numRuns: 300 };
+const STATIC = readFileSync(new URL('../fixtures/demo/static-qris.txt', import.meta.url), 'utf8').trim();
+const toDynamicAmount = (amount: string) => toDynamic(STATIC, { amount });
 
 describe('formatAmount: accepted inputs', () => {
   it.each<[unknown, AmountFormat, string]>([
@@ -119,6 +122,22 @@ describe('formatAmount: refusals', () => {
     const err = thrown(() => formatAmount(input, format));
     expect(err.code).toBe(code);
     if (code === 'BAD_AMOUNT') expect(err.tag).toBe('54');
+  });
+
+  it('an amount written the Indonesian way (50.000, 1.500.000, 25.000,50) says the dot is a decimal point and how to write it', () => {
+    const fifty = thrown(() => formatAmount('50.000'));
+    expect(fifty.code).toBe('BAD_AMOUNT');
+    expect(fifty.message).toBe(
+      `The amount "50.000" has a '.' that is read as a decimal point, not as a thousands separator: for Rp 50.000 write 50000 (digits only). (tag 54)`,
+    );
+    expect(thrown(() => formatAmount('1.500.000')).message).toContain('decimal point, not as a thousands separator: for Rp 1.500.000 write 1500000');
+    expect(thrown(() => formatAmount('25.000,50', { decimals: 2 })).message).toContain("uses ',' as the decimal mark");
+    expect(thrown(() => formatAmount('25.000,50', { decimals: 2 })).message).toContain('e.g. 25000.50.');
+    expect(thrown(() => toDynamicAmount('50.000')).message).toContain('write 50000');
+    // Not Indonesian grouping: the plain messages stay.
+    expect(thrown(() => formatAmount('0.500', { decimals: 2 })).message).toContain('more than two decimals');
+    expect(thrown(() => formatAmount('1,000')).message).toContain('not a plain decimal');
+    expect(thrown(() => formatAmount('12.3456.789')).message).toContain('not a plain decimal');
   });
 
   it("field: 'fixedFee' reports a fixed fee's errors as BAD_FEE on 56", () => {

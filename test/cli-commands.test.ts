@@ -275,9 +275,33 @@ describe('qris convert', () => {
     expect(r.code).toBe(0);
     const payload = /^Payload\s+(\S.*)$/m.exec(r.stdout)![1]!;
     expect(payload).toBe(toDynamic(STATIC, { amount: '25000' }));
-    expect(r.stdout).toMatch(/^Amount\s+IDR 25,000$/m);
+    // As Indonesians read it: `IDR 25,000` reads as twenty-five.
+    expect(r.stdout).toMatch(/^Amount\s+Rp 25\.000$/m);
     expect(r.stdout).toMatch(/^Merchant\s+Warung Sayur Bu Sugeng$/m);
     expect(r.stdout).toMatch(/^Source\s+local$/m);
+  });
+
+  it('an amount with cents names the flag (--decimals 2), not the library option; 50.000 says how to write it', async () => {
+    const cents = await qris(['convert', STATIC, '--amount', '25000.50']);
+    expect(cents.code).toBe(1);
+    expect(cents.stderr).toContain('has cents; integer output was asked for (pass --decimals 2 to keep them)');
+    expect(cents.stderr).not.toContain('decimals: 2');
+    const asJson = await qris(['convert', STATIC, '--amount', '25000.50', '--json']);
+    expect(JSON.parse(asJson.stdout)).toMatchObject({ ok: false, error: { code: 'BAD_AMOUNT', message: expect.stringContaining('--decimals 2') } });
+    const dots = await qris(['convert', STATIC, '--amount', '50.000']);
+    expect(dots.stderr).toContain(`error BAD_AMOUNT: The amount "50.000" has a '.' that is read as a decimal point`);
+    expect(dots.stderr).toContain('for Rp 50.000 write 50000');
+  });
+
+  it('amounts print as Indonesians read them: Rp 1.500.000,50, a fixed fee Rp 2.500, a percentage 2,5%', async () => {
+    const big = await qris(['convert', STATIC, '--amount', '1500000.50', '--decimals', '2']);
+    expect(big.stdout).toMatch(/^Amount\s+Rp 1\.500\.000,50$/m);
+    const info = await qris(['info', toDynamic(STATIC, { amount: '1500000', fee: { type: 'fixed', value: '2500' } })]);
+    expect(info.stdout).toMatch(/^Amount\s+Rp 1\.500\.000$/m);
+    expect(info.stdout).toMatch(/^Tip \/ fee\s+fixed fee Rp 2\.500$/m);
+    const pct = await qris(['info', toDynamic(STATIC, { amount: '100', fee: { type: 'percent', value: '2.5' } })]);
+    expect(pct.stdout).toMatch(/^Amount\s+Rp 100$/m);
+    expect(pct.stdout).toMatch(/^Tip \/ fee\s+fee 2,5%$/m);
   });
 
   it.each([

@@ -137,6 +137,6 @@ describe.skipIf(!BUILT)('qris serve: /api/qris-info.php answers a CPM code (buil
     expect(text).not.toContain('1234567890123458');
     const bad = await fetch(`${s.url}/api/qris-info.php?qris=${encodeURIComponent(B1.slice(0, 36))}`);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: string }).error).toBe('BER_LENGTH_OVERRUN');
+    expect(((await bad.json()) as { code: string }).code).toBe('BER_LENGTH_OVERRUN');
   });
 });

@@ -139,8 +139,11 @@ describe('qris serve', () => {
       };
       const refused = await post('stacked');
       expect(refused.status).toBe(422);
-      expect(refused.body).toMatchObject({ success: false, error: 'IMAGE_MULTIPLE_CODES', candidates: [ORIGINAL, TAMPERED] });
+      expect(refused.body).toMatchObject({ success: false, code: 'IMAGE_MULTIPLE_CODES', candidates: [ORIGINAL, TAMPERED] });
       expect(String(refused.body['message'])).toContain('2 different payment codes');
+      // The library's advice to pass { all: true } is for library callers, not API callers.
+      expect(String(refused.body['error'])).not.toContain('all: true');
+      expect(refused.body['error']).toBe(refused.body['message']);
       const ok = await post('url-beside');
       expect(ok.status).toBe(200);
       expect(ok.body['qris']).toBe(toDynamic(ORIGINAL, { amount: 25000 }));

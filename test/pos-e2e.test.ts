@@ -116,7 +116,7 @@ describe('qris serve at /', () => {
     expect(await sw.text()).toMatch(/qris-pos-/);
     const post = await fetch(server.url + '/', { method: 'POST', body: 'x' });
     expect(post.status).toBe(405);
-    expect(((await post.json()) as { error: string }).error).toBe('METHOD_NOT_ALLOWED');
+    expect(((await post.json()) as { code: string }).code).toBe('METHOD_NOT_ALLOWED');
     expect((await fetch(server.url + '/index.htm')).status).toBe(404);
   });
 });

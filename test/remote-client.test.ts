@@ -283,6 +283,25 @@ describe('convert: success:false with HTTP 200', () => {
     expect(e.code).toBe('E42');
   });
 
+  it('qris serve and BAYAR GG envelopes: code from `code` (or a legacy code in `error`), the sentence kept', async () => {
+    const sentence = 'No QR code was found in the image.';
+    const cases: [unknown, string | undefined, string][] = [
+      // qris serve 0.2: the sentence in error (as BAYAR GG), the stable code beside it.
+      [{ success: false, error: sentence, code: 'IMAGE_NO_QR', message: sentence }, 'IMAGE_NO_QR', sentence],
+      // qris serve before 0.2: the code in error, the sentence in message.
+      [{ success: false, error: 'IMAGE_NO_QR', message: sentence }, 'IMAGE_NO_QR', sentence],
+      // BAYAR GG: the sentence alone.
+      [{ success: false, error: 'QRIS tidak valid' }, undefined, 'QRIS tidak valid'],
+      [{ success: false, error: 'Nominal minimal 1000', message: 'Gagal' }, undefined, 'Nominal minimal 1000'],
+    ];
+    for (const [body, code, said] of cases) {
+      server.reply(json(400, body));
+      const e = await failure(client().convert({ qris: STATIC, nominal: 25000 }));
+      expect({ kind: e.kind, code: e.code, serverMessage: e.serverMessage }).toEqual({ kind: 'rejected', code, serverMessage: said });
+      expect(e.message).toContain(said);
+    }
+  });
+
   it('{ data: { success: false, message } }', async () => {
     server.reply(json(200, { data: { success: false, message: 'nested failure', qris: DYNAMIC } }));
     const e = await failure(client().convert({ qris: STATIC, nominal: 25000 }));

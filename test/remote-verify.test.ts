@@ -28,6 +28,12 @@ describe('canonicalNominal', () => {
       expect(() => canonicalNominal(bad), inspect(bad)).toThrow(expect.objectContaining({ code: 'BAD_AMOUNT' }));
     }
   });
+  it('a nominal written the Indonesian way (50.000) says the dot is read as a decimal point', () => {
+    expect(() => canonicalNominal('50.000')).toThrow(
+      expect.objectContaining({ code: 'BAD_AMOUNT', message: expect.stringContaining('for Rp 50.000 write 50000') }),
+    );
+    expect(() => canonicalNominal('1.500.000')).toThrow(expect.objectContaining({ message: expect.stringContaining('write 1500000') }));
+  });
 });
 
 describe('verifyConverted', () => {

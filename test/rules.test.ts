@@ -620,3 +620,47 @@ describe('README', () => {
     expect(table).toContain('| `QRIS_BAD_PAN` | 26-45/01 | MUST | qris |');
   });
 });
+
+describe('issue messages are plain sentences; the rule source is a field of its own', () => {
+  const cases = rules.flatMap((r) =>
+    generate(r)
+      .filter((g) => g.bad)
+      .map((g) => [`${key(r)} ${g.name}`, r, g] as const),
+  );
+  it.each(cases)('%s', (_n, r, g) => {
+    const hit = validate(g.payload).issues.filter((i) => i.code === r.code && i.tag === g.at);
+    expect(hit).toHaveLength(1);
+    const issue = hit[0]!;
+    expect(issue.source).toBe(r.source);
+    expect(issue.message).toMatch(/^[A-Z"].*[.]$/s);
+    expect(issue.message).not.toMatch(/\b(must|should): |`/);
+    expect(issue.message).not.toContain(`(${r.source})`);
+    // The row's words for the README's table are not pasted in (the sentence says it in its own words).
+    if (r.text.length > 12) expect(issue.message).not.toContain(r.text);
+  });
+
+  it('examples as a person reads them', () => {
+    const at = (payload: string, code: string) => validate(payload).issues.find((i) => i.code === code)!;
+    const long = at(
+      qris((n) => setAt(n, '59', 'A'.repeat(26))),
+      'BAD_VALUE_LENGTH',
+    );
+    expect(long).toMatchObject({
+      message: 'Merchant Name (59) has 26 characters. It must be 1 to 25 characters long.',
+      source: 'EMV mv, np',
+      tag: '59',
+    });
+    expect(
+      at(
+        qris((n) => setAt(n, '01', '13')),
+        'BAD_POINT_OF_INITIATION',
+      ).message,
+    ).toBe('Point of Initiation Method (01) is "13". It must be 11 or 12.');
+    expect(
+      at(
+        qris((n) => setAt(n, '54', '1.000.0')),
+        'BAD_AMOUNT',
+      ).message,
+    ).toMatch(/^Transaction Amount \(54\) is "1\.000\.0"\. It must be digits with at most one '\.'/);
+  });
+});

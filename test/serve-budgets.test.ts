@@ -64,8 +64,8 @@ describe('request bodies: a global budget and an idle timeout', () => {
       expect(stalled.length).toBeLessThanOrEqual(4);
       expect(refused.length + stalled.length).toBe(100);
       for (const t of refused) expect(t).toMatch(/retry-after: \d+/i);
-      expect(refused[0]).toContain('"error":"SERVER_BUSY"');
-      expect(stalled[0]).toContain('"error":"BODY_TIMEOUT"');
+      expect(refused[0]).toContain('"code":"SERVER_BUSY"');
+      expect(stalled[0]).toContain('"code":"BODY_TIMEOUT"');
       // The budget is whole again: a body that fits is accepted.
       expect((await post(`${s.url}/api/qris-convert.php`, { qris: STATIC, nominal: 6, pad: 'x'.repeat(512 * 1024) })).status).toBe(200);
     } finally {
@@ -189,7 +189,7 @@ describe('image_url: the address guard, a download cap, short timeouts, never in
     try {
       for (const image_url of targets) {
         const r = await post(`${s.url}/api/qris-convert.php`, { image_url, nominal: 1 });
-        expect([image_url, r.status, r.body['error']]).toEqual([image_url, 400, 'FETCH_REFUSED']);
+        expect([image_url, r.status, r.body['code']]).toEqual([image_url, 400, 'FETCH_REFUSED']);
       }
       expect(connects).toBe(0);
       expect(hits).toBe(0);
@@ -220,7 +220,7 @@ describe('image_url: the address guard, a download cap, short timeouts, never in
       // One downloading, one waiting, the third refused.
       expect(statuses).toEqual([502, 502, 503]);
       const timedOut = answers.find((a) => a.status === 502)!;
-      expect(timedOut.body).toMatchObject({ success: false, error: 'FETCH_FAILED' });
+      expect(timedOut.body).toMatchObject({ success: false, code: 'FETCH_FAILED' });
       expect(timedOut.body['message']).toMatch(/Timed out after 800 ms/);
       expect(answers.find((a) => a.status === 503)!.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(normalMs).toBeLessThan(700);

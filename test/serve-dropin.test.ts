@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPng } from '../src/image/index.js';
 import { toDynamic } from '../src/index.js';
+import { createBayarClient, type RemoteError } from '../src/remote/index.js';
 import type * as ServerApi from '../src/cli/serve/server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -135,8 +136,8 @@ describe('qris-convert.php: { success, qris, qr_image_url, merchant_name, amount
   });
 });
 
-describe('errors keep { success: false, error, message } and their statuses', () => {
-  it('400 for bad input, 401 for a bad key, in every body format', async () => {
+describe('errors: { success: false, error, code, message } like BAYAR GG, and their statuses', () => {
+  it('400 for bad input, 401 for a bad key, in every body format: `error` is the sentence, `code` the stable code', async () => {
     const shapes = [
       await send('qris-convert.php', JSON.stringify({ qris: STATIC }), { 'content-type': 'application/json' }),
       await send('qris-convert.php', httpBuildQuery({ qris: STATIC.slice(0, -1) + '0', nominal: '5' }), {
@@ -144,17 +145,70 @@ describe('errors keep { success: false, error, message } and their statuses', ()
       }),
       await send('qris-info.php', multipart('abc123', [{ name: 'other', value: 'x' }]), { 'content-type': 'multipart/form-data; boundary=abc123' }),
     ];
-    expect(shapes.map((r) => [r.status, r.body['error']])).toEqual([
-      [400, 'MISSING_NOMINAL'],
-      [400, 'CRC_MISMATCH'],
-      [400, 'MISSING_QRIS'],
+    expect(shapes.map((r) => [r.status, r.body['code'], r.body['error']])).toEqual([
+      [400, 'MISSING_NOMINAL', 'nominal (the amount) is required.'],
+      [400, 'CRC_MISMATCH', expect.stringMatching(/^The CRC .* \(tag 63, offset \d+\)$/)],
+      [400, 'MISSING_QRIS', 'qris (the payload) is required.'],
     ]);
     for (const r of shapes) {
       expect(r.body['success']).toBe(false);
-      expect(typeof r.body['message']).toBe('string');
+      expect(r.body['message']).toBe(r.body['error']);
     }
     const unauthorized = await fetch(api('qris-info.php'), { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': '' }, body: '{}' });
     expect(unauthorized.status).toBe(401);
-    expect(await unauthorized.json()).toMatchObject({ success: false, error: 'UNAUTHORIZED', message: expect.any(String) });
+    expect(await unauthorized.json()).toEqual({
+      success: false,
+      error: 'A valid X-API-Key header is required.',
+      code: 'UNAUTHORIZED',
+      message: 'A valid X-API-Key header is required.',
+    });
+  });
+
+  it('a nominal refusal names nominal, never a library option (decimals), and 50.000 says the dot is a decimal point', async () => {
+    const json = { 'content-type': 'application/json' };
+    const dots = await send('qris-convert.php', JSON.stringify({ qris: STATIC, nominal: '50.000' }), json);
+    expect(dots).toEqual({
+      status: 400,
+      body: {
+        success: false,
+        code: 'BAD_AMOUNT',
+        error: `The nominal "50.000" has a '.' that is read as a decimal point, not as a thousands separator: for Rp 50.000 write 50000 (digits only).`,
+        message: `The nominal "50.000" has a '.' that is read as a decimal point, not as a thousands separator: for Rp 50.000 write 50000 (digits only).`,
+      },
+    });
+    for (const nominal of ['25000.50', 25000.5, '1.500.000', '0', -5, '1e5', '25.000,50']) {
+      const r = await send('qris-convert.php', JSON.stringify({ qris: STATIC, nominal }), json);
+      expect([nominal, r.status, r.body['code']]).toEqual([nominal, 400, 'BAD_AMOUNT']);
+      expect(String(r.body['error'])).toMatch(/^The nominal /);
+      expect(String(r.body['error'])).not.toMatch(/decimals:|tag 54|amount \(/);
+    }
+  });
+
+  it("a JSON body sent without Content-Type: application/json (curl -d '{...}') is read as JSON", async () => {
+    const body = JSON.stringify({ qris: STATIC, nominal: 50000 });
+    // curl -d labels its body application/x-www-form-urlencoded; some clients send text/plain.
+    expectConvert((await send('qris-convert.php', body, { 'content-type': 'application/x-www-form-urlencoded' })).body, 50000);
+    expectConvert((await send('qris-convert.php', '\r\n ' + body, { 'content-type': 'text/plain;charset=UTF-8' })).body, 50000);
+    const broken = await send('qris-convert.php', '{"qris": ', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(broken.status).toBe(400);
+    expect(broken.body['code']).toBe('INVALID_JSON');
+    expect(broken.body['error']).toContain('send a JSON object with Content-Type: application/json');
+    // A real form still reads as a form.
+    expectConvert(
+      (await send('qris-convert.php', httpBuildQuery({ qris: STATIC, nominal: '50000' }), { 'content-type': 'application/x-www-form-urlencoded' })).body,
+      50000,
+    );
+  });
+
+  it('createBayarClient against qris serve: RemoteError.code is the code, serverMessage the sentence', async () => {
+    const client = createBayarClient({ apiKey: KEY, baseUrl: `${s.url}/api`, retries: 0 });
+    const noQr = await client.convert({ image: new Uint8Array(toPng(STATIC)).slice(0, 0x40), nominal: 5 }).catch((e: unknown) => e);
+    expect(noQr).toMatchObject({ name: 'RemoteError', kind: 'rejected', status: 400, code: expect.stringMatching(/^IMAGE_/) });
+    expect((noQr as RemoteError).serverMessage).toMatch(/^The /);
+    expect((noQr as RemoteError).message).toContain((noQr as RemoteError).serverMessage!.slice(0, 20));
+    const wrongKey = await createBayarClient({ apiKey: 'wrong-key-123', baseUrl: `${s.url}/api`, retries: 0 })
+      .info(STATIC)
+      .catch((e: unknown) => e);
+    expect(wrongKey).toMatchObject({ kind: 'auth', code: 'UNAUTHORIZED', serverMessage: 'A valid X-API-Key header is required.' });
   });
 });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Jimp } from 'jimp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toDynamic } from '../src/index.js';
+import { QrisError, toDynamic } from '../src/index.js';
 import { decodeImage, toPng } from '../src/image/index.js';
 import type * as ServerApi from '../src/cli/serve/server.js';
 import type * as PoolApi from '../src/cli/serve/pool.js';
@@ -179,11 +179,14 @@ describe('GET and POST /api/qris-info.php', () => {
   });
 });
 
-describe('errors: { success: false, error, message } with the right status', () => {
-  const expectError = (r: { status: number; body: Record<string, unknown> }, status: number, error: string) => {
+describe('errors: { success: false, error (the sentence), code, message } with the right status', () => {
+  const expectError = (r: { status: number; body: Record<string, unknown> }, status: number, code: string) => {
     expect(r.status).toBe(status);
-    expect(r.body).toMatchObject({ success: false, error, message: expect.any(String) });
-    expect((r.body['message'] as string).length).toBeGreaterThan(10);
+    expect(r.body).toMatchObject({ success: false, code, error: expect.any(String), message: expect.any(String) });
+    // BAYAR GG's `error` holds the human sentence (a client shows it as is); `message` repeats it.
+    expect(r.body['error']).toBe(r.body['message']);
+    expect((r.body['error'] as string).length).toBeGreaterThan(10);
+    expect(r.body['error']).not.toBe(code);
   };
 
   it('400: a broken payload names the tag and offset', async () => {
@@ -352,10 +355,10 @@ describe('image_url (opt in with --allow-image-url)', () => {
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(r.status).toBeLessThan(600);
     expect(r.status).not.toBe(500);
-    expect(r.body).toMatchObject({ success: false, error: expect.any(String) });
+    expect(r.body).toMatchObject({ success: false, error: expect.any(String), code: expect.any(String) });
     const bad = await postJson(`${withUrls.url}/api/qris-convert.php`, { image_url: 'ftp://example/x.png', nominal: 4000 }, null);
     expect(bad.status).toBe(400);
-    expect(bad.body['error']).toBe('INVALID_IMAGE_URL');
+    expect(bad.body).toMatchObject({ code: 'INVALID_IMAGE_URL', error: 'image_url must be an http or https URL.' });
   });
 });
 
@@ -408,5 +411,31 @@ describe('process: API keys and request log', () => {
       { method: 'POST', path: '/api/qris-info.php', status: 200 },
     ]);
     expect(s.stderr).not.toContain('env-key');
+  });
+});
+
+describe('error sentences name no library option an API caller cannot set', () => {
+  it('the limits and the multiple-codes advice are said without maxBytes, maxPixels, timeBudgetMs or { all: true }', async () => {
+    const { toErrorResponse } = await import('../src/cli/serve/http-error.js');
+    const { png } = await import('./image-bombs.js');
+    const refusal = async (input: Uint8Array, options: Record<string, number>) =>
+      decodeImage(input, options).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    const tooManyBytes = await refusal(toPng(STATIC), { maxBytes: 100 });
+    const tooManyPixels = await refusal(new Uint8Array(png(100_000, 100_000, 8, 0, 0, Buffer.alloc(16))), {});
+    const multiple = new QrisError(
+      'IMAGE_MULTIPLE_CODES',
+      'The picture holds 2 different payment codes, so none was used: A; B. To read all of them on purpose, pass { all: true }.',
+    );
+    for (const e of [tooManyBytes, tooManyPixels, multiple]) {
+      expect(String((e as Error).message)).toMatch(/maxBytes|maxPixels|all: true/); // the library's own words...
+      const { body } = toErrorResponse(e);
+      expect(body.error).not.toMatch(/maxBytes|maxPixels|maxDecodedBytes|timeBudgetMs|all: true|allowPrivateAddresses|engine '/); // ...not the server's
+      expect(body.error).toMatch(/^The (image|picture) /);
+      expect(body.message).toBe(body.error);
+    }
+    expect(toErrorResponse(tooManyBytes).body.error).toMatch(/^The image is \d+ bytes; the limit is 100\./);
   });
 });

@@ -15,32 +15,41 @@ export function block(rows: readonly (Row | undefined | false)[], indent = ''): 
   return columns(kept, indent).join('\n') + '\n';
 }
 
-/** `12345.00` → `12,345.00` (thousands grouped, decimals as written). */
+/**
+ * `12345.50` → `12.345,50`: a number as Indonesians read it, thousands grouped with '.' and a
+ * decimal comma (`IDR 25,000` reads as twenty-five). Decimals are kept as written.
+ */
 export function groupThousands(text: string): string {
   const dot = text.indexOf('.');
   const int = dot < 0 ? text : text.slice(0, dot);
-  const frac = dot < 0 ? '' : text.slice(dot);
+  const frac = dot < 0 ? '' : text.slice(dot + 1);
   let out = '';
   for (let i = 0; i < int.length; i++) {
-    if (i > 0 && (int.length - i) % 3 === 0) out += ',';
+    if (i > 0 && (int.length - i) % 3 === 0) out += '.';
     out += int[i];
   }
-  return out + frac;
+  return frac === '' ? out : out + ',' + frac;
 }
 
-/** The amount of a code for people to read: `IDR 25,000.00` (not the core `formatAmount`, which writes tag 54). */
+/** `Rp 25.000` for rupiah, `THB 1.250,50` for another currency (not `formatAmount`, which writes tag 54). */
+export function displayMoney(text: string, currency: QrisInfo['currency']): string {
+  if (currency?.numeric === '360') return `Rp ${groupThousands(text)}`;
+  const cur = currency?.code ?? currency?.numeric ?? '';
+  return `${cur ? cur + ' ' : ''}${groupThousands(text)}`;
+}
+
+/** The amount of a code for people to read: `Rp 25.000`, `Rp 25.000,50`. */
 export function displayAmount(info: QrisInfo): string {
   if (!info.amount) return '';
-  const cur = info.currency?.code ?? info.currency?.numeric ?? '';
-  return `${cur ? cur + ' ' : ''}${groupThousands(info.amount.text)}`;
+  return displayMoney(info.amount.text, info.currency);
 }
 
 export function formatTip(info: QrisInfo): string {
   const t = info.tip;
   if (!t) return '';
   if (t.type === 'prompt') return 'payer enters a tip';
-  if (t.type === 'fixed') return `fixed fee ${groupThousands(t.value)}`;
-  return `fee ${t.value}%`;
+  if (t.type === 'fixed') return `fixed fee ${displayMoney(t.value, info.currency)}`;
+  return `fee ${groupThousands(t.value)}%`;
 }
 
 /** The aligned `qris info` text. */
@@ -132,9 +141,17 @@ export function pointAt(text: string, offset: number, width = 64): string {
   return `  ${prefix}${shown}${suffix}\n  ${' '.repeat(prefix.length + at - start)}^\n`;
 }
 
+/**
+ * A library message as a CLI user acts on it: the library names its option (`decimals: 2`), the
+ * command line has a flag for it (`--decimals 2`).
+ */
+export function cliWording(message: string): string {
+  return message.replace('(pass decimals: 2 to keep them)', '(pass --decimals 2 to keep them)');
+}
+
 /** One-line description of a QrisError with code, tag and offset, plus a caret line when the text is known. */
 export function formatQrisError(err: QrisError, text?: string): string {
-  let out = `error ${err.code}: ${err.message}\n`;
+  let out = `error ${err.code}: ${cliWording(err.message)}\n`;
   if (err.expected !== undefined && err.actual !== undefined && err.code === 'CRC_MISMATCH') out += `  expected ${err.expected}, found ${err.actual}\n`;
   if (text !== undefined && err.offset !== undefined && text.length <= 4096) out += pointAt(text, err.offset);
   return out;
@@ -143,7 +160,10 @@ export function formatQrisError(err: QrisError, text?: string): string {
 /** The JSON form of any error: QrisError fields, or `{ code, message }` for others. */
 export function errorJson(err: unknown): Record<string, unknown> {
   const qrisError = qrisErrorOf(err);
-  if (qrisError) return qrisError.toJSON();
+  if (qrisError) {
+    const j = qrisError.toJSON();
+    return { ...j, message: cliWording(j.message) };
+  }
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     return { code: typeof code === 'string' ? code : err.name, message: err.message };

@@ -51,7 +51,7 @@ export interface ParseOptions {
    * `crc.valid` instead (the structure must still be sound).
    * @default true
    */
-  readonly verifyCrc?: boolean;
+  readonly verifyCrc?: boolean | undefined;
 }
 
 export type SafeParseResult = { readonly ok: true; readonly value: ParsedQris } | { readonly ok: false; readonly error: QrisError };

@@ -25,7 +25,7 @@ export interface BuildCpmOptions {
    * Put `85` = `CPV01` first when the objects do not start with an `85`.
    * @default true
    */
-  readonly payloadFormat?: boolean;
+  readonly payloadFormat?: boolean | undefined;
 }
 
 const PFI: CpmObjectInput = { tag: '85', text: 'CPV01' };

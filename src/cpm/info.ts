@@ -19,7 +19,7 @@ export interface CpmInfoOptions {
    * printed or logged carries only `maskedPan`.
    * @default false
    */
-  readonly revealPan?: boolean;
+  readonly revealPan?: boolean | undefined;
 }
 
 /** QRIS data of the application with the QRIS AID. */

@@ -21,7 +21,7 @@ export interface ValidateCpmOptions {
    * `emvco` (EMV QRCPS CPM alone) or `qris` (plus the QRIS CPM profile).
    * @default 'qris' when an Application Template carries the QRIS AID, else 'emvco'
    */
-  readonly profile?: CpmProfile;
+  readonly profile?: CpmProfile | undefined;
 }
 
 export interface CpmValidationResult {

@@ -37,17 +37,17 @@ export type BrowserImageInput = ImageInput | ImageDataLike | DrawableLike;
 
 export interface BrowserDecodeImageOptions {
   /** Largest encoded input accepted, in bytes (also caps a URL download). @default 20971520 (20 MiB) */
-  readonly maxBytes?: number;
+  readonly maxBytes?: number | undefined;
   /** Largest image accepted, in pixels, checked before the browser decodes it. @default 50000000 */
-  readonly maxPixels?: number;
+  readonly maxPixels?: number | undefined;
   /**
    * Time for the detection ladder once pixels are decoded; past it the decode fails with
    * `IMAGE_TIME_BUDGET` (as in Node; a blank or uniform image stops after its first look).
    * @default 6000
    */
-  readonly timeBudgetMs?: number;
+  readonly timeBudgetMs?: number | undefined;
   /** Throw `IMAGE_NOT_EMVCO` when the payload's CRC is wrong (see Node's option). @default false */
-  readonly strictCrc?: boolean;
+  readonly strictCrc?: boolean | undefined;
   /**
    * Fetch an http(s) URL given as input (a `URL`, or a string with that scheme). Off, a URL is
    * refused with `IMAGE_URL_NOT_ALLOWED` before any request: a server passing a caller's field

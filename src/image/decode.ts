@@ -29,18 +29,18 @@ export interface DecodeImageOptions {
    *   when installed; jsQR last.
    * @default 'auto'
    */
-  readonly engine?: DecodeEngine;
+  readonly engine?: DecodeEngine | undefined;
   /** Largest encoded input accepted, in bytes (also caps a URL download). @default 20971520 (20 MiB) */
-  readonly maxBytes?: number;
+  readonly maxBytes?: number | undefined;
   /** Largest image accepted, in pixels, read from the header before decoding. @default 50000000 */
-  readonly maxPixels?: number;
+  readonly maxPixels?: number | undefined;
   /**
    * Largest decoded form accepted, in bytes: width × height × bytes per pixel as the header gives
    * them (16-bit samples count 2 bytes, alpha counts, a palette counts as RGBA), checked before
    * decoding. A 50 MP 8-bit RGBA image fits; a 7000×7000 16-bit RGBA PNG (392 MB) does not.
    * @default 268435456 (256 MiB)
    */
-  readonly maxDecodedBytes?: number;
+  readonly maxDecodedBytes?: number | undefined;
   /**
    * Time for the detection ladder, in milliseconds, from the moment the pixels are decoded (the
    * decode itself is bounded by `maxPixels` and `maxDecodedBytes`). When it runs out before a code
@@ -49,14 +49,14 @@ export interface DecodeImageOptions {
    * its first look.
    * @default 6000
    */
-  readonly timeBudgetMs?: number;
+  readonly timeBudgetMs?: number | undefined;
   /**
    * Throw `IMAGE_NOT_EMVCO` (with a `CRC_MISMATCH` cause) when the payload's CRC is wrong. By
    * default such a payload is returned with `crc.valid === false`: the QR's own error correction
    * already guarantees the text was read as printed, and real stickers with a wrong CRC exist.
    * @default false
    */
-  readonly strictCrc?: boolean;
+  readonly strictCrc?: boolean | undefined;
   /**
    * Fetch an http(s) URL given as input (a `URL`, or a string with that scheme). Off, a URL is
    * refused with `IMAGE_URL_NOT_ALLOWED` before any request: a server passing a caller's field

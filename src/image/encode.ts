@@ -15,38 +15,38 @@ export type ErrorCorrectionLevel = 'L' | 'M' | 'Q' | 'H';
 
 export interface RenderOptions {
   /** Pixels per module (PNG; SVG: user units per module). Ignored when `size` is given. @default 8 */
-  readonly scale?: number;
+  readonly scale?: number | undefined;
   /**
    * Target width in pixels: the largest whole number of pixels per module that fits is used, so the
    * image is at most `size` wide and modules stay crisp. Fails with `BAD_OPTION` when too small.
    */
-  readonly size?: number;
+  readonly size?: number | undefined;
   /** Quiet zone in modules (the QR spec asks for 4). @default 4 */
-  readonly margin?: number;
+  readonly margin?: number | undefined;
   /** Error-correction level. @default 'M' */
-  readonly errorCorrectionLevel?: ErrorCorrectionLevel;
+  readonly errorCorrectionLevel?: ErrorCorrectionLevel | undefined;
   /** Alias of `errorCorrectionLevel`. */
-  readonly errorCorrection?: ErrorCorrectionLevel;
+  readonly errorCorrection?: ErrorCorrectionLevel | undefined;
   /** `#rgb`, `#rgba`, `#rrggbb` or `#rrggbbaa`. @default { dark: '#000000', light: '#ffffff' } */
-  readonly color?: { readonly dark?: string; readonly light?: string };
+  readonly color?: { readonly dark?: string | undefined; readonly light?: string | undefined } | undefined;
 }
 
 export interface DataUrlOptions extends RenderOptions {
   /** @default 'png' */
-  readonly type?: 'png' | 'svg';
+  readonly type?: 'png' | 'svg' | undefined;
 }
 
 export interface TerminalOptions {
   /** Quiet zone in modules. @default 2 */
-  readonly margin?: number;
+  readonly margin?: number | undefined;
   /** @default 'M' */
-  readonly errorCorrectionLevel?: ErrorCorrectionLevel;
-  readonly errorCorrection?: ErrorCorrectionLevel;
+  readonly errorCorrectionLevel?: ErrorCorrectionLevel | undefined;
+  readonly errorCorrection?: ErrorCorrectionLevel | undefined;
   /**
    * The terminal's background. On a dark terminal (the common case) the light modules are drawn as
    * blocks in the text colour; on a light one the dark modules are. @default 'dark'
    */
-  readonly background?: 'dark' | 'light';
+  readonly background?: 'dark' | 'light' | undefined;
 }
 
 interface Matrix {

@@ -30,32 +30,32 @@ export function isBlobLike(v: unknown): v is BlobLike {
 
 export interface FetchOptions {
   /** Abort the whole request (headers and body) after this many milliseconds. @default 10000 */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Redirects followed before giving up. @default 3 */
-  readonly maxRedirects?: number;
+  readonly maxRedirects?: number | undefined;
   /** Extra request headers. */
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Give up when a connection is not up after this many milliseconds. @default 5000 */
-  readonly connectTimeoutMs?: number;
+  readonly connectTimeoutMs?: number | undefined;
   /**
    * Let URLs reach loopback, private, link-local, CGNAT, ULA and other non-public addresses (an
    * intranet, a test server on 127.0.0.1). Off, every host and every redirect target is resolved
    * and refused (`FETCH_REFUSED`) when any of its addresses is not global unicast.
    * @default false
    */
-  readonly allowPrivateAddresses?: boolean;
+  readonly allowPrivateAddresses?: boolean | undefined;
   /** Resolves host names for the guard. @default the system resolver (node:dns) on Node; none elsewhere */
-  readonly lookup?: LookupHook;
+  readonly lookup?: LookupHook | undefined;
   /**
    * Sends one GET pinned to the checked address (so DNS rebinding cannot swap it).
    * @default node:http(s) on Node; elsewhere `fetch`
    */
-  readonly connect?: ConnectHook;
+  readonly connect?: ConnectHook | undefined;
   /**
    * A `fetch` implementation used instead of `connect`. The guard still checks each hop's host, but
    * a fetch resolves the name again itself, so its connection is not pinned to the checked address.
    */
-  readonly fetch?: typeof fetch;
+  readonly fetch?: typeof fetch | undefined;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;

@@ -4,16 +4,16 @@
  * what the payer is asked for; a number input is accepted only when its shortest decimal form is
  * already exact (0.1 + 0.2 is refused, not rounded).
  */
-import { callerThrew, describeValue, QrisError, type QrisErrorCode } from '../errors.js';
+import { callerThrew, describeValue, QrisError, type QrisErrorCode, type QrisErrorDetails } from '../errors.js';
 import { MAX_AMOUNT_LENGTH, MAX_PERCENT_LENGTH } from './rules.js';
 
 export { MAX_AMOUNT_LENGTH };
 
 export interface AmountFormat {
   /** 0: integer rupiah ("25000"); 2: two decimals ("25000.00"). @default 0 */
-  readonly decimals?: 0 | 2;
+  readonly decimals?: 0 | 2 | undefined;
   /** Reject amounts above this value. */
-  readonly maxAmount?: number | string;
+  readonly maxAmount?: number | string | undefined;
 }
 
 /**
@@ -71,18 +71,23 @@ function isZero(int: string, frac: string): boolean {
   return true;
 }
 
+/** The error details naming `tag`, when there is one (`qris serve` reports its `nominal` without). */
+function at(tag: string | undefined): QrisErrorDetails {
+  return tag === undefined ? {} : { tag };
+}
+
 /** The decimal text of a user-supplied amount, or a QrisError explaining what is wrong with it. */
-function decimalText(input: unknown, what: string, code: QrisErrorCode, tag: string): string {
+function decimalText(input: unknown, what: string, code: QrisErrorCode, tag: string | undefined): string {
   if (typeof input === 'number') {
-    if (!Number.isFinite(input)) throw new QrisError(code, `The ${what} must be a finite number; got ${input}.`, { tag });
+    if (!Number.isFinite(input)) throw new QrisError(code, `The ${what} must be a finite number; got ${input}.`, at(tag));
     const s = String(input);
     if (s.includes('e') || s.includes('E'))
-      throw new QrisError(code, `The ${what} ${s} cannot be written without an exponent; pass it as a decimal string.`, { tag });
-    if (input < 0) throw new QrisError(code, `The ${what} must be positive; got ${s}.`, { tag });
+      throw new QrisError(code, `The ${what} ${s} cannot be written without an exponent; pass it as a decimal string.`, at(tag));
+    if (input < 0) throw new QrisError(code, `The ${what} must be positive; got ${s}.`, at(tag));
     return s;
   }
   if (typeof input === 'string') return input;
-  throw new QrisError(code, `The ${what} must be a number or a decimal string; got ${input === null ? 'null' : typeof input}.`, { tag });
+  throw new QrisError(code, `The ${what} must be a number or a decimal string; got ${input === null ? 'null' : typeof input}.`, at(tag));
 }
 
 export interface FormatAmountOptions extends AmountFormat {
@@ -91,7 +96,7 @@ export interface FormatAmountOptions extends AmountFormat {
    * convenience fee (tag 56; errors are BAD_FEE). Replaces the old positional what/code/tag.
    * @default "amount"
    */
-  readonly field?: 'amount' | 'fixedFee';
+  readonly field?: 'amount' | 'fixedFee' | undefined;
 }
 
 /**
@@ -139,7 +144,14 @@ export function amountFormatOf(options: AmountFormat): AmountFormat {
  * `formatAmount` for the core's own callers, which say what the value is: `what` names it in
  * messages, `code` is the error code and `tag` the data object reported.
  */
-export function formatAmountAs(input: unknown, format: AmountFormat, what: string, code: QrisErrorCode, tag: string): string {
+export function formatAmountAs(
+  input: unknown,
+  format: AmountFormat,
+  what: string,
+  code: QrisErrorCode,
+  tag: string | undefined,
+  centsHint = 'integer output was asked for (pass decimals: 2 to keep them).',
+): string {
   if (format === null || typeof format !== 'object') throw new QrisError('BAD_OPTION', 'The amount format must be an object such as { decimals: 2 }.');
   // The common case, a whole number of rupiah with integer output, needs no decimal scanning.
   // Only for decimals 0 / absent: any other value must reach the BAD_OPTION check below (a
@@ -156,38 +168,56 @@ export function formatAmountAs(input: unknown, format: AmountFormat, what: strin
   }
   const s = decimalText(input, what, code, tag);
   const parts = scanDecimal(s);
+  // `50.000` and `1.500.000` are how Indonesians write thousands: say so before any other refusal.
+  const separatorHint = parts === null || parts[1].length > 2 ? indonesianNotation(s) : null;
+  if (separatorHint !== null) throw new QrisError(code, `The ${what} ${describeValue(s)} ${separatorHint}`, at(tag));
   if (parts === null) {
     throw new QrisError(
       code,
       `The ${what} ${describeValue(s)} is not a plain decimal (digits with an optional '.' and up to two decimals; no sign, exponent, spaces or separators).`,
-      { tag },
+      at(tag),
     );
   }
   const [int, frac] = parts;
   // `98.` is valid in a payload (and read as such), but a caller's amount is written exactly: refused.
   if (frac.length === 0 && s.length > int.length)
-    throw new QrisError(code, `The ${what} ${describeValue(s)} ends with a '.'; write it without (or with its decimals).`, { tag });
-  if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError(code, `The ${what} ${describeValue(s)} has leading zeros.`, { tag });
-  if (frac.length > 2) throw new QrisError(code, `The ${what} ${describeValue(s)} has more than two decimals.`, { tag });
-  if (isZero(int, frac)) throw new QrisError(code, `The ${what} must be greater than zero; got ${describeValue(s)}.`, { tag });
+    throw new QrisError(code, `The ${what} ${describeValue(s)} ends with a '.'; write it without (or with its decimals).`, at(tag));
+  if (int.length > 1 && int.charCodeAt(0) === 48) throw new QrisError(code, `The ${what} ${describeValue(s)} has leading zeros.`, at(tag));
+  if (frac.length > 2) throw new QrisError(code, `The ${what} ${describeValue(s)} has more than two decimals.`, at(tag));
+  if (isZero(int, frac)) throw new QrisError(code, `The ${what} must be greater than zero; got ${describeValue(s)}.`, at(tag));
   const decimals = format.decimals ?? 0;
   if (decimals !== 0 && decimals !== 2) throw new QrisError('BAD_OPTION', `decimals must be 0 or 2; got ${describeValue(decimals)}.`);
   let out: string;
   if (decimals === 0) {
-    if (!isZero('', frac))
-      throw new QrisError(code, `The ${what} ${describeValue(s)} has cents; integer output was asked for (pass decimals: 2 to keep them).`, { tag });
+    if (!isZero('', frac)) throw new QrisError(code, `The ${what} ${describeValue(s)} has cents; ${centsHint}`, at(tag));
     out = int;
   } else {
     out = int + '.' + frac.padEnd(2, '0');
   }
   if (out.length > MAX_AMOUNT_LENGTH)
-    throw new QrisError(code, `The ${what} ${describeValue(out)} is ${out.length} characters; EMVCo allows at most ${MAX_AMOUNT_LENGTH}.`, { tag });
+    throw new QrisError(code, `The ${what} ${describeValue(out)} is ${out.length} characters; EMVCo allows at most ${MAX_AMOUNT_LENGTH}.`, at(tag));
   if (format.maxAmount !== undefined) {
     const max = decimalText(format.maxAmount, 'maxAmount', 'BAD_OPTION', tag);
     if (scanDecimal(max) === null) throw new QrisError('BAD_OPTION', `maxAmount ${describeValue(max)} is not a plain decimal.`);
-    if (compareDecimal(out, max) > 0) throw new QrisError(code, `The ${what} ${out} is above the maximum of ${describeValue(max)}.`, { tag });
+    if (compareDecimal(out, max) > 0) throw new QrisError(code, `The ${what} ${out} is above the maximum of ${describeValue(max)}.`, at(tag));
   }
   return out;
+}
+
+/**
+ * The rest of a sentence for an amount written the Indonesian way, or null: thousands grouped with
+ * '.' (`50.000`, `1.500.000`, also `25.000,50`) or a decimal comma (`25000,50`). The '.' is the
+ * decimal point in EMVCo text, so `50.000` would be fifty with three decimals.
+ */
+export function indonesianNotation(s: string): string | null {
+  const m = /^([1-9][0-9]{0,2}(?:\.[0-9]{3})+)(?:,([0-9]{1,2}))?$/.exec(s) ?? /^([1-9][0-9]*)(?:,([0-9]{1,2}))$/.exec(s);
+  if (m === null) return null;
+  const whole = m[1]!.replaceAll('.', '');
+  const cents = m[2];
+  if (cents === undefined) {
+    return `has a '.' that is read as a decimal point, not as a thousands separator: for Rp ${m[1]} write ${whole} (digits only).`;
+  }
+  return `uses ',' as the decimal mark: amounts are written with no thousands separator and '.' before the cents, e.g. ${whole}.${cents.padEnd(2, '0')}.`;
 }
 
 /** Formats a convenience fee percentage for tag 57: 0.01 to 99.99, at most 5 characters (a trailing dot is refused). */

@@ -15,14 +15,14 @@ import { validate } from './validate.js';
 
 export interface BuildAccount {
   /** Template ID 26-50; by default the next free one from 26 in order. */
-  readonly tag?: string;
+  readonly tag?: string | undefined;
   /** Reverse-domain GUID, e.g. `ID.CO.BCA.WWW` or `COM.GO-JEK.WWW`. */
   readonly guid: string;
   /** Merchant PAN (starts with the issuer's 8-digit NNS). */
-  readonly pan?: string;
-  readonly merchantId?: string;
+  readonly pan?: string | undefined;
+  readonly merchantId?: string | undefined;
   /** UMI, UKE, UME, UBE or URE. */
-  readonly criteria?: string;
+  readonly criteria?: string | undefined;
 }
 
 /** A QRIS transfer (digest "Code kinds"): root 40, 62/08 purpose, 62/99 unique data; 01 = `12`. */
@@ -34,9 +34,9 @@ export interface BuildTransfer {
   /** 40/02: the beneficiary ID (at most 15 characters). */
   readonly beneficiaryId: string;
   /** 40/04: the receiving bank's BIC (8-11). */
-  readonly bic?: string;
+  readonly bic?: string | undefined;
   /** 62/08: `BOOK` on-us, `DMCT` domestic, `XBCT` cross-border. @default "DMCT" */
-  readonly purpose?: 'BOOK' | 'DMCT' | 'XBCT';
+  readonly purpose?: 'BOOK' | 'DMCT' | 'XBCT' | undefined;
   /** 62/99/01: the unique data (8-64 characters); 62/99/00 is `00`. */
   readonly uniqueData: string;
 }
@@ -44,34 +44,34 @@ export interface BuildTransfer {
 export interface BuildFields extends AmountFormat {
   readonly merchantName: string;
   readonly merchantCity: string;
-  readonly postalCode?: string;
+  readonly postalCode?: string | undefined;
   /** ISO 3166-1 alpha-2. @default "ID" */
-  readonly countryCode?: string;
+  readonly countryCode?: string | undefined;
   /** ISO 4217 numeric. @default "360" (IDR) */
-  readonly currency?: string;
+  readonly currency?: string | undefined;
   /** ISO 18245 merchant category code, four digits. Required for payments; a transfer's is `4829`. @default "4829" with `transfer` */
-  readonly mcc?: string;
+  readonly mcc?: string | undefined;
   /** Merchant accounts (26-50): at least one for a payment; with `transfer` it may be `[]`. */
   readonly accounts: readonly BuildAccount[];
   /**
    * Makes a transfer code (pays a person): root 40, 62/08 and 62/99 from these; 01 is `12` with or
    * without `amount` (without, the sender types it). No `fee` (TRANSFER_FEE), no 51.
    */
-  readonly transfer?: BuildTransfer;
+  readonly transfer?: BuildTransfer | undefined;
   /**
    * National Merchant ID: written to 51/02 with 51/00 = `nationalGuid`. A static Indonesian code
    * (no `amount`, country ID) must carry 51 (QRIS 4.7.7): give `nmid` or `merchantCriteria`.
    */
-  readonly nmid?: string;
+  readonly nmid?: string | undefined;
   /** 51/03 merchant criteria. */
-  readonly merchantCriteria?: string;
+  readonly merchantCriteria?: string | undefined;
   /** @default "ID.CO.QRIS.WWW" */
-  readonly nationalGuid?: string;
+  readonly nationalGuid?: string | undefined;
   /** An amount makes the code dynamic (01 = 12). */
-  readonly amount?: number | string;
-  readonly fee?: FeeOption;
-  readonly additionalData?: { readonly [K in AdditionalDataKey]?: string };
-  readonly language?: { readonly preference: string; readonly merchantName: string; readonly merchantCity?: string };
+  readonly amount?: number | string | undefined;
+  readonly fee?: FeeOption | undefined;
+  readonly additionalData?: { readonly [K in AdditionalDataKey]?: string | undefined } | undefined;
+  readonly language?: { readonly preference: string; readonly merchantName: string; readonly merchantCity?: string | undefined } | undefined;
 }
 
 /**

@@ -26,25 +26,25 @@ const CTX = /* @__PURE__ */ new ScanContext();
 /** Additional Data (62) fields the converter can set; each at most 25 characters. */
 export interface AdditionalDataEdits {
   /** 62/01 Bill Number (`***` asks the payer). */
-  readonly billNumber?: string;
+  readonly billNumber?: string | undefined;
   /** 62/05 Reference Label. */
-  readonly referenceLabel?: string;
+  readonly referenceLabel?: string | undefined;
   /** 62/07 Terminal Label. */
-  readonly terminalLabel?: string;
+  readonly terminalLabel?: string | undefined;
 }
 
 export interface ToDynamicOptions extends AmountFormat, AdditionalDataEdits {
   /** The amount: a positive number or decimal string (e.g. `25000` or `"25000.50"` with `decimals: 2`). */
   readonly amount: number | string;
   /** Adds a tip or convenience fee, replacing the merchant's own 55/56/57 if present. */
-  readonly fee?: FeeOption;
+  readonly fee?: FeeOption | undefined;
   /** Accept an input that already has an amount (dynamic, or static with 54) and replace 54 in place. @default false */
-  readonly replaceAmount?: boolean;
+  readonly replaceAmount?: boolean | undefined;
 }
 
 export interface ToStaticOptions {
   /** Also remove the tip / convenience fee (55, 56, 57). @default false */
-  readonly removeFees?: boolean;
+  readonly removeFees?: boolean | undefined;
 }
 
 /** Replace ctx.payload[start, end) by `text`. */

@@ -35,7 +35,7 @@ export interface ValidateOptions {
    * @default 'qris' when 58 = `ID`; the overlay whose country (58) and account GUID the code
    * carries; else 'emvco'
    */
-  readonly profile?: Profile;
+  readonly profile?: Profile | undefined;
 }
 
 export interface ValidationResult {
@@ -92,6 +92,8 @@ const COMPILED: readonly Compiled[] = RULES.map((r: RuleSpec & { readonly code: 
   } as const;
 });
 const SEVERITY_BY_CODE = new Map<string, 'error' | 'warning'>(COMPILED.map((c) => [c.rule.code, c.severity]));
+/** The source of the first row of each code, for issues not raised by a row (parse errors and warnings). */
+const SOURCE_BY_CODE = new Map<string, string>([...COMPILED].reverse().map((c) => [c.rule.code, c.rule.source]));
 
 function groupBy<T>(items: Iterable<readonly [string, T]>): ReadonlyMap<string, readonly T[]> {
   const m = new Map<string, T[]>();
@@ -156,7 +158,7 @@ export function validate(input: string | ParsedQris, options?: ValidateOptions):
     parsed = toParsed(input);
   } catch (e) {
     if (!isQrisError(e)) throw e;
-    const issue: QrisIssue = { severity: 'error', code: e.code, message: e.message, ...where(e.offset, e.tag) };
+    const issue: QrisIssue = { severity: 'error', code: e.code, message: e.message, ...where(e.offset, e.tag), ...sourceOf(e.code) };
     return { valid: false, profile: asked ?? 'emvco', issues: [issue] };
   }
   const ctx = new Context(parsed, asked);
@@ -171,6 +173,11 @@ function profileOption(options: ValidateOptions | undefined): Profile | undefine
   const p = options.profile;
   if (p === undefined || PROFILES.includes(p)) return p;
   throw new QrisError('BAD_OPTION', `profile must be one of ${PROFILES.map((x) => `"${x}"`).join(', ')}; got ${describeValue(p)}.`);
+}
+
+function sourceOf(code: string): { source?: string } {
+  const source = SOURCE_BY_CODE.get(code);
+  return source === undefined ? {} : { source };
 }
 
 function where(offset: number | undefined, tag: string | undefined): { offset?: number; tag?: string } {
@@ -251,13 +258,13 @@ class Context {
 
   private add(c: Compiled, message: string, offset: number | undefined, tag: string | undefined): void {
     if (this.relaxed !== undefined && c.rule.profile === 'emvco' && this.isRelaxed(c.rule.code, tag)) return;
-    this.issues.push({ severity: c.severity, code: c.rule.code, message, ...where(offset, tag) });
+    this.issues.push({ severity: c.severity, code: c.rule.code, message, ...where(offset, tag), source: c.rule.source });
   }
 
   run(): QrisIssue[] {
     for (const w of this.parsed.warnings) {
       if (this.relaxed !== undefined && this.isRelaxed(w.code, w.tag)) continue;
-      this.issues.push({ ...w, severity: SEVERITY_BY_CODE.get(w.code) ?? 'warning' });
+      this.issues.push({ ...w, severity: SEVERITY_BY_CODE.get(w.code) ?? 'warning', ...sourceOf(w.code) });
     }
     const { tree, byPath, presentChild } = DISPATCH.get(this.profile)!;
     for (const c of tree) if (this.applies(c)) this.check(c);
@@ -278,7 +285,7 @@ class Context {
     if (!this.holds(c.when)) return;
     if (parent.children?.some((k) => k.id === id)) return;
     const anchor = c.when ? this.root.get(c.when[0]![0]) : undefined;
-    this.add(c, `${label(path)} is missing; ${rule(c.rule)}`, anchor?.offset ?? parent.offset, path);
+    this.add(c, `${label(path)} is missing. ${this.expect(c.rule, path)}`, anchor?.offset ?? parent.offset, path);
   }
 
   /** One per-node row on one node at `path`. */
@@ -286,19 +293,19 @@ class Context {
     const r = c.rule;
     let said: string | undefined;
     if (r.check === 'templates') {
-      if (!n.children) said = `Template ${path} does not hold data objects`;
+      if (!n.children) said = `Template ${path} does not hold data objects.`;
     } else if (r.check === 'absent') {
-      if (c.unless === undefined || !this.holds(c.unless)) said = `${label(path)} is present (${describeValue(n.value)})`;
+      if (c.unless === undefined || !this.holds(c.unless)) said = `${label(path)} is present (${describeValue(n.value)}).`;
     } else if (r.check === 'length') {
       const min = r.limits?.min ?? 0;
       const max = r.limits?.max ?? Infinity;
-      if (n.length < min || n.length > max) said = `${label(path)} has ${n.length} characters`;
+      if (n.length < min || n.length > max) said = `${label(path)} has ${n.length} ${n.length === 1 ? 'character' : 'characters'}.`;
     } else {
       if (n.children || !this.holds(c.when)) return;
       if (r.guid !== undefined && !r.guid.includes(this.guidOf(path.slice(0, 2)))) return;
-      if (!VALUE_CHECKS[r.check as ValueCheck](n.value, r, this, path)) said = `${label(path)} is ${describeValue(n.value)}`;
+      if (!VALUE_CHECKS[r.check as ValueCheck](n.value, r, this, path)) said = `${label(path)} is ${describeValue(n.value)}.`;
     }
-    if (said !== undefined) this.add(c, `${said}; ${rule(r)}`, n.offset, path);
+    if (said !== undefined) this.add(c, `${said} ${this.expect(r, path)}`, n.offset, path);
   }
 
   private check(c: Compiled): void {
@@ -316,24 +323,24 @@ class Context {
         return this.duplicates(c);
       case 'merchantAccount':
         if (!this.parsed.nodes.some((n) => n.id >= '02' && n.id <= '51'))
-          this.add(c, `There is no merchant account information (IDs 02-51); a payment cannot be routed. ${rule(r)}`, undefined, '26');
+          this.add(c, 'There is no merchant account information (IDs 02-51), so a payment cannot be routed: a code needs at least one.', undefined, '26');
         return;
       case 'countryMismatch': {
         const country = this.root.get('58');
         if (this.value('53') === '360' && country && country.value !== 'ID')
-          this.add(c, `The currency is IDR (360) but the country code is ${describeValue(country.value)}. ${rule(r)}`, country.offset, '58');
+          this.add(c, `The currency is IDR (360) but the country code is ${describeValue(country.value)}; rupiah codes should say ID.`, country.offset, '58');
         return;
       }
       case 'staticWithAmount': {
         const amount = this.root.get('54');
         if (amount && this.value('01') === '11')
-          this.add(c, `A static code (01 = 11) carries an amount (54); payers expect a dynamic code for a fixed amount. ${rule(r)}`, amount.offset, '54');
+          this.add(c, 'A static code (01 = 11) carries an amount (54); a fixed amount belongs in a dynamic code (01 = 12).', amount.offset, '54');
         return;
       }
       case 'dynamicWithoutAmount': {
         const poi = this.root.get('01');
         if (poi && poi.value === '12' && !this.root.has('54'))
-          this.add(c, `A dynamic code (01 = 12) carries no amount (54); the payer will enter it. ${rule(r)}`, poi.offset, '01');
+          this.add(c, 'A dynamic code (01 = 12) carries no amount (54), so the payer will have to type it.', poi.offset, '01');
         return;
       }
       default:
@@ -359,7 +366,7 @@ class Context {
     if (!this.holds(c.when)) return;
     // The issue points at the object the condition names (01 for a missing 51), else nowhere.
     const anchor = c.when ? this.root.get(c.when[0]![0]) : undefined;
-    for (const path of c.rootPaths) if (!this.root.has(path)) this.add(c, `${label(path)} is missing; ${rule(c.rule)}`, anchor?.offset, path);
+    for (const path of c.rootPaths) if (!this.root.has(path)) this.add(c, `${label(path)} is missing. ${this.expect(c.rule, path)}`, anchor?.offset, path);
   }
 
   /** The payload-level length rule (per-node lengths: see nodeCheck). */
@@ -370,7 +377,7 @@ class Context {
     if (n > max)
       this.add(
         c,
-        `The payload has ${n} characters; ${rule(c.rule)} Some scanners and apps refuse longer codes.`,
+        `The payload has ${n} characters; it should have at most ${max}, as some scanners and apps refuse longer codes.`,
         start + offsetOfCodePoint(payload, max),
         undefined,
       );
@@ -383,7 +390,8 @@ class Context {
       if (!node.children) continue;
       const seen = new Set<string>();
       for (const k of node.children) {
-        if (seen.has(k.id)) this.add(c, `Sub-object ${k.id} appears twice in ${path}; ${rule(c.rule)}`, k.offset, `${path}/${k.id}`);
+        if (seen.has(k.id))
+          this.add(c, `Sub-object ${k.id} appears twice in ${label(path)}; an ID may appear only once in a template.`, k.offset, `${path}/${k.id}`);
         seen.add(k.id);
       }
     }
@@ -394,12 +402,23 @@ class Context {
     const v = node.value;
     if (c.rule.check === 'surrogates') {
       const at = firstLoneSurrogate(v);
-      if (at >= 0) this.add(c, `${label(path)} holds an unpaired UTF-16 surrogate at character ${at}; ${rule(c.rule)}`, node.offset + 4 + at, path);
+      if (at >= 0)
+        this.add(
+          c,
+          `${label(path)} holds an unpaired UTF-16 surrogate at character ${at}; it has no UTF-8 form, so no QR code can carry it.`,
+          node.offset + 4 + at,
+          path,
+        );
     } else if (c.rule.check === 'controls') {
-      if (hasControl(v)) this.add(c, `${label(path)} contains control characters; ${rule(c.rule)}`, node.offset, path);
+      if (hasControl(v)) this.add(c, `${label(path)} contains control characters (such as a tab or a line break), which no value may hold.`, node.offset, path);
     } else if (v === '***' && promptChecked(path)) {
-      this.add(c, `${label(path)} is "***" (ask the consumer), which only 62/01-08 may be; ${rule(c.rule)}`, node.offset, path);
+      this.add(c, `${label(path)} is "***" (ask the consumer), which only 62/01-08 may be.`, node.offset, path);
     }
+  }
+
+  /** What a row asks for, as a sentence ("It must be 11 or 12."): the rule's source goes in `source`. */
+  expect(r: RuleSpec, path: string): string {
+    return expectation(r, path, this.exponent());
   }
 
   /** The currency exponent of 53, when known. */
@@ -467,6 +486,95 @@ const VALUE_CHECKS: Readonly<Record<ValueCheck, (v: string, r: RuleSpec, ctx: Co
   },
 };
 
+/**
+ * A row's requirement in a plain sentence, built from its kind and data (limits, values, conditions)
+ * rather than from its `text`, which is written for the README's rule table. The rule's source is
+ * not in the sentence: it is the issue's `source`.
+ */
+function expectation(r: RuleSpec, path: string, exponent: number | undefined): string {
+  const must = r.strength === 'MUST' ? 'must' : 'should';
+  const min = r.limits?.min ?? 0;
+  const max = r.limits?.max ?? Infinity;
+  switch (r.check) {
+    case 'present':
+      return r.when ? `It ${must} be there when ${conditions(r.when)}.` : r.strength === 'MUST' ? 'It is required.' : 'It should be there.';
+    case 'absent':
+      if (r.unless) return `It ${must} only be there when ${conditions(r.unless)}.`;
+      return r.code === 'RFU_SUB_ID' ? 'That ID is reserved for EMVCo and should not be used.' : `It ${must} not be there.`;
+    case 'length':
+      if (min === max) return `It ${must} be ${min} characters long.`;
+      if (min <= 1) return `It ${must} be 1 to ${max} characters long.`;
+      return `It ${must} be ${min} to ${max} characters long.`;
+    case 'oneOf':
+      return `It ${must} be ${orList(r.values ?? [])}${r.caseFree ? ' (in any case)' : ''}.`;
+    case 'digits':
+      return `It ${must} hold digits only.`;
+    case 'commonCharset':
+      return `It ${must} hold plain ASCII characters only; text in another script belongs in the language template (64).`;
+    case 'letters':
+      return `It ${must} hold letters only.`;
+    case 'capitals':
+      return path === '58' ? `It ${must} be a country code of two capital letters, such as ID.` : `It ${must} hold capital letters only.`;
+    case 'amountFormat':
+      return `It ${must} be digits with at most one '.' before the cents, such as 25000 or 25000.50, with no thousands separator.`;
+    case 'nonZero':
+      return `It ${must} not be zero.`;
+    case 'percentRange':
+      return `It ${must} be a percentage from 0.01 to 99.99, without '%'.`;
+    case 'decimals':
+      return exponent === undefined
+        ? `It ${must} not have more decimals than the currency has.`
+        : `It ${must} have at most ${exponent} ${exponent === 1 ? 'decimal' : 'decimals'} in this currency.`;
+    case 'guid':
+      return `It ${must} be a reverse domain name (such as ID.CO.QRIS.WWW), an AID (10 to 32 hex digits) or a UUID without hyphens.`;
+    case 'qrisGuid':
+      return `It ${must} be a reverse domain name (such as ID.CO.BCA.WWW) or 00.`;
+    case 'panDigits':
+      return `It ${must} be ${min} to ${max} digits, the first 8 being the acquirer's NNS.`;
+    case 'knownNns':
+      return `Its first 8 digits (the NNS) ${must} name a known acquirer; this one is not in the library's table, which is incomplete.`;
+    case 'nmid':
+      return `It ${must} be ID followed by digits, ${min} to ${max} characters in all.`;
+    case 'consumerData':
+      return `It ${must} hold only A (address), M (mobile) and E (email), each at most once.`;
+    case 'templates':
+      return `It ${must} hold data objects (ID, length, value).`;
+    case 'maxAmount':
+      return `It ${must} be at most Rp ${rupiah(String(max))}, the limit for one QRIS payment.`;
+    case 'purpose':
+      return `It ${must} be one of the transfer purposes ${orList(r.values ?? [])}.`;
+    case 'bic':
+      return `It ${must} be a BIC: 8 to 11 capital letters and digits, such as CENAIDJA.`;
+    case 'expiry':
+      return `It ${must} be a real date, written YYYYMMDD or YYYYMMDDHHMMSS.`;
+    case 'vietqrBeneficiary':
+      return `It ${must} hold 00, the bank's 6-digit BIN, and 01, the account or card number (1 to 19 characters).`;
+    default:
+      // A kind without a sentence of its own (checks above write theirs): the rule's words.
+      return `It ${must} follow the rule: ${r.text.replaceAll('`', '')}.`;
+  }
+}
+
+/** `10000000` -> `10.000.000`: rupiah as Indonesians read them. */
+function rupiah(digits: string): string {
+  let out = '';
+  for (let i = 0; i < digits.length; i++) out += (i > 0 && (digits.length - i) % 3 === 0 ? '.' : '') + digits[i]!;
+  return out;
+}
+
+/** `{ '55': '02' }` -> `Tip or Convenience Indicator (55) is 02`. */
+function conditions(cond: Readonly<Record<string, string>>): string {
+  return Object.entries(cond)
+    .map(([p, v]) => `${label(p)} is ${v}`)
+    .join(' and ');
+}
+
+/** `['11', '12']` -> `11 or 12`; `['a', 'b', 'c']` -> `a, b or c`. */
+function orList(values: readonly string[]): string {
+  if (values.length <= 1) return values.join('');
+  return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]!}`;
+}
+
 /** `YYYYMMDD` or `YYYYMMDDHHMMSS`, a real calendar date and time (PayNow 26/04). */
 function isExpiry(v: string): boolean {
   if (!/^[0-9]{8}([0-9]{6})?$/.test(v)) return false;
@@ -476,10 +584,6 @@ function isExpiry(v: string): boolean {
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
   if (m < 1 || m > 12 || d < 1 || d > days) return false;
   return v.length === 8 || (Number(v.slice(8, 10)) < 24 && Number(v.slice(10, 12)) < 60 && Number(v.slice(12, 14)) < 60);
-}
-
-function rule(r: RuleSpec): string {
-  return `${r.strength === 'MUST' ? 'must' : 'should'}: ${r.text} (${r.source}).`;
 }
 
 /** "Merchant Name (59)", "Merchant PAN (26/01)". */

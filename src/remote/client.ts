@@ -22,27 +22,27 @@ export interface BayarClientOptions {
    */
   readonly apiKey: string;
   /** @default 'https://www.bayar.gg/api' */
-  readonly baseUrl?: string;
+  readonly baseUrl?: string | undefined;
   /** A `fetch` implementation (tests, proxies, instrumentation). @default globalThis.fetch */
-  readonly fetch?: typeof globalThis.fetch;
+  readonly fetch?: typeof globalThis.fetch | undefined;
   /** Time limit per attempt, body included, in milliseconds. @default 30000 */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Extra attempts after a network error, HTTP 429 or 5xx. @default 2 */
-  readonly retries?: number;
+  readonly retries?: number | undefined;
   /** Base of the exponential backoff (doubles per retry, with jitter), in milliseconds. @default 1000 */
-  readonly retryDelayMs?: number;
+  readonly retryDelayMs?: number | undefined;
   /**
    * Longest wait between attempts, in milliseconds. Caps the backoff; a `Retry-After` longer than
    * this is not waited out: the `rate_limit` error is thrown with its `retryAfterMs`.
    * @default 30000
    */
-  readonly maxRetryDelayMs?: number;
+  readonly maxRetryDelayMs?: number | undefined;
   /**
    * Largest response body read, in bytes. Past it the body is cancelled, nothing more is read, and
    * the call fails with an `unreadable` RemoteError (`code: 'RESPONSE_TOO_LARGE'`).
    * @default 1048576 (1 MiB)
    */
-  readonly maxResponseBytes?: number;
+  readonly maxResponseBytes?: number | undefined;
 }
 
 /** Amount for the dynamic code: a number or a decimal string (`25000`, `"25000.00"`). */
@@ -50,7 +50,7 @@ export type Nominal = number | string;
 
 interface CallOptions {
   /** Cancels the call, including any wait between attempts. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -65,7 +65,7 @@ export type ConvertRequest = CallOptions & {
    * possible when the server read an image, where it also refuses a 64 name or city and a 65-99
    * template it does not vouch for.
    */
-  readonly expect?: ExpectedMerchant;
+  readonly expect?: ExpectedMerchant | undefined;
 } & ({ readonly qris: string } | { readonly image: string | Uint8Array | ArrayBuffer | Blob } | { readonly imageUrl: string });
 
 /**

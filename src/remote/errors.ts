@@ -20,7 +20,7 @@ export type RemoteErrorKind = 'auth' | 'rate_limit' | 'timeout' | 'network' | 'u
 
 export interface RemoteErrorDetails {
   /** HTTP status of the last response, when there was one. */
-  readonly status?: number;
+  readonly status?: number | undefined;
   /**
    * A machine-readable code: the server's own (`code` / `error_code` in the body, redacted, at most
    * 40 characters) for HTTP and `rejected` errors; `RESPONSE_TOO_LARGE` for a body over the cap;
@@ -29,19 +29,22 @@ export interface RemoteErrorDetails {
    * `ADDITIONAL_DATA_CHANGED` (62), `PAYLOAD_CHANGED` (65-99), `DUPLICATE_ID`, `KEY_ECHOED`, or a
    * parse error code (`CRC_MISMATCH`, ...).
    */
-  readonly code?: string;
+  readonly code?: string | undefined;
   /** What the server said (`error` or `message`), with the API key redacted, at most 200 characters. */
-  readonly serverMessage?: string;
+  readonly serverMessage?: string | undefined;
   /** Milliseconds the server asked us to wait (HTTP `Retry-After`). */
-  readonly retryAfterMs?: number;
+  readonly retryAfterMs?: number | undefined;
   /** Endpoint path, e.g. `/qris-convert.php` (never the full URL). */
-  readonly endpoint?: string;
+  readonly endpoint?: string | undefined;
   /** Requests made before giving up. */
-  readonly attempts?: number;
+  readonly attempts?: number | undefined;
   /** For `untrusted`: the tag path of the data object concerned, e.g. `"59"`, `"62/01"`. */
-  readonly tag?: string;
+  readonly tag?: string | undefined;
   readonly cause?: unknown;
 }
+
+/** `RemoteErrorDetails` with only the fields that are set. */
+type SetDetails = { -readonly [K in keyof RemoteErrorDetails]?: Exclude<RemoteErrorDetails[K], undefined> };
 
 export interface RemoteErrorJSON {
   name: 'RemoteError';
@@ -88,8 +91,9 @@ export class RemoteError extends Error {
     });
   }
 
-  private details(): RemoteErrorDetails {
-    const d: { -readonly [K in keyof RemoteErrorDetails]: RemoteErrorDetails[K] } = {};
+  /** The details that are set (no key holds `undefined`). */
+  private details(): SetDetails {
+    const d: SetDetails = {};
     if (this.status !== undefined) d.status = this.status;
     if (this.code !== undefined) d.code = this.code;
     if (this.serverMessage !== undefined) d.serverMessage = this.serverMessage;

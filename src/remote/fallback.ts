@@ -24,17 +24,17 @@ export type ImageDecoder = (input: ImageInput, options?: DecodeImageOptions) => 
 
 export interface FallbackOptions extends ToDynamicOptions {
   /** A client from `createBayarClient`. Without one, the conversion is purely local. */
-  readonly client?: BayarClient;
+  readonly client?: BayarClient | undefined;
   /** Cancels the remote call (and everything before it). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Options passed to `decodeImage` (e.g. `maxBytes`, `engine`). */
-  readonly imageOptions?: DecodeImageOptions;
+  readonly imageOptions?: DecodeImageOptions | undefined;
   /**
    * Your own decoder instead of 'qris-codec/image' (e.g. a zxing-wasm one in a browser). It must throw
    * `QrisError`s with the image codes for the fallback to tell what the server could overcome.
    * @default decodeImage from 'qris-codec/image', loaded on first use
    */
-  readonly decodeImage?: ImageDecoder;
+  readonly decodeImage?: ImageDecoder | undefined;
   /**
    * Merchant facts a remote answer must show: 59, 51/02, the PAN(s) every account carries (51/01
    * included), 64's alternate name and city, the 80-99 templates. When the server read an image
@@ -42,7 +42,7 @@ export interface FallbackOptions extends ToDynamicOptions {
    * 64 name or city or a 65-99 template they do not vouch for is refused; a mismatch is an
    * `untrusted` RemoteError.
    */
-  readonly expect?: ExpectedMerchant;
+  readonly expect?: ExpectedMerchant | undefined;
 }
 
 export interface FallbackResult {

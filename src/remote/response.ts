@@ -52,17 +52,32 @@ function textOf(v: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
+/**
+ * `{ error: 'IMAGE_NO_QR', message: '...' }`: a code in `error` with the sentence in `message`, the
+ * envelope of `qris serve` before 0.2 (BAYAR GG itself puts the sentence in `error`).
+ */
+function legacyCodeIn(c: Obj): string | undefined {
+  const e = c['error'];
+  if (typeof e !== 'string' || !/^[A-Z][A-Z0-9_]{2,39}$/.test(e)) return undefined;
+  const m = textOf(c['message']);
+  return m === undefined || m === e ? undefined : e;
+}
+
 /** The server's explanation (`error`, then `message`), if it gave one: whole, not yet redacted. */
 export function serverMessageOf(body: unknown): string | undefined {
   if (!isObj(body)) return undefined;
   for (const c of containers(body)) {
+    if (legacyCodeIn(c) !== undefined) return textOf(c['message']);
     const m = textOf(c['error']) ?? textOf(c['message']) ?? textOf(c['msg']);
     if (m !== undefined) return m;
   }
   return undefined;
 }
 
-/** The server's machine-readable error code (`code`, `error_code`), if any: whole, not yet redacted. */
+/**
+ * The server's machine-readable error code (`code`, `error_code`; `qris serve` sends `code` beside
+ * the sentence in `error`), if any: whole, not yet redacted.
+ */
 export function serverCodeOf(body: unknown): string | undefined {
   if (!isObj(body)) return undefined;
   for (const c of containers(body)) {
@@ -71,6 +86,8 @@ export function serverCodeOf(body: unknown): string | undefined {
       if (typeof v === 'string' && v.trim() !== '') return v.trim();
       if (typeof v === 'number' && Number.isFinite(v)) return String(v);
     }
+    const legacy = legacyCodeIn(c);
+    if (legacy !== undefined) return legacy;
     const err = c['error'];
     if (isObj(err)) {
       for (const key of ['code', 'error_code'] as const) {

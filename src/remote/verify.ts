@@ -12,7 +12,7 @@
  * city, 65-99 templates) is refused too. A failure is a `RemoteError` of kind `untrusted`; the
  * payload is dropped.
  */
-import { compareDecimal, isAmountText } from '../qris/amount.js';
+import { compareDecimal, indonesianNotation, isAmountText } from '../qris/amount.js';
 import { toDynamic, type AdditionalDataEdits, type FeeOption } from '../qris/convert.js';
 import { QrisError, QUOTE_MAX, quote } from '../errors.js';
 import { parse, type ParsedQris, type TlvNode } from '../codec/tlv.js';
@@ -37,6 +37,9 @@ export function canonicalNominal(nominal: unknown): string {
   } else {
     throw new QrisError('BAD_AMOUNT', `The nominal must be a number or a decimal string; got ${nominal === null ? 'null' : typeof nominal}.`);
   }
+  const dots = text.indexOf('.');
+  const hint = !isDecimal(text) || (dots >= 0 && text.length - dots - 1 > 2) ? indonesianNotation(text) : null;
+  if (hint !== null) throw new QrisError('BAD_AMOUNT', `The nominal ${quote(text)} ${hint}`);
   if (!isDecimal(text) || text.length > MAX_AMOUNT_LENGTH) {
     throw new QrisError('BAD_AMOUNT', `The nominal ${quote(text)} is not a decimal of at most ${MAX_AMOUNT_LENGTH} characters.`);
   }
@@ -84,48 +87,48 @@ function canonicalDecimal(s: string): string {
  */
 export interface ExpectedMerchant {
   /** 59, exactly. */
-  readonly merchantName?: string;
+  readonly merchantName?: string | undefined;
   /** The QRIS National Merchant ID, 51/02, exactly. */
-  readonly nmid?: string;
+  readonly nmid?: string | undefined;
   /**
    * The merchant's PAN(s). Every account the payer's app could pay must carry one of them: each
    * 02-25 value, each 01 of a 26-50 template, and 51/01 (the national merchant PAN) when 51 has
    * one; and at least one account must be there.
    */
-  readonly pan?: string | readonly string[];
+  readonly pan?: string | readonly string[] | undefined;
   /** 64/01, the merchant name in the alternate language, exactly. */
-  readonly alternateName?: string;
+  readonly alternateName?: string | undefined;
   /** 64/02, the merchant city in the alternate language, exactly. */
-  readonly alternateCity?: string;
+  readonly alternateCity?: string | undefined;
   /**
    * The 80-99 Unreserved Templates the merchant's code carries, by ID, each with its exact value
    * text (e.g. `{ '80': '0004TEST0105ABCDE' }`): each must be in the answer, as given.
    */
-  readonly unreserved?: Readonly<Record<string, string>>;
+  readonly unreserved?: Readonly<Record<string, string>> | undefined;
 }
 
 /** What the request asked for besides the amount: fee and Additional Data fields, amount format. */
 export interface RequestedChanges extends AdditionalDataEdits {
   /** A tip or convenience fee asked for; without one, 55/56/57 must be the original's. */
-  readonly fee?: FeeOption;
+  readonly fee?: FeeOption | undefined;
   /** @default 0 (only matters for a fixed fee's format; 54 and 56 are compared as decimals) */
-  readonly decimals?: 0 | 2;
+  readonly decimals?: 0 | 2 | undefined;
 }
 
 export interface VerifyOptions {
   /** The nominal asked for, as returned by `canonicalNominal`. */
   readonly nominal: string;
   /** The payload we sent (parsed or as text); absent when only the server read an image. */
-  readonly original?: ParsedQris | string;
+  readonly original?: ParsedQris | string | undefined;
   /** Fee and 62 fields the request asked the server to set (none by default). */
-  readonly requested?: RequestedChanges;
+  readonly requested?: RequestedChanges | undefined;
   /** Merchant facts to check, with or without an original. */
-  readonly expect?: ExpectedMerchant;
+  readonly expect?: ExpectedMerchant | undefined;
   /**
    * Applied to every value of the answer before it is quoted in a message (the client passes its
    * API-key redactor), and refuses a structure-only answer that holds text it finds.
    */
-  readonly redact?: ((text: string) => string) & { readonly finds?: (text: string) => boolean };
+  readonly redact?: (((text: string) => string) & { readonly finds?: ((text: string) => boolean) | undefined }) | undefined;
 }
 
 /** Codes of `untrusted` errors, by the root tag concerned. */

@@ -227,17 +227,30 @@ function fewFormFields(b: Buffer): boolean {
  * The fields of a JSON, form or multipart body. A JSON or form body over `maxJsonBytes` must be flat
  * (see isFlatJsonObject): the only large thing the API takes is one base64 image, and parsing ten
  * megabytes of small values would hold the event loop for hundreds of milliseconds.
+ *
+ * A body whose first non-blank character is `{` is read as JSON whatever its Content-Type:
+ * `curl -d '{...}'` sends JSON labelled as a form, and reading it as one would answer "nominal is
+ * required" to a request that holds it. (A form body cannot start with `{` in a way that makes
+ * sense, and a multipart body starts with its boundary.)
  */
 export function decodeBody(body: Buffer, contentType: string | undefined, maxJsonBytes = Infinity): RequestFields {
   const type = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
   if (body.length === 0) return { fields: {}, files: NO_FILES };
-  if (type === 'application/json' || type === '' || type.endsWith('+json')) {
+  const declaredJson = type === 'application/json' || type === '' || type.endsWith('+json');
+  if (declaredJson || (type !== 'multipart/form-data' && startsWithBrace(body))) {
     if (body.length > maxJsonBytes && !isFlatJsonObject(body)) throw tooComplex(maxJsonBytes, 'JSON');
     let value: unknown;
     try {
-      value = JSON.parse(body.toString('utf8'));
+      const text = body.toString('utf8');
+      value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch {
-      throw new HttpError(400, 'INVALID_JSON', 'The request body is not valid JSON.');
+      throw new HttpError(
+        400,
+        'INVALID_JSON',
+        declaredJson
+          ? 'The request body is not valid JSON.'
+          : `The request body starts with '{' but is not valid JSON (it came as ${quote(type)}); send a JSON object with Content-Type: application/json.`,
+      );
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value))
       throw new HttpError(400, 'INVALID_JSON', 'The request body must be a JSON object.');
@@ -252,6 +265,13 @@ export function decodeBody(body: Buffer, contentType: string | undefined, maxJso
     return { fields, files };
   }
   throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Send JSON, form-urlencoded or multipart/form-data; got ${quote(type)}.`);
+}
+
+/** Whether the first character after blanks (and a UTF-8 BOM) is `{`. */
+function startsWithBrace(body: Buffer): boolean {
+  let i = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+  while (i < body.length && (body[i] === 0x20 || body[i] === 0x09 || body[i] === 0x0a || body[i] === 0x0d)) i++;
+  return body[i] === 0x7b;
 }
 
 /**

@@ -1,6 +1,8 @@
 /**
- * Errors the server answers with, in the BAYAR GG shape `{ success: false, error, message }`:
- * `error` is a stable code, `message` says what is wrong (and where, for payload errors).
+ * Errors the server answers with, in the BAYAR GG shape `{ success: false, error, code, message }`:
+ * `error` is the human sentence (what BAYAR GG puts there, so a BAYAR-style client shows it to its
+ * user as is), `code` the stable code to branch on, `message` the same sentence again (some clients
+ * read `message`). Offsets and tag paths come along for payload errors.
  */
 import { isQrisError } from '../../errors.js';
 
@@ -18,7 +20,11 @@ export class HttpError extends Error {
 
 export interface ErrorBody {
   success: false;
+  /** What is wrong, in a sentence (BAYAR GG's own field for it). */
   error: string;
+  /** The stable code, e.g. `IMAGE_NO_QR`, `CRC_MISMATCH`, `MISSING_NOMINAL`. */
+  code: string;
+  /** The sentence of `error` again, for clients that read `message`. */
   message: string;
   offset?: number;
   tag?: string;
@@ -45,15 +51,38 @@ const QRIS_STATUS: Readonly<Record<string, number>> = {
 /** Maps anything thrown by a handler to the response to send. Unknown errors become a bare 500. */
 export function toErrorResponse(e: unknown): ErrorResponse {
   if (e instanceof HttpError) {
-    return { status: e.status, body: { success: false, error: e.code, message: e.message }, headers: e.headers, unexpected: false };
+    return { status: e.status, body: errorBody(e.code, e.message), headers: e.headers, unexpected: false };
   }
   if (isQrisError(e)) {
-    const body: ErrorBody = { success: false, error: e.code, message: e.message };
+    const body = errorBody(e.code, apiWording(e.message));
     if (e.offset !== undefined) body.offset = e.offset;
     if (e.tag !== undefined) body.tag = e.tag;
     if (e.candidates !== undefined) body.candidates = e.candidates;
     return { status: QRIS_STATUS[e.code] ?? 400, body, headers: {}, unexpected: false };
   }
   // Never echo an unexpected error's message: it may hold paths or internals.
-  return { status: 500, body: { success: false, error: 'INTERNAL_ERROR', message: 'The server failed to handle the request.' }, headers: {}, unexpected: true };
+  return { status: 500, body: errorBody('INTERNAL_ERROR', 'The server failed to handle the request.'), headers: {}, unexpected: true };
+}
+
+/**
+ * The library's messages name its options where a library caller can act on them ("the limit
+ * (maxBytes) is ...", "pass { all: true }"). An API caller cannot set those: the server's answer
+ * says the same without them.
+ */
+const LIBRARY_OPTION_WORDS: readonly (readonly [RegExp, string])[] = [
+  [/ To read all of them on purpose, pass \{ all: true \}\./g, ''],
+  [/ \((?:maxBytes|maxPixels|maxDecodedBytes)\)/g, ''],
+  [/ \((?:maxPixels|timeBudgetMs) \d+\)/g, ''],
+  [/ \(set allowPrivateAddresses to reach one\)/g, ''],
+  [/ \(engine 'accelerated'\)/g, ''],
+];
+
+export function apiWording(message: string): string {
+  let out = message;
+  for (const [pattern, replacement] of LIBRARY_OPTION_WORDS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+function errorBody(code: string, message: string): ErrorBody {
+  return { success: false, error: message, code, message };
 }

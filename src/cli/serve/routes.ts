@@ -5,13 +5,15 @@
  *   GET      /api/qr.png?data=...   the QR image of a payload (what qr_image_url points at)
  *   GET      /healthz               liveness for load balancers (no key, no work)
  * Field names and JSON types are the documented ones (`amount` is a number, 0 when the code has
- * none). Every failure is `{ success: false, error, message }` with a fitting status (http-error.ts).
+ * none). Every failure is `{ success: false, error, code, message }` with a fitting status (http-error.ts):
+ * `error` and `message` hold the sentence, `code` the stable code.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isQrisError, QrisError, quote } from '../../errors.js';
 import { bytesFromText } from '../../image/input.js';
 import { info, KIND_WORDS, parse, toDynamic } from '../../index.js';
+import { formatAmountAs } from '../../qris/amount.js';
 import { decodeBody, drain, readBody, type BodyLimits, type RequestFields } from './body.js';
 import { HttpError, toErrorResponse } from './http-error.js';
 import type { DecodeTask } from './pool.js';
@@ -160,13 +162,15 @@ function stringField(fields: Readonly<Record<string, unknown>>, name: string): s
   return v;
 }
 
-/** `nominal` as a number or decimal string; the converter checks it is a valid amount. */
-function nominalOf(fields: Readonly<Record<string, unknown>>): number | string {
+/**
+ * `nominal` as the amount text of the dynamic code (whole rupiah), checked here so that a refusal
+ * names the API's own field (`nominal`), never a library option an API caller cannot set.
+ */
+function nominalOf(fields: Readonly<Record<string, unknown>>): string {
   const v = fields['nominal'] ?? fields['amount'];
   if (v === undefined || v === null || v === '') throw new HttpError(400, 'MISSING_NOMINAL', 'nominal (the amount) is required.');
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string') return v.trim();
-  throw new HttpError(400, 'INVALID_FIELD', 'nominal must be a number or a decimal string.');
+  if (typeof v !== 'number' && typeof v !== 'string') throw new HttpError(400, 'INVALID_FIELD', 'nominal must be a number or a decimal string.');
+  return formatAmountAs(typeof v === 'string' ? v.trim() : v, {}, 'nominal', 'BAD_AMOUNT', undefined, 'send a whole number of rupiah (no cents), e.g. 25000.');
 }
 
 /** Base64 or data-URL text to bytes (the reader decodeImage uses); a URL belongs in image_url. */
