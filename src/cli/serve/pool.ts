@@ -5,8 +5,7 @@
  * process past its resident-set limit) a 413. Workers never touch the network: URLs are fetched
  * on the main thread, under its own limits.
  */
-import type { ResourceLimits } from 'node:worker_threads';
-import { WorkerPool as Pool, type PoolErrors, type WorkerMemory } from '../../image/pool.js';
+import { WorkerPool as Pool, type PoolErrors, type PoolOptions as ImagePoolOptions, type WorkerMemory } from '../../image/pool.js';
 import { reviveError } from '../../image/thread.js';
 import { busy } from './budget.js';
 import { HttpError } from './http-error.js';
@@ -30,22 +29,11 @@ export interface WorkerAnswer {
   readonly png?: Uint8Array;
 }
 
-export interface PoolOptions {
-  /** Worker threads. */
-  readonly size: number;
-  /** Passed to each worker as `workerData`. */
-  readonly workerData?: unknown;
-  /** Tasks after which a worker is replaced by a fresh one. @default 2000 */
-  readonly maxTasksPerWorker?: number;
-  /** Tasks that may wait for a free worker; one more is a 503. @default 4 * size */
-  readonly maxQueue?: number;
-  /** A task running longer is abandoned: its worker is terminated and replaced (a 422). @default 15000 */
-  readonly taskTimeoutMs?: number;
-  /** V8 limits of each worker (an out-of-memory worker dies alone). */
-  readonly resourceLimits?: ResourceLimits;
-  /** Resident set of the server past which busy workers are replaced (a 413). @default none */
-  readonly maxRssBytes?: number;
-}
+/**
+ * The image pool's options, its refusals excepted (serve's are HTTP errors: a full queue is a 503,
+ * a task past `taskTimeoutMs` a 422, past `maxRssBytes` a 413). `maxQueue` defaults to 4 × size.
+ */
+export type PoolOptions = Omit<ImagePoolOptions, 'errors'>;
 
 const SERVE_ERRORS: PoolErrors = {
   busy: (waiting) => busy(`${waiting} image tasks waiting`),
