@@ -51,8 +51,8 @@ function classify(text: string): Classified {
     return { kind: 'cpm', why: new QrisError('IMAGE_NOT_EMVCO', why, { actual: text }) };
   }
   try {
-    const crc = checkEmvco(text, false);
-    return { kind: valueAt(parse(text, { verifyCrc: false }).nodes, '58') === 'ID' ? 'qris' : 'emvco', crc };
+    const tree = checkEmvco(text, false);
+    return { kind: valueAt(tree.nodes, '58') === 'ID' ? 'qris' : 'emvco', crc: tree.crc };
   } catch (e) {
     return { kind: 'other', why: e instanceof QrisError ? e : new QrisError('IMAGE_NOT_EMVCO') };
   }
@@ -106,7 +106,8 @@ export function onePaymentCode(codes: readonly ImageCode[], why: ReadonlyMap<str
   }
   if (payments.length > 1) throw multipleCodes(payments);
   const only = payments[0]!;
-  if (strictCrc) checkEmvco(only.text, true);
+  // The CRC was read when the code was classified: parse again only to throw strictCrc's error.
+  if (strictCrc && !only.crc!.valid) checkEmvco(only.text, true);
   return only;
 }
 

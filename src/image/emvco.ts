@@ -3,15 +3,16 @@
  * the text is an EMVCo payload and describe where the code is.
  */
 import { QrisError } from '../errors.js';
-import { parse, type CrcCheck } from '../codec/tlv.js';
+import { parse, type CrcCheck, type ParsedQris } from '../codec/tlv.js';
 import type { Corners } from './detect.js';
 
 /**
  * The text must be an EMVCo MPM payload: it opens with the Payload Format Indicator (ID 00, length
  * 02) and parses as TLV. The indicator's value is not checked here (some schemes print "02"):
- * `validate()` reports that, as the core does for text input.
+ * `validate()` reports that, as the core does for text input. Returns the tree (its `crc` says
+ * whether the CRC matches), so the caller need not parse it again.
  */
-export function checkEmvco(text: string, strictCrc: boolean): CrcCheck {
+export function checkEmvco(text: string, strictCrc: boolean): ParsedQris {
   const shown = text.length > 512 ? text.slice(0, 512) + '…' : text;
   if (!text.startsWith('0002')) {
     throw new QrisError(
@@ -22,13 +23,14 @@ export function checkEmvco(text: string, strictCrc: boolean): CrcCheck {
       },
     );
   }
-  let crc: CrcCheck;
+  let tree: ParsedQris;
   try {
-    crc = parse(text, { verifyCrc: false }).crc;
+    tree = parse(text, { verifyCrc: false });
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new QrisError('IMAGE_NOT_EMVCO', `A QR code was found, but its text is not a well-formed EMVCo payload: ${why}`, { actual: shown, cause });
   }
+  const crc: CrcCheck = tree.crc;
   if (strictCrc && !crc.valid) {
     const cause = new QrisError('CRC_MISMATCH', undefined, { expected: crc.computed, actual: crc.declared, tag: '63' });
     throw new QrisError('IMAGE_NOT_EMVCO', `A QR code was found, but its CRC is ${crc.declared} where the payload gives ${crc.computed} (strictCrc).`, {
@@ -38,7 +40,7 @@ export function checkEmvco(text: string, strictCrc: boolean): CrcCheck {
       cause,
     });
   }
-  return crc;
+  return tree;
 }
 
 /** The corners and the box around them, clamped to the image. */
